@@ -1,0 +1,39 @@
+#!/bin/sh
+# run.sh — `make run`: quire and a private nginx serving this checkout on the
+# loopback until Ctrl-C. Usage: run.sh PORT
+set -eu
+port=${1:-8080}
+top=$(cd "$(dirname "$0")/.." && pwd)
+rundir=$(mktemp -d "${TMPDIR:-/tmp}/quire-run.XXXXXX")
+sock=$rundir/quire.sock
+quire_pid="" nginx_pid=""
+
+stop() {
+	trap - INT TERM EXIT
+	[ -n "$nginx_pid" ] && kill -QUIT "$nginx_pid" 2>/dev/null
+	[ -n "$quire_pid" ] && kill -TERM "$quire_pid" 2>/dev/null
+	wait 2>/dev/null || true
+	rm -rf "$rundir"
+	echo "quire and nginx stopped."
+}
+trap stop INT TERM EXIT
+
+if ! "$top/build/quire" -t -c "$top/conf/quire.yaml" >/dev/null; then
+	echo "run: the site does not load; see the messages above." >&2
+	exit 1
+fi
+"$top/build/quire" -c "$top/conf/quire.yaml" -s "$sock" &
+quire_pid=$!
+i=0
+while [ ! -S "$sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+sh "$top/deploy/nginx/make-conf.sh" "$port" "$sock" "$top/conf/static" "$rundir" stderr \
+	>"$rundir/nginx.conf"
+nginx -p "$rundir" -c "$rundir/nginx.conf" -g 'daemon off;' &
+nginx_pid=$!
+sleep 0.3
+if ! kill -0 "$nginx_pid" 2>/dev/null; then
+	echo "run: nginx did not start (is port $port taken? try make run PORT=8081)" >&2
+	exit 1
+fi
+echo "quire is serving $top/posts at http://127.0.0.1:$port/ — Ctrl-C stops it."
+wait "$nginx_pid" || true

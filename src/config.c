@@ -1,0 +1,256 @@
+/* config.c — the site's configuration file, conf/quire.yaml. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "log.h"
+#include "mem.h"
+#include "ytree.h"
+
+enum config_type {
+	CONFIG_SECTION,
+	CONFIG_STRING,
+	CONFIG_PATH, /* a string resolved against the configuration file's folder */
+	CONFIG_COUNT,
+	CONFIG_BYTES,
+	CONFIG_RAW_HTML,
+};
+
+struct config_key {
+	const char *name; /* dotted: "site.title" */
+	enum config_type type;
+	size_t offset;
+};
+
+#define KEY(name, type, field)                                                                     \
+	{                                                                                          \
+		name, type, offsetof(struct config, field)                                         \
+	}
+
+static const struct config_key config_keys[] = {
+    {"site", CONFIG_SECTION, 0},
+    KEY("site.title", CONFIG_STRING, site_title),
+    KEY("site.base_url", CONFIG_STRING, site_base_url),
+    KEY("site.description", CONFIG_STRING, site_description),
+    KEY("site.language", CONFIG_STRING, site_language),
+    KEY("site.author", CONFIG_STRING, site_author),
+    KEY("mount", CONFIG_STRING, mount),
+    KEY("posts", CONFIG_PATH, posts_dir),
+    KEY("layouts", CONFIG_PATH, layouts_dir),
+    KEY("default_layout", CONFIG_STRING, default_layout),
+    KEY("socket", CONFIG_PATH, socket),
+    KEY("workers", CONFIG_COUNT, workers),
+    {"markdown", CONFIG_SECTION, 0},
+    KEY("markdown.raw_html", CONFIG_RAW_HTML, raw_html_escape),
+    {"limits", CONFIG_SECTION, 0},
+    KEY("limits.post_size", CONFIG_BYTES, post_max),
+    KEY("limits.front_matter_size", CONFIG_BYTES, front_matter_max),
+};
+
+static char *config_resolve(const char *file, const char *path)
+{
+	const char *slash = strrchr(file, '/');
+	struct buf b = {0};
+
+	if (path[0] == '/' || slash == NULL)
+		return xstrndup(path, strlen(path));
+	buf_add(&b, file, (size_t)(slash - file) + 1);
+	buf_adds(&b, path);
+	buf_cstr(&b);
+	return b.data;
+}
+
+static const struct config_key *config_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(config_keys) / sizeof(config_keys[0]); i++)
+		if (strcmp(config_keys[i].name, name) == 0)
+			return &config_keys[i];
+	return NULL;
+}
+
+static int config_set(struct config *c, const struct config_key *k, const struct ynode *v,
+                      struct buf *err)
+{
+	void *field = (char *)c + k->offset;
+	long n;
+
+	if (k->type != CONFIG_SECTION && v->kind != YNODE_SCALAR) {
+		buf_printf(err, "%zu: \"%s\" must be a single value", v->line, k->name);
+		return -1;
+	}
+	switch (k->type) {
+	case CONFIG_SECTION:
+		return 0;
+	case CONFIG_STRING:
+	case CONFIG_PATH: {
+		char **s = field;
+		free(*s);
+		*s = k->type == CONFIG_PATH ? config_resolve(c->file, v->str)
+		                            : xstrndup(v->str, v->len);
+		return 0;
+	}
+	case CONFIG_COUNT:
+		if (ytree_long(v, &n) < 0 || n < 1 || n > 1024) {
+			buf_printf(err, "%zu: \"%s\" must be a whole number from 1 to 1024",
+			           v->line, k->name);
+			return -1;
+		}
+		*(long *)field = n;
+		return 0;
+	case CONFIG_BYTES:
+		if (ytree_long(v, &n) < 0 || n < 1 || n > 1024L * 1024 * 1024) {
+			buf_printf(err, "%zu: \"%s\" must be a size in bytes, at most 1 GiB",
+			           v->line, k->name);
+			return -1;
+		}
+		*(long *)field = n;
+		return 0;
+	case CONFIG_RAW_HTML:
+		if (strcmp(v->str, "keep") == 0) {
+			*(int *)field = 0;
+		} else if (strcmp(v->str, "escape") == 0) {
+			*(int *)field = 1;
+		} else {
+			buf_printf(err, "%zu: \"%s\" must be keep or escape", v->line, k->name);
+			return -1;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/* Walk a map, matching each key against the dotted names in config_keys. */
+static int config_walk(struct config *c, const struct ynode *map, const char *prefix,
+                       struct buf *err)
+{
+	for (size_t i = 0; i < map->n; i++) {
+		const struct ynode *k = map->items[2 * i], *v = map->items[2 * i + 1];
+		char name[128];
+		const struct config_key *key;
+
+		snprintf(name, sizeof(name), "%s%s%s", prefix, *prefix ? "." : "", k->str);
+		key = config_find(name);
+		if (key == NULL) {
+			buf_printf(err, "%zu: unknown key \"%s\"", k->line, name);
+			return -1;
+		}
+		if (key->type == CONFIG_SECTION && v->kind != YNODE_MAP) {
+			buf_printf(err, "%zu: \"%s\" must be a map of settings", v->line, name);
+			return -1;
+		}
+		if (config_set(c, key, v, err) < 0)
+			return -1;
+		if (key->type == CONFIG_SECTION && config_walk(c, v, name, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void config_defaults(struct config *c, const char *file)
+{
+	memset(c, 0, sizeof(*c));
+	c->file = xstrndup(file, strlen(file));
+	c->site_title = xstrndup("quire", 5);
+	c->site_base_url = xstrndup("http://127.0.0.1:8080", 21);
+	c->site_description = xstrndup("", 0);
+	c->site_language = xstrndup("en", 2);
+	c->site_author = xstrndup("", 0);
+	c->mount = xstrndup("/", 1);
+	c->posts_dir = config_resolve(file, "../posts");
+	c->layouts_dir = config_resolve(file, "layouts");
+	c->default_layout = xstrndup("Post", 4);
+	c->socket = NULL;
+	c->workers = 8;
+	c->post_max = 1024L * 1024;
+	c->front_matter_max = 64L * 1024;
+}
+
+/* "/blog", "blog/", "/blog/" all become "/blog/"; "" and "/" become "/". */
+static int config_fix_mount(struct config *c, struct buf *err)
+{
+	struct buf b = {0};
+	const char *m = c->mount;
+
+	for (const char *p = m; *p; p++) {
+		if (*p == '?' || *p == '#' || *p == '%' || (unsigned char)*p < 0x21 ||
+		    (unsigned char)*p == 0x7f) {
+			buf_printf(err, " \"mount\" must be a plain URL path such as /blog/");
+			return -1;
+		}
+	}
+	if (m[0] != '/')
+		buf_addc(&b, '/');
+	buf_adds(&b, m);
+	if (b.len == 0 || b.data[b.len - 1] != '/')
+		buf_addc(&b, '/');
+	buf_cstr(&b);
+	free(c->mount);
+	c->mount = b.data;
+	/* base_url carries no trailing slash: URLs are base_url + mount + route. */
+	size_t n = strlen(c->site_base_url);
+	while (n > 0 && c->site_base_url[n - 1] == '/')
+		c->site_base_url[--n] = '\0';
+	return 0;
+}
+
+int config_load(struct config *c, const char *file)
+{
+	struct buf src = {0}, err = {0};
+	struct arena a = {0};
+	const struct ynode *root;
+	FILE *f;
+	int rc = -1;
+	char chunk[4096];
+	size_t n;
+
+	config_defaults(c, file);
+	f = fopen(file, "rb");
+	if (f == NULL) {
+		log_msg(LOG_ERROR, "%s: cannot open: %m", file);
+		goto out;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && src.len < 1024 * 1024)
+		buf_add(&src, chunk, n);
+	fclose(f);
+	if (src.len >= 1024 * 1024) {
+		buf_printf(&err, "1: file larger than 1 MiB");
+		goto fail;
+	}
+	root = ytree_parse(src.data ? src.data : "", src.len, 1, 8, &a, &err);
+	if (root == NULL)
+		goto fail;
+	if (root->kind != YNODE_MAP) {
+		buf_printf(&err, "%zu: the configuration must be a map of settings", root->line);
+		goto fail;
+	}
+	if (config_walk(c, root, "", &err) < 0 || config_fix_mount(c, &err) < 0)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	log_msg(LOG_ERROR, "%s:%s", file, buf_cstr(&err));
+out:
+	buf_free(&src);
+	buf_free(&err);
+	arena_free(&a);
+	return rc;
+}
+
+void config_free(struct config *c)
+{
+	free(c->file);
+	free(c->site_title);
+	free(c->site_base_url);
+	free(c->site_description);
+	free(c->site_language);
+	free(c->site_author);
+	free(c->mount);
+	free(c->posts_dir);
+	free(c->layouts_dir);
+	free(c->default_layout);
+	free(c->socket);
+	memset(c, 0, sizeof(*c));
+}

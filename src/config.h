@@ -1,0 +1,29 @@
+/* config.h — the site's configuration file, conf/quire.yaml. */
+#ifndef QUIRE_CONFIG_H
+#define QUIRE_CONFIG_H
+
+#include <stddef.h>
+
+struct config {
+	char *file; /* the configuration file, as given */
+	char *site_title;
+	char *site_base_url; /* absolute, no trailing slash: https://example.org */
+	char *site_description;
+	char *site_language;
+	char *site_author;
+	char *mount;     /* where the site sits in the URL space: "/" or "/blog/" */
+	char *posts_dir; /* resolved against the configuration file's folder */
+	char *layouts_dir;
+	char *default_layout;
+	char *socket; /* the Unix socket to listen on when none is inherited */
+	long workers;
+	int raw_html_escape;   /* markdown.raw_html: escape */
+	long post_max;         /* limits.post_size, bytes */
+	long front_matter_max; /* limits.front_matter_size, bytes */
+};
+
+/* Read file into c. On any problem logs "file:line: problem" and returns -1. */
+int config_load(struct config *c, const char *file);
+void config_free(struct config *c);
+
+#endif

@@ -1,0 +1,174 @@
+/* frontmatter.c — the YAML block at the top of a post: split off, bounded, parsed. */
+#include "frontmatter.h"
+
+#include <string.h>
+
+#include "buf.h"
+#include "mem.h"
+#include "ytree.h"
+
+#define FRONTMATTER_DEPTH 4
+
+/* The length of the line at p (without its end), and where the next one starts. */
+static size_t fm_line(const char *p, size_t len, size_t *next)
+{
+	const char *nl = memchr(p, '\n', len);
+	size_t n = nl ? (size_t)(nl - p) : len;
+
+	*next = nl ? n + 1 : len;
+	if (n > 0 && p[n - 1] == '\r')
+		n--;
+	return n;
+}
+
+static int fm_is_fence(const char *p, size_t n, int closing)
+{
+	while (n > 3 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	if (n != 3)
+		return 0;
+	return memcmp(p, "---", 3) == 0 || (closing && memcmp(p, "...", 3) == 0);
+}
+
+long frontmatter_split(const char *src, size_t len, int complete, long max, size_t *yaml_off,
+                       size_t *yaml_len, struct buf *err)
+{
+	size_t off = 0, next, n, line = 1;
+
+	if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0)
+		off = 3;
+	if (len >= 2 && ((unsigned char)src[0] == 0xFF || (unsigned char)src[0] == 0xFE) &&
+	    ((unsigned char)src[1] == 0xFE || (unsigned char)src[1] == 0xFF)) {
+		buf_printf(err, "1: the file is UTF-16; posts must be UTF-8");
+		return -1;
+	}
+	n = fm_line(src + off, len - off, &next);
+	if (!fm_is_fence(src + off, n, 0)) {
+		buf_printf(err, "1: no front matter: the file must start with a --- line");
+		return -1;
+	}
+	off += next;
+	*yaml_off = off;
+	while (off < len) {
+		line++;
+		n = fm_line(src + off, len - off, &next);
+		if (fm_is_fence(src + off, n, 1)) {
+			*yaml_len = off - *yaml_off;
+			if ((long)*yaml_len > max) {
+				buf_printf(err, "2: front matter larger than %ld bytes", max);
+				return -1;
+			}
+			return (long)(off + next);
+		}
+		if (off + next - *yaml_off > (size_t)max) {
+			buf_printf(err, "2: front matter larger than %ld bytes", max);
+			return -1;
+		}
+		off += next;
+	}
+	if (!complete)
+		buf_printf(err, "2: front matter larger than %ld bytes", max);
+	else
+		buf_printf(err, "1: front matter is not closed: no --- line after this one");
+	return -1;
+}
+
+static void fm_value(const struct ynode *n, struct value *v, struct arena *a)
+{
+	memset(v, 0, sizeof(*v));
+	switch (n->kind) {
+	case YNODE_SCALAR: {
+		int b = ytree_bool(n);
+		if (b >= 0) {
+			v->type = VALUE_BOOL;
+			v->u.boolean = b;
+		} else if (ytree_null(n)) {
+			v->type = VALUE_NULL;
+		} else {
+			v->type = VALUE_STRING;
+			v->u.string.p = n->str;
+			v->u.string.len = n->len;
+		}
+		break;
+	}
+	case YNODE_LIST: {
+		struct value *items = arena_alloc(a, (n->n ? n->n : 1) * sizeof(*items));
+		for (size_t i = 0; i < n->n; i++)
+			fm_value(n->items[i], &items[i], a);
+		v->type = VALUE_LIST;
+		v->u.list.items = items;
+		v->u.list.len = n->n;
+		break;
+	}
+	case YNODE_MAP: {
+		struct member *m = arena_alloc(a, (n->n ? n->n : 1) * sizeof(*m));
+		for (size_t i = 0; i < n->n; i++) {
+			m[i].key = n->items[2 * i]->str;
+			m[i].keylen = n->items[2 * i]->len;
+			fm_value(n->items[2 * i + 1], &m[i].value, a);
+		}
+		v->type = VALUE_MAP;
+		v->u.map.items = m;
+		v->u.map.len = n->n;
+		break;
+	}
+	}
+}
+
+/* A field that must be one line of text: NULL when absent, -1 on the wrong type. */
+static int fm_text(const struct ynode *root, const char *key, const char **out, struct buf *err)
+{
+	const struct ynode *n = ytree_get(root, key);
+
+	*out = NULL;
+	if (n == NULL)
+		return 0;
+	if (n->kind != YNODE_SCALAR) {
+		buf_printf(err, "%zu: \"%s\" must be text, not a %s", n->line, key,
+		           n->kind == YNODE_LIST ? "list" : "map");
+		return -1;
+	}
+	if (ytree_null(n))
+		return 0;
+	*out = n->str;
+	return 0;
+}
+
+int frontmatter_parse(const char *src, size_t len, int complete, long max, struct arena *a,
+                      struct frontmatter *fm, struct buf *err)
+{
+	size_t yoff = 0, ylen = 0;
+	long body = frontmatter_split(src, len, complete, max, &yoff, &ylen, err);
+	const struct ynode *root, *order;
+
+	memset(fm, 0, sizeof(*fm));
+	if (body < 0)
+		return -1;
+	fm->body_offset = (size_t)body;
+	root = ytree_parse(src + yoff, ylen, 2, FRONTMATTER_DEPTH, a, err);
+	if (root == NULL)
+		return -1;
+	if (root->kind != YNODE_MAP) {
+		buf_printf(err, "%zu: front matter must be a map of fields", root->line);
+		return -1;
+	}
+	if (fm_text(root, "title", &fm->title, err) < 0 ||
+	    fm_text(root, "route", &fm->route, err) < 0 ||
+	    fm_text(root, "layout", &fm->layout, err) < 0 ||
+	    fm_text(root, "description", &fm->description, err) < 0)
+		return -1;
+	if (fm->title == NULL || fm->title[0] == '\0') {
+		buf_printf(err, "2: missing title");
+		return -1;
+	}
+	order = ytree_get(root, "order");
+	if (order != NULL && !ytree_null(order)) {
+		if (ytree_double(order, &fm->order) < 0) {
+			buf_printf(err, "%zu: \"order\" must be a number", order->line);
+			return -1;
+		}
+		fm->has_order = 1;
+	}
+	fm_value(root, &fm->fields, a);
+	return 0;
+}

@@ -1,0 +1,137 @@
+/* layout.c — the site's layouts: a folder of Mustache files, and what they see. */
+#include "layout.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "log.h"
+#include "mem.h"
+#include "site.h"
+#include "template.h"
+#include "value.h"
+
+#define LAYOUT_MAX    (1024 * 1024)
+#define LAYOUT_SUFFIX ".mustache"
+
+static int layout_names_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int layout_read(const char *path, struct buf *out)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	ssize_t n;
+
+	buf_reset(out);
+	if (fd < 0)
+		return -1;
+	do {
+		buf_grow(out, 4096);
+		n = read(fd, out->data + out->len, out->cap - out->len - 1);
+		if (n > 0)
+			out->len += (size_t)n;
+	} while ((n > 0 || (n < 0 && errno == EINTR)) && out->len <= LAYOUT_MAX);
+	close(fd);
+	return n < 0 || out->len > LAYOUT_MAX ? -1 : 0;
+}
+
+struct template_set *layout_load(const char *dir)
+{
+	struct template_set *set = template_set_new(1);
+	struct buf src = {0}, err = {0}, path = {0};
+	char **names = NULL;
+	size_t n = 0, cap = 0, slen = strlen(LAYOUT_SUFFIX);
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	int ok = 0;
+
+	if (d == NULL) {
+		log_msg(LOG_ERROR, "%s: cannot open the layouts folder: %s", dir, strerror(errno));
+		goto out;
+	}
+	/* Sorted, so that errors come in the same order on every start. */
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		if (e->d_name[0] == '.' || len <= slen ||
+		    strcmp(e->d_name + len - slen, LAYOUT_SUFFIX) != 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			names = xrealloc(names, cap * sizeof(*names));
+		}
+		names[n++] = xstrndup(e->d_name, len);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), layout_names_cmp);
+	for (size_t i = 0; i < n; i++) {
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s", dir, names[i]);
+		if (layout_read(buf_cstr(&path), &src) < 0) {
+			log_msg(LOG_ERROR, "%s: cannot read the layout (or larger than 1 MiB)",
+			        path.data);
+			goto out;
+		}
+		buf_reset(&err);
+		if (template_set_add(set, names[i], strlen(names[i]) - slen,
+		                     src.data ? src.data : "", src.len, path.data, &err) < 0) {
+			log_msg(LOG_ERROR, "%s", buf_cstr(&err));
+			goto out;
+		}
+	}
+	buf_reset(&err);
+	if (template_set_link(set, &err) < 0) {
+		log_msg(LOG_ERROR, "%s", buf_cstr(&err));
+		goto out;
+	}
+	ok = 1;
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	buf_free(&src);
+	buf_free(&err);
+	buf_free(&path);
+	if (!ok) {
+		template_set_free(set);
+		return NULL;
+	}
+	return set;
+}
+
+static void layout_member(struct member *m, const char *key, const struct value *v)
+{
+	m->key = key;
+	m->keylen = strlen(key);
+	m->value = *v;
+}
+
+int layout_render(const struct site *s, const struct template *t, const struct value *page,
+                  struct buf *out)
+{
+	struct member m[5];
+	struct value root, year = {0};
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	year.type = VALUE_NUMBER;
+	year.u.number = tm.tm_year + 1900;
+	layout_member(&m[0], "site", &s->site_value);
+	layout_member(&m[1], "page", page);
+	layout_member(&m[2], "posts", &s->posts_value);
+	layout_member(&m[3], "year", &year);
+	layout_member(&m[4], "quire", &s->quire_value);
+	memset(&root, 0, sizeof(root));
+	root.type = VALUE_MAP;
+	root.u.map.items = m;
+	root.u.map.len = 5;
+	return template_render(t, &root, out);
+}

@@ -1,0 +1,128 @@
+/* main.c — start-up: options, configuration, and the way to serve. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "mem.h"
+#include "server.h"
+#include "site.h"
+#include "supervisor.h"
+
+struct main_opts {
+	const char *file;
+	const char *socket_path;
+};
+
+static void main_usage(FILE *f)
+{
+	fprintf(f,
+	        "usage: quire [-t] [-c config] [-s socket]\n"
+	        "\n"
+	        "Serves a blog of Markdown posts as a FastCGI responder, or answers one\n"
+	        "request as a CGI program when a web server starts it as one.\n"
+	        "\n"
+	        "  -c config   configuration file (default: $QUIRE_CONFIG, else conf/quire.yaml)\n"
+	        "  -s socket   listen on this Unix socket instead of the configured one\n"
+	        "  -t          check the configuration, layouts and posts, then exit\n"
+	        "  -h, --help  show this help\n"
+	        "  -v, --version\n"
+	        "              show the version\n");
+}
+
+static int main_config(const struct main_opts *o, struct config *c)
+{
+	if (config_load(c, o->file) < 0)
+		return -1;
+	if (o->socket_path != NULL) {
+		free(c->socket);
+		c->socket = xstrndup(o->socket_path, strlen(o->socket_path));
+	}
+	return 0;
+}
+
+/* A worker process: the configuration and the site as they are now, then serve. */
+static int main_worker(int listen_fd, int ready_fd, void *arg)
+{
+	const struct main_opts *o = arg;
+	struct config c;
+	struct site *site;
+
+	if (main_config(o, &c) < 0)
+		return 1;
+	site = site_load(&c);
+	if (site == NULL)
+		return 1;
+	server_run(site, listen_fd, (int)c.workers, ready_fd);
+	/* Threads may still be blocked on kept connections: exit, do not return. */
+	exit(0);
+}
+
+int main(int argc, char **argv)
+{
+	struct main_opts o = {getenv("QUIRE_CONFIG"), NULL};
+	struct supervisor_worker w = {main_worker, &o};
+	struct config config;
+	struct site *site = NULL;
+	int check = 0, rc = 1, fd;
+	enum server_mode mode;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			main_usage(stdout);
+			return 0;
+		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--version") == 0) {
+			printf("quire %s\n", QUIRE_VERSION);
+			return 0;
+		} else if (strcmp(a, "-t") == 0) {
+			check = 1;
+		} else if (strcmp(a, "-c") == 0 && i + 1 < argc) {
+			o.file = argv[++i];
+		} else if (strcmp(a, "-s") == 0 && i + 1 < argc) {
+			o.socket_path = argv[++i];
+		} else {
+			fprintf(stderr, "quire: unknown option or missing value: %s\n", a);
+			main_usage(stderr);
+			return 2;
+		}
+	}
+	if (o.file == NULL || *o.file == '\0')
+		o.file = "conf/quire.yaml";
+	mode = check ? SERVER_SOCKET : server_mode();
+	if (main_config(&o, &config) < 0)
+		return 1;
+	if (check || mode == SERVER_CGI) {
+		site = site_load(&config);
+		if (site != NULL && check)
+			printf("%s: %zu posts, layouts in %s\n", o.file, site->nlisted,
+			       config.layouts_dir);
+		rc = site == NULL;
+		if (site != NULL && mode == SERVER_CGI && !check)
+			rc = server_cgi(site) < 0;
+		site_free(site);
+		config_free(&config);
+		return rc;
+	}
+	/* FastCGI: this process holds the socket and supervises the worker that serves. */
+	if (mode == SERVER_INHERITED) {
+		fd = 0;
+	} else if (config.socket == NULL) {
+		log_msg(LOG_ERROR, "%s: no socket to listen on: set \"socket\" or use -s", o.file);
+		config_free(&config);
+		return 1;
+	} else {
+		fd = server_listen(config.socket);
+		if (fd < 0) {
+			config_free(&config);
+			return 1;
+		}
+	}
+	rc = supervisor_run(fd, &w);
+	if (mode == SERVER_SOCKET)
+		unlink(config.socket);
+	config_free(&config);
+	return rc;
+}

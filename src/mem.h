@@ -1,0 +1,23 @@
+/* mem.h — allocation that aborts on failure, and the per-request arena. */
+#ifndef QUIRE_MEM_H
+#define QUIRE_MEM_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrndup(const char *s, size_t n);
+
+/* A bump allocator: many small allocations, freed all at once. */
+struct arena {
+	struct arena_block *head;
+};
+
+void *arena_alloc(struct arena *a, size_t n);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+/* Forget every allocation but keep the first block for the next use. */
+void arena_reset(struct arena *a);
+void arena_free(struct arena *a);
+
+#endif

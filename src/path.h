@@ -1,0 +1,24 @@
+/* path.h — request paths: percent-decoded once and canonicalised, never opened. */
+#ifndef QUIRE_PATH_H
+#define QUIRE_PATH_H
+
+#include <stddef.h>
+
+struct buf;
+
+enum path_result {
+	PATH_OK = 0,
+	PATH_BAD = -1,     /* malformed: answer 400 */
+	PATH_NOMATCH = -2, /* well formed but can name nothing ("." or ".."): answer 404 */
+};
+
+/* Canonicalise p into out: "/" followed by the non-empty segments joined by "/",
+ * with no trailing slash. With decode set, p is a URL path (without its query):
+ * it must start with '/' and is percent-decoded exactly once, a stray '%' making
+ * it PATH_BAD. Without, p is a route as written in front matter. A NUL, CR, LF or
+ * other control character makes the path PATH_BAD. *changed is set when the
+ * result differs from the decoded input by repeated or trailing slashes, so that
+ * a caller can redirect to the canonical form. */
+enum path_result path_canon(const char *p, size_t len, int decode, struct buf *out, int *changed);
+
+#endif

@@ -1,0 +1,92 @@
+/* request.c — one request: method, canonical path, and the buffers it reuses. */
+#include "request.h"
+
+#include <string.h>
+
+#include "path.h"
+
+static enum method request_method(const char *m)
+{
+	if (strcmp(m, "GET") == 0)
+		return METHOD_GET;
+	if (strcmp(m, "HEAD") == 0)
+		return METHOD_HEAD;
+	return METHOD_OTHER;
+}
+
+/* A NUL, CR or LF in the query, written raw or encoded, is refused like one in the path. */
+static int request_query_ok(const char *q)
+{
+	for (; *q; q++) {
+		if ((unsigned char)*q < 0x20)
+			return 0;
+		if (q[0] == '%' && q[1] == '0' &&
+		    (q[2] == '0' || q[2] == 'a' || q[2] == 'A' || q[2] == 'd' || q[2] == 'D'))
+			return 0;
+	}
+	return 1;
+}
+
+void request_parse(struct request *rq, const struct request_env *env, const char *mount)
+{
+	const char *method = env->param("REQUEST_METHOD", env->ctx);
+	const char *uri = env->param("REQUEST_URI", env->ctx);
+	size_t mlen = strlen(mount), plen;
+	const char *q;
+	int changed;
+
+	rq->status = 0;
+	rq->index = 0;
+	rq->redirect = 0;
+	rq->method = METHOD_OTHER;
+	rq->uri = uri;
+	buf_reset(&rq->path);
+	arena_reset(&rq->arena);
+	if (method == NULL || uri == NULL) {
+		rq->status = 400;
+		return;
+	}
+	rq->method = request_method(method);
+	q = strchr(uri, '?');
+	plen = q ? (size_t)(q - uri) : strlen(uri);
+	if (q != NULL && !request_query_ok(q + 1)) {
+		rq->status = 400;
+		return;
+	}
+	switch (path_canon(uri, plen, 1, &rq->path, &changed)) {
+	case PATH_OK:
+		break;
+	case PATH_BAD:
+		rq->status = 400;
+		return;
+	case PATH_NOMATCH:
+		rq->status = 404;
+		return;
+	}
+	/* The index is the mount itself, written exactly: "/blog/". */
+	if (rq->path.len == mlen - (mlen > 1) && memcmp(rq->path.data, mount, rq->path.len) == 0) {
+		rq->index = 1;
+		rq->redirect = plen != mlen || memcmp(uri, mount, mlen) != 0;
+		buf_reset(&rq->path);
+		buf_addc(&rq->path, '/');
+		return;
+	}
+	if (mlen > 1) {
+		/* "/blog/x" starts with the mount "/blog/": keep "/x". */
+		if (rq->path.len < mlen || memcmp(rq->path.data, mount, mlen) != 0) {
+			rq->status = 404;
+			return;
+		}
+		memmove(rq->path.data, rq->path.data + mlen - 1, rq->path.len - (mlen - 1));
+		rq->path.len -= mlen - 1;
+	}
+	rq->redirect = changed;
+}
+
+void request_free(struct request *rq)
+{
+	buf_free(&rq->path);
+	buf_free(&rq->file);
+	buf_free(&rq->html);
+	arena_free(&rq->arena);
+}

@@ -1,0 +1,37 @@
+/* request.h — one request: method, canonical path, and the buffers it reuses. */
+#ifndef QUIRE_REQUEST_H
+#define QUIRE_REQUEST_H
+
+#include "buf.h"
+#include "mem.h"
+
+enum method {
+	METHOD_GET,
+	METHOD_HEAD,
+	METHOD_OTHER,
+};
+
+/* Reads one CGI variable; NULL when the request has none of that name. */
+struct request_env {
+	const char *(*param)(const char *name, void *ctx);
+	void *ctx;
+};
+
+struct request {
+	int status; /* 0 when the request can be routed; else 400 or 404 */
+	enum method method;
+	const char *uri; /* REQUEST_URI as received: valid until the next request */
+	struct buf path; /* canonical, decoded, within the site: "/" or "/route" */
+	int index;       /* the path names the site's index page */
+	int redirect;    /* the path was not written canonically: answer 301 */
+	/* Scratch space kept, with its capacity, from one request to the next. */
+	struct buf file;
+	struct buf html;
+	struct arena arena;
+};
+
+/* Read method and path from env for a site mounted at mount ("/" or "/blog/"). */
+void request_parse(struct request *rq, const struct request_env *env, const char *mount);
+void request_free(struct request *rq);
+
+#endif

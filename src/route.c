@@ -1,0 +1,91 @@
+/* route.c — the route table: canonical path to post, built once per site snapshot. */
+#include "route.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+#include "post.h"
+
+struct route_slot {
+	uint64_t hash;
+	const struct post *post;
+};
+
+static uint64_t route_hash(const char *p, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+void route_init(struct route_table *t, size_t n)
+{
+	size_t cap = 16;
+
+	while (cap < n * 2)
+		cap *= 2;
+	t->slots = xcalloc(cap, sizeof(*t->slots));
+	t->cap = cap;
+	t->len = 0;
+}
+
+void route_free(struct route_table *t)
+{
+	free(t->slots);
+	memset(t, 0, sizeof(*t));
+}
+
+static struct route_slot *route_slot(const struct route_table *t, const char *path, size_t len,
+                                     uint64_t h)
+{
+	size_t i = h & (t->cap - 1);
+
+	for (;;) {
+		struct route_slot *s = &t->slots[i];
+		if (s->post == NULL)
+			return s;
+		if (s->hash == h && s->post->route_len == len &&
+		    memcmp(s->post->route, path, len) == 0)
+			return s;
+		i = (i + 1) & (t->cap - 1);
+	}
+}
+
+const struct post *route_add(struct route_table *t, const struct post *p)
+{
+	uint64_t h = route_hash(p->route, p->route_len);
+	struct route_slot *s;
+
+	if ((t->len + 1) * 2 > t->cap) {
+		struct route_table bigger;
+		route_init(&bigger, t->cap);
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->slots[i].post != NULL)
+				*route_slot(&bigger, t->slots[i].post->route,
+				            t->slots[i].post->route_len, t->slots[i].hash) =
+				    t->slots[i];
+		bigger.len = t->len;
+		route_free(t);
+		*t = bigger;
+	}
+	s = route_slot(t, p->route, p->route_len, h);
+	if (s->post != NULL)
+		return s->post;
+	s->hash = h;
+	s->post = p;
+	t->len++;
+	return NULL;
+}
+
+const struct post *route_find(const struct route_table *t, const char *path, size_t len)
+{
+	if (t->cap == 0)
+		return NULL;
+	return route_slot(t, path, len, route_hash(path, len))->post;
+}

@@ -1,0 +1,23 @@
+/* route.h — the route table: canonical path to post, built once per site snapshot. */
+#ifndef QUIRE_ROUTE_H
+#define QUIRE_ROUTE_H
+
+#include <stddef.h>
+
+struct post;
+
+struct route_table {
+	struct route_slot *slots;
+	size_t cap; /* a power of two */
+	size_t len;
+};
+
+/* Make room for n routes. */
+void route_init(struct route_table *t, size_t n);
+void route_free(struct route_table *t);
+/* Add p under p->route. When the route is taken, returns the post holding it
+ * and adds nothing; otherwise NULL. */
+const struct post *route_add(struct route_table *t, const struct post *p);
+const struct post *route_find(const struct route_table *t, const char *path, size_t len);
+
+#endif

@@ -1,0 +1,52 @@
+/* value.h — the data layouts see: a small immutable tree of maps, lists and scalars. */
+#ifndef QUIRE_VALUE_H
+#define QUIRE_VALUE_H
+
+#include <stddef.h>
+
+enum value_type {
+	VALUE_NULL,
+	VALUE_BOOL,
+	VALUE_NUMBER,
+	VALUE_STRING,
+	VALUE_LIST,
+	VALUE_MAP,
+};
+
+struct member;
+
+struct value {
+	enum value_type type;
+	/* A STRING that is already HTML (a rendered post body). Only such strings are
+	 * printed raw by {{{x}}} and {{& x}}; every other string is escaped there too. */
+	unsigned html;
+	union {
+		int boolean;
+		double number;
+		struct {
+			const char *p;
+			size_t len;
+		} string;
+		struct {
+			const struct value *items;
+			size_t len;
+		} list;
+		struct {
+			const struct member *items;
+			size_t len;
+		} map;
+	} u;
+};
+
+struct member {
+	const char *key;
+	size_t keylen;
+	struct value value;
+};
+
+/* The member of a map with this key, or NULL (also when v is not a map). */
+const struct value *value_get(const struct value *v, const char *key, size_t keylen);
+/* Mustache truthiness: false for null, false, empty lists and empty strings. */
+int value_truthy(const struct value *v);
+
+#endif

@@ -1,0 +1,228 @@
+"""harness.py — what the end-to-end tests share: free ports, a private site, quire
+and nginx started and always stopped, HTTP and FastCGI clients, PASS/FAIL lines."""
+import http.client
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+QUIRE = os.environ.get("QUIRE_BIN", os.path.join(TOP, "build", "quire"))
+SUITE = os.environ.get("SUITE_PREFIX", "")
+failures = 0
+
+
+def check(suite, name, ok, why=""):
+    """One PASS or FAIL line, as tests/run.sh counts them."""
+    global failures
+    if ok:
+        print(f"PASS {SUITE}{suite}: {name}", flush=True)
+    else:
+        failures += 1
+        why = str(why).replace("\n", "\\n")[:600]
+        print(f"FAIL {SUITE}{suite}: {name}: {why}", flush=True)
+    return ok
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(cond, timeout=5.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if cond():
+            return True
+        time.sleep(0.02)
+    return cond()
+
+
+class Site:
+    """A temporary site: conf/ copied from the checkout, posts/ to fill, a log."""
+
+    def __init__(self, config_extra="", mount="/", copy_posts=True):
+        self.dir = tempfile.mkdtemp(prefix="quire-e2e-")
+        self.posts = os.path.join(self.dir, "posts")
+        self.conf = os.path.join(self.dir, "conf")
+        shutil.copytree(os.path.join(TOP, "conf"), self.conf)
+        if copy_posts:
+            shutil.copytree(os.path.join(TOP, "posts"), self.posts)
+        else:
+            os.mkdir(self.posts)
+        self.config = os.path.join(self.conf, "test.yaml")
+        self.mount = mount
+        self.port = free_port()
+        with open(self.config, "w") as f:
+            f.write(
+                "site:\n  title: Test site\n"
+                f"  base_url: http://127.0.0.1:{self.port}\n"
+                f"mount: {mount}\nposts: ../posts\nlayouts: layouts\nworkers: 4\n"
+                + config_extra
+            )
+        self.sock = os.path.join(self.dir, "quire.sock")
+        self.log = os.path.join(self.dir, "quire.log")
+        self.quire = None
+        self.nginx = None
+
+    def write_post(self, name, text):
+        path = os.path.join(self.posts, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def start_quire(self):
+        logf = open(self.log, "ab")
+        self.quire = subprocess.Popen(
+            [QUIRE, "-c", self.config, "-s", self.sock],
+            stdin=subprocess.DEVNULL, stdout=logf, stderr=logf)
+        logf.close()
+        if not wait_for(lambda: os.path.exists(self.sock) or self.quire.poll() is not None):
+            raise RuntimeError("quire did not create its socket")
+        if self.quire.poll() is not None:
+            raise RuntimeError("quire exited: " + self.read_log())
+
+    def start_nginx(self):
+        rundir = os.path.join(self.dir, "nginx")
+        os.mkdir(rundir)
+        conf = subprocess.run(
+            ["sh", os.path.join(TOP, "deploy", "nginx", "make-conf.sh"), str(self.port),
+             self.sock, os.path.join(self.conf, "static"), rundir,
+             os.path.join(rundir, "error.log"), self.mount],
+            check=True, capture_output=True, text=True).stdout
+        with open(os.path.join(rundir, "nginx.conf"), "w") as f:
+            f.write(conf)
+        self.nginx = subprocess.Popen(
+            ["nginx", "-p", rundir, "-c", os.path.join(rundir, "nginx.conf"),
+             "-g", "daemon off;"], stdin=subprocess.DEVNULL)
+
+        def up():
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                return True
+            except OSError:
+                return False
+        if not wait_for(up):
+            raise RuntimeError("nginx did not start")
+
+    def start(self):
+        self.start_quire()
+        self.start_nginx()
+        return self
+
+    def read_log(self):
+        try:
+            with open(self.log, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def stop(self):
+        if self.nginx and self.nginx.poll() is None:
+            self.nginx.send_signal(signal.SIGQUIT)
+            try:
+                self.nginx.wait(5)
+            except subprocess.TimeoutExpired:
+                self.nginx.kill()
+                self.nginx.wait()
+        if self.quire and self.quire.poll() is None:
+            self.quire.send_signal(signal.SIGTERM)
+            try:
+                self.quire.wait(5)
+            except subprocess.TimeoutExpired:
+                self.quire.kill()
+                self.quire.wait()
+
+    def cleanup(self):
+        self.stop()
+        report = sanitizer_report(self.read_log())
+        if report:
+            check("sanitizer", "report in quire's log", False, report)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.cleanup()
+        return False
+
+    def get(self, path, method="GET", headers=None, body=None):
+        """One HTTP request on a new connection; path is sent exactly as given."""
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            c.putrequest(method, path, skip_accept_encoding=True)
+            for k, v in (headers or {}).items():
+                c.putheader(k, v)
+            if body is not None:
+                c.putheader("Content-Length", str(len(body)))
+            c.endheaders(body)
+            r = c.getresponse()
+            data = r.read()
+            return r.status, {k.lower(): v for k, v in r.getheaders()}, data
+        finally:
+            c.close()
+
+
+def sanitizer_report(text):
+    """The first line of an ASan/UBSan/LSan report in text, or None."""
+    for line in text.splitlines():
+        if "ERROR: AddressSanitizer" in line or "runtime error:" in line or \
+                "ERROR: LeakSanitizer" in line:
+            return line
+    return None
+
+
+def fcgi_record(rtype, rid, content=b""):
+    return struct.pack("!BBHHBB", 1, rtype, rid, len(content), 0, 0) + content
+
+
+def fcgi_params(pairs):
+    out = b""
+    for k, v in pairs:
+        for n in (len(k), len(v)):
+            out += bytes([n]) if n < 128 else struct.pack("!I", n | 0x80000000)
+        out += k + v
+    return out
+
+
+def fcgi_request(sock_path, params, timeout=5):
+    """Send one FastCGI request straight to quire's socket; return its stdout bytes."""
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(timeout)
+    s.connect(sock_path)
+    try:
+        msg = fcgi_record(1, 1, struct.pack("!HB5x", 1, 0))
+        if params:
+            msg += fcgi_record(4, 1, fcgi_params(params))
+        msg += fcgi_record(4, 1) + fcgi_record(5, 1)
+        s.sendall(msg)
+        out = b""
+        buf = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            buf += chunk
+            while len(buf) >= 8:
+                _, rtype, _, clen, plen, _ = struct.unpack("!BBHHBB", buf[:8])
+                if len(buf) < 8 + clen + plen:
+                    break
+                if rtype == 6:
+                    out += buf[8:8 + clen]
+                buf = buf[8 + clen + plen:]
+                if rtype == 3:
+                    return out
+        return out
+    finally:
+        s.close()
+
+
+def finish():
+    sys.exit(1 if failures else 0)

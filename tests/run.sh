@@ -1,0 +1,52 @@
+#!/bin/sh
+# run.sh — `make test`: every suite, plain and under ASan+UBSan. Each suite prints
+# PASS/FAIL lines; this counts them and ends with "N passed, N failed".
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+SHARED=${SHARED:-$top/../shared}
+PY=${PYTHON:-/usr/bin/python3}
+out=build/test-output
+rm -rf "$out"
+mkdir -p "$out"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=23}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+extra_fail=0
+
+# run_suite NAME PREFIX COMMAND...: PREFIX is put before each PASS/FAIL line.
+run_suite() {
+	name=$1 prefix=$2
+	shift 2
+	log="$out/$name.log"
+	start=$(date +%s)
+	"$@" >"$log.raw" 2>"$out/$name.stderr"
+	rc=$?
+	sed -e "s/^PASS /PASS $prefix/" -e "s/^FAIL /FAIL $prefix/" "$log.raw" >"$log"
+	rm -f "$log.raw"
+	p=$(grep -c '^PASS ' "$log")
+	f=$(grep -c '^FAIL ' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "FAIL $prefix$name: exited $rc with no failed case (see $out/$name.stderr)" >>"$log"
+		tail -5 "$out/$name.stderr" | sed 's/^/    /' >>"$log"
+		f=1
+	fi
+	printf '%-28s %4d passed, %d failed (%ds)\n' "$name" "$p" "$f" $(($(date +%s) - start))
+	grep '^FAIL ' "$log" | head -20 | sed 's/^/    /'
+}
+
+for t in build/tests/*_test; do
+	run_suite "$(basename "$t")" "" "$t"
+done
+run_suite mustache_spec "" build/tests/mustache_spec "$SHARED/mustache-spec"
+run_suite e2e "" env QUIRE_BIN="$top/build/quire" "$PY" tests/e2e/serve_test.py
+
+for t in build/tests-asan/*_test; do
+	run_suite "asan-$(basename "$t")" "asan " "$t"
+done
+run_suite asan-mustache_spec "asan " build/tests-asan/mustache_spec "$SHARED/mustache-spec"
+run_suite asan-e2e "asan " env QUIRE_BIN="$top/build/asan/quire" "$PY" tests/e2e/serve_test.py
+
+passed=$(cat "$out"/*.log | grep -c '^PASS ')
+failed=$(cat "$out"/*.log | grep -c '^FAIL ')
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

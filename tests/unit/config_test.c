@@ -1,0 +1,112 @@
+/* config_test.c — the configuration file: defaults, paths, and errors with file and line. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "check.h"
+#include "config.h"
+
+/* Load text as a configuration file; the log lines land in log. */
+static int config_try(const char *text, struct config *c, struct buf *log)
+{
+	char dir[] = "/tmp/quire-config-XXXXXX";
+	char file[64], logfile[64];
+	int saved = dup(2), rc;
+	FILE *f;
+
+	if (mkdtemp(dir) == NULL)
+		return -2;
+	snprintf(file, sizeof(file), "%s/quire.yaml", dir);
+	snprintf(logfile, sizeof(logfile), "%s/log", dir);
+	f = fopen(file, "w");
+	fputs(text, f);
+	fclose(f);
+	fflush(stderr);
+	if (freopen(logfile, "w", stderr) == NULL)
+		return -2;
+	rc = config_load(c, file);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	f = fopen(logfile, "r");
+	buf_reset(log);
+	char chunk[1024];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(log, chunk, n);
+	fclose(f);
+	buf_cstr(log);
+	unlink(file);
+	unlink(logfile);
+	rmdir(dir);
+	return rc;
+}
+
+struct config_case {
+	const char *name;
+	const char *text;
+	const char *error; /* NULL: must load; else a part of the message, with the line */
+};
+
+static const struct config_case cases[] = {
+    {"an empty file gives the defaults", "", NULL},
+    {"every key",
+     "site:\n  title: T\n  base_url: https://e.org/\n  description: D\n"
+     "  language: fr\n  author: A\nmount: blog\nposts: p\nlayouts: l\n"
+     "default_layout: Page\nsocket: s.sock\nworkers: 4\nmarkdown:\n  raw_html: escape\n"
+     "limits:\n  post_size: 2048\n  front_matter_size: 512\n",
+     NULL},
+    {"unknown key", "site:\n  title: T\ncolour: red\n", "quire.yaml:3: unknown key \"colour\""},
+    {"unknown nested key", "site:\n  titel: T\n", "quire.yaml:2: unknown key \"site.titel\""},
+    {"workers not a number", "workers: many\n", "quire.yaml:1: \"workers\" must be a whole number"},
+    {"workers zero", "workers: 0\n", "quire.yaml:1: \"workers\" must be a whole number"},
+    {"title a list", "site:\n  title: [a]\n",
+     "quire.yaml:2: \"site.title\" must be a single value"},
+    {"site not a map", "site: x\n", "quire.yaml:1: \"site\" must be a map"},
+    {"raw_html unknown", "markdown:\n  raw_html: maybe\n",
+     "quire.yaml:2: \"markdown.raw_html\" must be keep or escape"},
+    {"post_size negative", "limits:\n  post_size: -1\n",
+     "quire.yaml:2: \"limits.post_size\" must be"},
+    {"YAML error", "site:\n  title: \"x\n", "quire.yaml:3: "},
+    {"duplicate key", "workers: 2\nworkers: 3\n", "quire.yaml:2: duplicate key"},
+    {"alias", "a: &x 1\n", "quire.yaml:1: anchors are not allowed"},
+};
+
+int main(void)
+{
+	struct config c;
+	struct buf log = {0};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = config_try(cases[i].text, &c, &log);
+		if (cases[i].error == NULL)
+			check("config", cases[i].name, rc == 0, "rc %d, log: %s", rc, log.data);
+		else
+			check("config", cases[i].name, rc < 0 && strstr(log.data, cases[i].error),
+			      "rc %d, log: %s", rc, log.data);
+		if (i == 1 && rc == 0) {
+			check("config", "mount gets its slashes", strcmp(c.mount, "/blog/") == 0,
+			      "%s", c.mount);
+			check("config", "base_url loses its trailing slash",
+			      strcmp(c.site_base_url, "https://e.org") == 0, "%s", c.site_base_url);
+			check("config", "paths are relative to the file",
+			      strstr(c.posts_dir, "/quire-config-") != NULL &&
+			          strcmp(strrchr(c.posts_dir, '/'), "/p") == 0,
+			      "%s", c.posts_dir);
+			check("config", "sizes and policy read",
+			      c.post_max == 2048 && c.front_matter_max == 512 &&
+			          c.raw_html_escape == 1 && c.workers == 4,
+			      "");
+		}
+		if (i == 0 && rc == 0)
+			check("config", "default limits are 1 MiB and 64 KiB",
+			      c.post_max == 1048576 && c.front_matter_max == 65536 &&
+			          strcmp(c.mount, "/") == 0,
+			      "");
+		config_free(&c);
+	}
+	buf_free(&log);
+	return check_exit();
+}
