@@ -17,6 +17,7 @@ enum config_type {
 	CONFIG_COUNT,
 	CONFIG_BYTES,
 	CONFIG_RAW_HTML,
+	CONFIG_HEADER, /* a string that goes into a response header */
 };
 
 struct config_key {
@@ -45,6 +46,10 @@ static const struct config_key config_keys[] = {
     KEY("workers", CONFIG_COUNT, workers),
     {"markdown", CONFIG_SECTION, 0},
     KEY("markdown.raw_html", CONFIG_RAW_HTML, raw_html_escape),
+    {"cache", CONFIG_SECTION, 0},
+    KEY("cache.size", CONFIG_BYTES, cache_size),
+    {"http", CONFIG_SECTION, 0},
+    KEY("http.cache_control", CONFIG_HEADER, cache_control),
     {"limits", CONFIG_SECTION, 0},
     KEY("limits.post_size", CONFIG_BYTES, post_max),
     KEY("limits.front_matter_size", CONFIG_BYTES, front_matter_max),
@@ -84,6 +89,12 @@ static int config_set(struct config *c, const struct config_key *k, const struct
 	switch (k->type) {
 	case CONFIG_SECTION:
 		return 0;
+	case CONFIG_HEADER:
+		if (strpbrk(v->str, "\r\n") != NULL) {
+			buf_printf(err, "%zu: \"%s\" must be one line", v->line, k->name);
+			return -1;
+		}
+		/* fall through */
 	case CONFIG_STRING:
 	case CONFIG_PATH: {
 		char **s = field;
@@ -164,6 +175,8 @@ static void config_defaults(struct config *c, const char *file)
 	c->default_layout = xstrndup("Post", 4);
 	c->socket = NULL;
 	c->workers = 8;
+	c->cache_size = 32L * 1024 * 1024;
+	c->cache_control = xstrndup("public, max-age=0, must-revalidate", 35);
 	c->post_max = 1024L * 1024;
 	c->front_matter_max = 64L * 1024;
 }
@@ -252,5 +265,6 @@ void config_free(struct config *c)
 	free(c->layouts_dir);
 	free(c->default_layout);
 	free(c->socket);
+	free(c->cache_control);
 	memset(c, 0, sizeof(*c));
 }

@@ -18,6 +18,8 @@ struct config {
 	char *socket; /* the Unix socket to listen on when none is inherited */
 	long workers;
 	int raw_html_escape;   /* markdown.raw_html: escape */
+	long cache_size;       /* cache.size: bytes of rendered pages kept */
+	char *cache_control;   /* http.cache_control: the header on pages */
 	long post_max;         /* limits.post_size, bytes */
 	long front_matter_max; /* limits.front_matter_size, bytes */
 };

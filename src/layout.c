@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,14 +26,21 @@ static int layout_names_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int layout_read(const char *path, struct buf *out)
+static int layout_read(const char *path, struct buf *out, time_t *newest)
 {
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
 	ssize_t n;
 
 	buf_reset(out);
 	if (fd < 0)
 		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	if (st.st_mtime > *newest)
+		*newest = st.st_mtime;
 	do {
 		buf_grow(out, 4096);
 		n = read(fd, out->data + out->len, out->cap - out->len - 1);
@@ -43,9 +51,11 @@ static int layout_read(const char *path, struct buf *out)
 	return n < 0 || out->len > LAYOUT_MAX ? -1 : 0;
 }
 
-struct template_set *layout_load(const char *dir)
+struct layouts *layout_load(const char *dir)
 {
 	struct template_set *set = template_set_new(1);
+	struct layouts *l = NULL;
+	time_t newest = 0;
 	struct buf src = {0}, err = {0}, path = {0};
 	char **names = NULL;
 	size_t n = 0, cap = 0, slen = strlen(LAYOUT_SUFFIX);
@@ -74,7 +84,7 @@ struct template_set *layout_load(const char *dir)
 	for (size_t i = 0; i < n; i++) {
 		buf_reset(&path);
 		buf_printf(&path, "%s/%s", dir, names[i]);
-		if (layout_read(buf_cstr(&path), &src) < 0) {
+		if (layout_read(buf_cstr(&path), &src, &newest) < 0) {
 			log_msg(LOG_ERROR, "%s: cannot read the layout (or larger than 1 MiB)",
 			        path.data);
 			goto out;
@@ -103,7 +113,24 @@ out:
 		template_set_free(set);
 		return NULL;
 	}
-	return set;
+	l = xcalloc(1, sizeof(*l));
+	l->refs = 1;
+	l->set = set;
+	l->modified = newest;
+	return l;
+}
+
+void layout_ref(struct layouts *l)
+{
+	__atomic_add_fetch(&l->refs, 1, __ATOMIC_RELAXED);
+}
+
+void layout_unref(struct layouts *l)
+{
+	if (l == NULL || __atomic_sub_fetch(&l->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	template_set_free(l->set);
+	free(l);
 }
 
 static void layout_member(struct member *m, const char *key, const struct value *v)

@@ -4,12 +4,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "config.h"
 #include "log.h"
 #include "mem.h"
 #include "server.h"
 #include "site.h"
 #include "supervisor.h"
+#include "watch.h"
 
 struct main_opts {
 	const char *file;
@@ -52,10 +54,13 @@ static int main_worker(int listen_fd, int ready_fd, void *arg)
 
 	if (main_config(o, &c) < 0)
 		return 1;
-	site = site_load(&c);
+	cache_init((size_t)c.cache_size);
+	site = site_load(&c, NULL, 1);
 	if (site == NULL)
 		return 1;
-	server_run(site, listen_fd, (int)c.workers, ready_fd);
+	site_publish(site);
+	watch_start(&c);
+	server_run(listen_fd, (int)c.workers, ready_fd);
 	/* Threads may still be blocked on kept connections: exit, do not return. */
 	exit(0);
 }
@@ -95,14 +100,14 @@ int main(int argc, char **argv)
 	if (main_config(&o, &config) < 0)
 		return 1;
 	if (check || mode == SERVER_CGI) {
-		site = site_load(&config);
+		site = site_load(&config, NULL, 1);
 		if (site != NULL && check)
 			printf("%s: %zu posts, layouts in %s\n", o.file, site->nlisted,
 			       config.layouts_dir);
 		rc = site == NULL;
 		if (site != NULL && mode == SERVER_CGI && !check)
 			rc = server_cgi(site) < 0;
-		site_free(site);
+		site_release(site);
 		config_free(&config);
 		return rc;
 	}

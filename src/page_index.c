@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "cache.h"
 #include "config.h"
 #include "layout.h"
 #include "log.h"
@@ -11,7 +12,8 @@
 #include "response.h"
 #include "site.h"
 
-void page_index(const struct site *s, struct request *rq, struct response *rs)
+static struct cache_entry *page_index_render(const struct site *s, struct request *rq,
+                                             struct response *rs)
 {
 	const struct config *c = s->config;
 	struct member *m = arena_alloc(&rq->arena, 2 * sizeof(*m));
@@ -33,9 +35,24 @@ void page_index(const struct site *s, struct request *rq, struct response *rs)
 	page.u.map.items = m;
 	page.u.map.len = 2;
 	post_add_urls(&page, "/", 1, c, &rq->arena);
+	buf_reset(&rs->body);
 	if (layout_render(s, s->index_layout, &page, &rs->body) < 0) {
 		log_msg(LOG_ERROR, "%s: index.mustache could not be rendered (nested too deep)",
 		        c->layouts_dir);
 		page_error(s, rq, rs, 500);
+		return NULL;
 	}
+	return cache_put(page_key(s, "/"), rs->body.data, rs->body.len, s->modified);
+}
+
+void page_index(const struct site *s, struct request *rq, struct response *rs)
+{
+	struct cache_entry *page = cache_get(page_key(s, "/"));
+
+	if (page == NULL)
+		page = page_index_render(s, rq, rs);
+	if (page == NULL)
+		return;
+	page_send(s, rq, rs, page->data, page->len, page->etag, page->modified);
+	cache_release(page);
 }

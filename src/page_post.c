@@ -1,8 +1,9 @@
-/* page_post.c — a post: its Markdown rendered into its layout. */
+/* page_post.c — a post: its Markdown rendered into its layout, cached. */
 #include "page.h"
 
 #include <string.h>
 
+#include "cache.h"
 #include "config.h"
 #include "layout.h"
 #include "log.h"
@@ -12,39 +13,96 @@
 #include "response.h"
 #include "site.h"
 
-void page_post(const struct site *s, const struct post *p, struct request *rq, struct response *rs)
+/* A post's HTML body depends on its bytes and the raw-HTML policy alone. */
+static uint64_t page_post_body_key(const struct post *p, const struct config *c)
 {
-	const struct config *c = s->config;
-	struct value page = p->fields;
-	struct member *m;
-	size_t off, n = p->fields.u.map.len;
+	return cache_hash("body", 4, p->hash ^ (c->raw_html_escape ? 0x5bd1e995ULL : 0));
+}
 
-	if (post_read(p, c, &rq->file, &off) < 0) {
-		page_error(s, rq, rs, 500);
-		return;
-	}
-	buf_reset(&rq->html);
-	if (markdown_render(rq->file.data + off, rq->file.len - off, c->raw_html_escape,
-	                    &rq->html) < 0) {
-		log_msg(LOG_ERROR, "%s: the Markdown could not be rendered", p->path);
-		page_error(s, rq, rs, 500);
-		return;
-	}
+/* The page for version v of the post, with body as its HTML, into rs->body. */
+static int page_post_layout(const struct site *s, const struct post *v, const char *body,
+                            size_t len, struct request *rq, struct response *rs)
+{
+	struct value page = v->fields;
+	size_t n = v->fields.u.map.len;
+	struct member *m = arena_alloc(&rq->arena, (n + 1) * sizeof(*m));
+
 	/* The page is the post's fields and its body, the one value marked as HTML. */
-	m = arena_alloc(&rq->arena, (n + 1) * sizeof(*m));
-	memcpy(m, p->fields.u.map.items, n * sizeof(*m));
+	memcpy(m, v->fields.u.map.items, n * sizeof(*m));
 	memset(&m[n], 0, sizeof(m[n]));
 	m[n].key = "body";
 	m[n].keylen = 4;
 	m[n].value.type = VALUE_STRING;
 	m[n].value.html = 1;
-	m[n].value.u.string.p = rq->html.data ? rq->html.data : "";
-	m[n].value.u.string.len = rq->html.len;
+	m[n].value.u.string.p = body;
+	m[n].value.u.string.len = len;
 	page.u.map.items = m;
 	page.u.map.len = n + 1;
-	if (layout_render(s, site_post_layout(s, p), &page, &rs->body) < 0) {
+	buf_reset(&rs->body);
+	if (layout_render(s, site_post_layout(s, v), &page, &rs->body) < 0) {
 		log_msg(LOG_ERROR, "%s: the layout could not be rendered (nested too deep)",
-		        p->path);
-		page_error(s, rq, rs, 500);
+		        v->path);
+		return -1;
 	}
+	return 0;
+}
+
+/* Render the post's page, from its cached body when there is one. Returns the
+ * page held from the cache, or NULL with an error page in rs. When the file
+ * changed since the snapshot, the new version is rendered whole and not kept. */
+static struct cache_entry *page_post_render(const struct site *s, const struct post *p,
+                                            struct request *rq, struct response *rs)
+{
+	const struct config *c = s->config;
+	uint64_t bkey = page_post_body_key(p, c);
+	struct cache_entry *body = cache_get(bkey), *page = NULL;
+	struct post *fresh = NULL;
+	const struct post *v = p;
+
+	if (body == NULL) {
+		int r = post_read(p, c, &rq->file, &fresh);
+		if (r < 0) {
+			page_error(s, rq, rs, 404);
+			return NULL;
+		}
+		if (fresh != NULL)
+			v = fresh;
+		buf_reset(&rq->html);
+		if (markdown_render(rq->file.data + v->body_offset, rq->file.len - v->body_offset,
+		                    c->raw_html_escape, &rq->html) < 0) {
+			log_msg(LOG_ERROR, "%s: the Markdown could not be rendered", p->path);
+			page_error(s, rq, rs, 500);
+			goto out;
+		}
+		if (fresh == NULL)
+			body = cache_put(bkey, rq->html.data ? rq->html.data : "", rq->html.len,
+			                 p->mtime.tv_sec);
+	}
+	if (page_post_layout(s, v, body ? body->data : rq->html.data,
+	                     body ? body->len : rq->html.len, rq, rs) < 0) {
+		page_error(s, rq, rs, 500);
+		goto out;
+	}
+	/* Any post can change any page (layouts see every post): the snapshot's time. */
+	time_t modified = v->mtime.tv_sec > s->modified ? v->mtime.tv_sec : s->modified;
+	if (fresh == NULL)
+		page = cache_put(page_key(s, p->name), rs->body.data, rs->body.len, modified);
+	else
+		page = cache_make(rs->body.data, rs->body.len, modified);
+out:
+	cache_release(body);
+	post_unref(fresh);
+	return page;
+}
+
+void page_post(const struct site *s, const struct post *p, struct request *rq, struct response *rs)
+{
+	struct cache_entry *page = cache_get(page_key(s, p->name));
+
+	if (page == NULL)
+		page = page_post_render(s, p, rq, rs);
+	if (page == NULL)
+		return;
+	page_send(s, rq, rs, page->data, page->len, page->etag, page->modified);
+	cache_release(page);
 }

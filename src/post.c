@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "config.h"
 #include "frontmatter.h"
 #include "html.h"
@@ -17,7 +18,8 @@
 
 /* Read a regular file whole (never mmap: a file truncated while read must not
  * raise SIGBUS). Symlinks and FIFOs are refused without blocking. */
-static int post_slurp(int dirfd, const char *name, long max, struct buf *out, const char **why)
+static int post_slurp(int dirfd, const char *name, long max, struct buf *out, const char **why,
+                      struct stat *st_out)
 {
 	struct stat st;
 	int fd, rc = -1;
@@ -55,6 +57,7 @@ static int post_slurp(int dirfd, const char *name, long max, struct buf *out, co
 			break;
 		out->len += (size_t)n;
 	}
+	*st_out = st;
 	rc = 0;
 out:
 	close(fd);
@@ -108,44 +111,27 @@ void post_add_urls(struct value *fields, const char *route, size_t route_len,
 	fields->u.map.len = n;
 }
 
-int post_load(struct post *p, int dirfd, const char *dir, const char *name, const struct config *c)
+/* Fill p from the file's bytes; the reason it is not a post goes to err. */
+static int post_parse(struct post *p, const char *src, size_t len, const struct config *c,
+                      struct buf *err)
 {
-	struct buf file = {0}, err = {0}, route = {0};
+	struct buf route = {0};
 	struct frontmatter fm;
-	const char *why = NULL;
 	int changed, rc = -1;
-	size_t dlen = strlen(dir), nlen = strlen(name);
 
-	memset(p, 0, sizeof(*p));
-	p->path = xmalloc(dlen + nlen + 2);
-	memcpy(p->path, dir, dlen);
-	p->path[dlen] = '/';
-	memcpy(p->path + dlen + 1, name, nlen + 1);
-	p->name = p->path + dlen + 1;
-	if (post_slurp(dirfd, name, c->post_max, &file, &why) < 0) {
-		log_msg(LOG_WARN, "%s: skipped: %s", p->path, why);
+	if (frontmatter_parse(src, len, 1, c->front_matter_max, &p->arena, &fm, err) < 0)
 		goto out;
-	}
-	if (frontmatter_parse(file.data ? file.data : "", file.len, 1, c->front_matter_max,
-	                      &p->arena, &fm, &err) < 0) {
-		log_msg(LOG_ERROR, "%s:%s; the post is left out", p->path, buf_cstr(&err));
-		goto out;
-	}
 	if (fm.route != NULL) {
 		if (path_canon(fm.route, strlen(fm.route), 0, &route, &changed) != PATH_OK) {
-			log_msg(LOG_ERROR,
-			        "%s: route \"%s\" is not a usable URL path; the post is left out",
-			        p->path, fm.route);
+			buf_printf(err, " route \"%s\" is not a usable URL path", fm.route);
 			goto out;
 		}
-	} else if (path_canon(name, nlen - 3, 0, &route, &changed) != PATH_OK) {
-		log_msg(LOG_ERROR, "%s: the file name cannot be a route; the post is left out",
-		        p->path);
+	} else if (path_canon(p->name, strlen(p->name) - 3, 0, &route, &changed) != PATH_OK) {
+		buf_printf(err, " the file name cannot be a route");
 		goto out;
 	}
 	if (route.len == 1) {
-		log_msg(LOG_ERROR, "%s: route \"/\" is the index page; the post is left out",
-		        p->path);
+		buf_printf(err, " route \"/\" is the index page");
 		goto out;
 	}
 	p->route = arena_strndup(&p->arena, route.data, route.len);
@@ -155,46 +141,103 @@ int post_load(struct post *p, int dirfd, const char *dir, const char *name, cons
 	p->layout = fm.layout;
 	p->order = fm.order;
 	p->has_order = fm.has_order;
+	p->body_offset = fm.body_offset;
 	p->fields = fm.fields;
 	post_add_urls(&p->fields, p->route, p->route_len, c, &p->arena);
+	p->hash = cache_hash(src, len, 0);
 	rc = 0;
 out:
-	buf_free(&file);
-	buf_free(&err);
 	buf_free(&route);
-	if (rc < 0)
-		post_free(p);
 	return rc;
 }
 
-void post_free(struct post *p)
+static struct post *post_new(const char *dir, const char *name)
 {
-	free(p->path);
-	arena_free(&p->arena);
-	memset(p, 0, sizeof(*p));
+	struct post *p = xcalloc(1, sizeof(*p));
+	size_t dlen = strlen(dir), nlen = strlen(name);
+
+	p->refs = 1;
+	p->path = xmalloc(dlen + nlen + 2);
+	memcpy(p->path, dir, dlen);
+	p->path[dlen] = '/';
+	memcpy(p->path + dlen + 1, name, nlen + 1);
+	p->name = p->path + dlen + 1;
+	return p;
 }
 
-int post_read(const struct post *p, const struct config *c, struct buf *file, size_t *body_off)
+struct post *post_load(int dirfd, const char *dir, const char *name, const struct config *c)
+{
+	struct buf file = {0}, err = {0};
+	const char *why = NULL;
+	struct post *p = post_new(dir, name);
+	struct stat st;
+
+	if (post_slurp(dirfd, name, c->post_max, &file, &why, &st) < 0) {
+		log_msg(LOG_WARN, "%s: skipped: %s", p->path, why);
+		goto fail;
+	}
+	if (post_parse(p, file.data ? file.data : "", file.len, c, &err) < 0) {
+		log_msg(LOG_ERROR, "%s:%s; the post is left out", p->path, buf_cstr(&err));
+		goto fail;
+	}
+	p->dev = st.st_dev;
+	p->ino = st.st_ino;
+	p->size = st.st_size;
+	p->mtime = st.st_mtim;
+	buf_free(&file);
+	buf_free(&err);
+	return p;
+fail:
+	buf_free(&file);
+	buf_free(&err);
+	post_unref(p);
+	return NULL;
+}
+
+int post_same_file(const struct post *p, const struct stat *st)
+{
+	return p->dev == st->st_dev && p->ino == st->st_ino && p->size == st->st_size &&
+	       p->mtime.tv_sec == st->st_mtim.tv_sec && p->mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+void post_ref(struct post *p)
+{
+	__atomic_add_fetch(&p->refs, 1, __ATOMIC_RELAXED);
+}
+
+void post_unref(struct post *p)
+{
+	if (p == NULL || __atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	free(p->path);
+	arena_free(&p->arena);
+	free(p);
+}
+
+int post_read(const struct post *p, const struct config *c, struct buf *file, struct post **fresh)
 {
 	struct buf err = {0};
 	const char *why = NULL;
-	size_t yoff, ylen;
-	long body;
-	int rc = -1;
+	struct stat st;
+	struct post *q;
 
-	if (post_slurp(AT_FDCWD, p->path, c->post_max, file, &why) < 0) {
+	*fresh = NULL;
+	if (post_slurp(AT_FDCWD, p->path, c->post_max, file, &why, &st) < 0) {
 		log_msg(LOG_ERROR, "%s: cannot read: %s", p->path, why);
-		goto out;
+		return -1;
 	}
-	body = frontmatter_split(file->data ? file->data : "", file->len, 1, c->front_matter_max,
-	                         &yoff, &ylen, &err);
-	if (body < 0) {
+	if (cache_hash(file->data ? file->data : "", file->len, 0) == p->hash)
+		return 0;
+	/* Changed since the snapshot was made: this request gets the new version whole. */
+	q = post_new(c->posts_dir, p->name);
+	if (post_parse(q, file->data ? file->data : "", file->len, c, &err) < 0) {
 		log_msg(LOG_ERROR, "%s:%s", p->path, buf_cstr(&err));
-		goto out;
+		buf_free(&err);
+		post_unref(q);
+		return -1;
 	}
-	*body_off = (size_t)body;
-	rc = 0;
-out:
 	buf_free(&err);
-	return rc;
+	q->mtime = st.st_mtim;
+	*fresh = q;
+	return 1;
 }

@@ -3,6 +3,8 @@
 #define QUIRE_POST_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "mem.h"
@@ -11,7 +13,9 @@
 struct buf;
 struct config;
 
+/* One version of one post file. Snapshots share it: the last post_unref() frees it. */
 struct post {
+	int refs;
 	char *path;        /* posts folder + "/" + name */
 	const char *name;  /* the file name, inside path */
 	const char *route; /* canonical, in the site: "/on-node-go-concurrency" */
@@ -22,17 +26,28 @@ struct post {
 	double order;
 	int has_order;
 	struct value fields; /* front matter and computed fields, for layouts */
-	struct arena arena;  /* owns everything above but path */
+	size_t body_offset;  /* where the Markdown starts in the file */
+	uint64_t hash;       /* of the file's bytes: names this version */
+	dev_t dev;           /* the file as read, to notice a change without reading it */
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	struct arena arena; /* owns everything above but path */
 };
 
 /* Read and check the post named name in folder dir (dirfd open on it). Logs why
- * and returns -1 when the file is not a usable post. */
-int post_load(struct post *p, int dirfd, const char *dir, const char *name, const struct config *c);
-void post_free(struct post *p);
+ * and returns NULL when the file is not a usable post. */
+struct post *post_load(int dirfd, const char *dir, const char *name, const struct config *c);
+/* Is st (from stat) the file p was read from, unchanged? */
+int post_same_file(const struct post *p, const struct stat *st);
+void post_ref(struct post *p);
+void post_unref(struct post *p);
 
-/* Read the post's file again into file and find its Markdown: the body is
- * file->data + *body_off. Logs why and returns -1 when it cannot. */
-int post_read(const struct post *p, const struct config *c, struct buf *file, size_t *body_off);
+/* Read the post's file again into file. 0: it is still this version, whose
+ * Markdown starts at p->body_offset. 1: it changed since, and *fresh is the new
+ * version, parsed whole (post_unref() it when done). -1: unreadable or broken
+ * now (logged). */
+int post_read(const struct post *p, const struct config *c, struct buf *file, struct post **fresh);
 
 /* Add the fields every page has (route, url, absolute_url) to a map of fields. */
 void post_add_urls(struct value *fields, const char *route, size_t route_len,

@@ -40,6 +40,8 @@ void request_parse(struct request *rq, const struct request_env *env, const char
 	rq->redirect = 0;
 	rq->method = METHOD_OTHER;
 	rq->uri = uri;
+	rq->if_none_match = env->param("HTTP_IF_NONE_MATCH", env->ctx);
+	rq->if_modified_since = env->param("HTTP_IF_MODIFIED_SINCE", env->ctx);
 	buf_reset(&rq->path);
 	arena_reset(&rq->arena);
 	if (method == NULL || uri == NULL) {

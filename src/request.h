@@ -20,10 +20,12 @@ struct request_env {
 struct request {
 	int status; /* 0 when the request can be routed; else 400 or 404 */
 	enum method method;
-	const char *uri; /* REQUEST_URI as received: valid until the next request */
-	struct buf path; /* canonical, decoded, within the site: "/" or "/route" */
-	int index;       /* the path names the site's index page */
-	int redirect;    /* the path was not written canonically: answer 301 */
+	const char *uri;           /* REQUEST_URI as received: valid until the next request */
+	struct buf path;           /* canonical, decoded, within the site: "/" or "/route" */
+	int index;                 /* the path names the site's index page */
+	int redirect;              /* the path was not written canonically: answer 301 */
+	const char *if_none_match; /* the conditional headers, or NULL */
+	const char *if_modified_since;
 	/* Scratch space kept, with its capacity, from one request to the next. */
 	struct buf file;
 	struct buf html;

@@ -18,6 +18,7 @@
 #include "mem.h"
 #include "request.h"
 #include "response.h"
+#include "site.h"
 
 /* How long SIGTERM waits for requests in flight before the process exits. */
 #define SERVER_DRAIN_MS 1800
@@ -26,7 +27,6 @@ struct worker;
 
 /* Process lifetime: threads idle at exit still hold pointers into it. */
 struct server {
-	const struct site *site;
 	int listen_fd;
 	pthread_mutex_t lock;
 	pthread_cond_t idle;
@@ -114,7 +114,9 @@ static void *server_worker(void *arg)
 		pthread_mutex_unlock(&sv->lock);
 
 		struct request_env env = {server_fcgi_param, &req};
-		dispatch(sv->site, &env, &w->rq, &w->rs);
+		struct site *site = site_acquire();
+		dispatch(site, &env, &w->rq, &w->rs);
+		site_release(site);
 		response_serialize(&w->rs, &w->out);
 		/* A client that went away makes this fail; only this response is lost. */
 		FCGX_PutStr(w->out.data, (int)w->out.len, req.out);
@@ -133,7 +135,7 @@ static void *server_worker(void *arg)
 	return NULL;
 }
 
-int server_run(const struct site *s, int listen_fd, int workers, int ready_fd)
+int server_run(int listen_fd, int workers, int ready_fd)
 {
 	static struct server sv;
 	struct worker *w = xcalloc((size_t)workers, sizeof(*w));
@@ -142,7 +144,6 @@ int server_run(const struct site *s, int listen_fd, int workers, int ready_fd)
 	struct timespec deadline;
 	int sig = 0, started = 0;
 
-	sv.site = s;
 	sv.listen_fd = listen_fd;
 	sv.workers = w;
 	sv.threads = threads;

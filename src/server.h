@@ -15,8 +15,9 @@ enum server_mode server_mode(void);
 int server_cgi(const struct site *s);
 /* Create the Unix socket at path, mode 0660. Returns the descriptor or -1. */
 int server_listen(const char *path);
-/* Serve with a pool of threads until SIGTERM or SIGINT; returns once drained.
- * One byte is written to ready_fd (when >= 0) once the threads are accepting. */
-int server_run(const struct site *s, int listen_fd, int workers, int ready_fd);
+/* Serve the published snapshot (site_acquire()) with a pool of threads until
+ * SIGTERM or SIGINT; returns once drained. One byte is written to ready_fd
+ * (when >= 0) once the threads are accepting. */
+int server_run(int listen_fd, int workers, int ready_fd);
 
 #endif

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,10 @@
 #include "log.h"
 #include "post.h"
 #include "template.h"
+
+static pthread_mutex_t site_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct site *site_current;
+static uint64_t site_next_id = 1;
 
 static int site_name_cmp(const void *a, const void *b)
 {
@@ -35,34 +40,33 @@ static int site_listed_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->name, y->name);
 }
 
-/* The names of the folder's candidate posts, sorted: the same order on every start. */
-static char **site_scan(const char *dir, size_t *count)
+/* The candidate posts of the folder, sorted by name: the same order on every start. */
+static char **site_scan(int dfd, const char *dir, size_t *count)
 {
-	DIR *d = opendir(dir);
+	DIR *d = fdopendir(dup(dfd));
 	struct dirent *e;
 	char **names = NULL;
 	size_t n = 0, cap = 0;
 
 	*count = 0;
 	if (d == NULL) {
-		log_msg(LOG_ERROR, "%s: cannot open the posts folder: %s", dir, strerror(errno));
+		log_msg(LOG_ERROR, "%s: cannot read the posts folder: %s", dir, strerror(errno));
 		return NULL;
 	}
+	rewinddir(d);
 	while ((e = readdir(d)) != NULL) {
 		size_t len = strlen(e->d_name);
 		struct stat st;
 
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+		if (e->d_name[0] == '.')
 			continue;
-		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
-		if (S_ISDIR(st.st_mode) && e->d_name[0] == '.')
-			continue;
-		if (len < 4 || strcmp(e->d_name + len - 3, ".md") != 0 || e->d_name[0] == '.') {
+		if (len < 4 || strcmp(e->d_name + len - 3, ".md") != 0) {
 			log_msg(LOG_INFO, "%s/%s: skipped: not a post (*.md)", dir, e->d_name);
 			continue;
 		}
-		if (S_ISLNK(st.st_mode) || !S_ISREG(st.st_mode)) {
+		if (!S_ISREG(st.st_mode)) {
 			log_msg(LOG_WARN, "%s/%s: skipped: %s", dir, e->d_name,
 			        S_ISLNK(st.st_mode) ? "a symbolic link" : "not a regular file");
 			continue;
@@ -79,6 +83,45 @@ static char **site_scan(const char *dir, size_t *count)
 	return names ? names : xcalloc(1, sizeof(*names));
 }
 
+/* The post of old with this file name, or NULL. */
+static struct post *site_old_post(const struct site *old, const char *name)
+{
+	size_t lo = 0, hi = old ? old->nposts : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(old->posts[mid]->name, name);
+		if (c == 0)
+			return old->posts[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* This file's post: shared with old when unchanged; old's when it no longer loads. */
+static struct post *site_post(const struct site *old, int dfd, const struct config *c,
+                              const char *name)
+{
+	struct post *prev = site_old_post(old, name), *p;
+	struct stat st;
+
+	if (prev != NULL && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    post_same_file(prev, &st)) {
+		post_ref(prev);
+		return prev;
+	}
+	p = post_load(dfd, c->posts_dir, name, c);
+	if (p == NULL && prev != NULL) {
+		log_msg(LOG_WARN, "%s: the last good version keeps serving", prev->path);
+		post_ref(prev);
+		return prev;
+	}
+	return p;
+}
+
 static void site_string(struct member *m, const char *key, const char *s)
 {
 	memset(m, 0, sizeof(*m));
@@ -92,7 +135,7 @@ static void site_string(struct member *m, const char *key, const char *s)
 static void site_values(struct site *s)
 {
 	const struct config *c = s->config;
-	struct member *m = arena_alloc(&s->arena, 7 * sizeof(*m));
+	struct member *m = arena_alloc(&s->arena, 6 * sizeof(*m));
 	struct value *list = arena_alloc(&s->arena, (s->nlisted ? s->nlisted : 1) * sizeof(*list));
 
 	site_string(&m[0], "title", c->site_title);
@@ -118,50 +161,83 @@ static void site_values(struct site *s)
 
 static const struct template *site_layout(const struct site *s, const char *name)
 {
-	return template_set_find(s->layouts, name, strlen(name));
+	return template_set_find(s->layouts->set, name, strlen(name));
 }
 
-struct site *site_load(const struct config *c)
+/* Compile the layouts, or share old's: unchanged, or when the new ones are broken. */
+static int site_layouts(struct site *s, const struct site *old, int reload)
 {
-	struct site *s = xcalloc(1, sizeof(*s));
-	char **names = NULL;
-	size_t count = 0, n = 0;
-	int dfd = -1, ok = 0;
+	const struct config *c = s->config;
 
-	s->config = c;
+	if (old != NULL && !reload) {
+		layout_ref(old->layouts);
+		s->layouts = old->layouts;
+		return 0;
+	}
 	s->layouts = layout_load(c->layouts_dir);
-	if (s->layouts == NULL)
-		goto out;
-	s->index_layout = site_layout(s, "index");
-	if (s->index_layout == NULL || site_layout(s, "error") == NULL ||
-	    site_layout(s, c->default_layout) == NULL) {
+	if (s->layouts != NULL &&
+	    (site_layout(s, "index") == NULL || site_layout(s, "error") == NULL ||
+	     site_layout(s, c->default_layout) == NULL)) {
 		log_msg(
 		    LOG_ERROR,
 		    "%s: the layouts folder needs index.mustache, error.mustache and %s.mustache",
 		    c->layouts_dir, c->default_layout);
-		goto out;
+		layout_unref(s->layouts);
+		s->layouts = NULL;
 	}
-	names = site_scan(c->posts_dir, &count);
-	if (names == NULL)
+	if (s->layouts != NULL)
+		return 0;
+	if (old == NULL)
+		return -1;
+	log_msg(LOG_WARN, "%s: the layouts as they were keep serving", c->layouts_dir);
+	layout_ref(old->layouts);
+	s->layouts = old->layouts;
+	return 0;
+}
+
+struct site *site_load(const struct config *c, const struct site *old, int reload_layouts)
+{
+	struct site *s = xcalloc(1, sizeof(*s));
+	char **names = NULL;
+	size_t count = 0, n = 0, listed = 0;
+	struct stat st;
+	int dfd = -1, ok = 0;
+
+	s->refs = 1;
+	s->config = c;
+	pthread_mutex_lock(&site_lock);
+	s->id = site_next_id++;
+	pthread_mutex_unlock(&site_lock);
+	if (site_layouts(s, old, reload_layouts) < 0)
 		goto out;
+	s->index_layout = site_layout(s, "index");
 	dfd = open(c->posts_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
 		log_msg(LOG_ERROR, "%s: cannot open the posts folder: %s", c->posts_dir,
 		        strerror(errno));
-		goto out;
+		/* While serving, a folder gone for a moment empties the site, nothing more. */
+		ok = old != NULL;
+		if (!ok)
+			goto out;
+	} else {
+		names = site_scan(dfd, c->posts_dir, &count);
 	}
 	s->posts = xcalloc(count ? count : 1, sizeof(*s->posts));
-	for (size_t i = 0; i < count; i++)
-		if (post_load(&s->posts[n], dfd, c->posts_dir, names[i], c) == 0)
-			n++;
+	for (size_t i = 0; i < count; i++) {
+		struct post *p = site_post(old, dfd, c, names[i]);
+		if (p != NULL)
+			s->posts[n++] = p;
+	}
 	s->nposts = n;
 	/* Posts are in file-name order, so the first of two with one route wins on every start. */
 	route_init(&s->routes, n);
 	s->listed = xcalloc(n ? n : 1, sizeof(*s->listed));
 	s->post_layout = xcalloc(n ? n : 1, sizeof(*s->post_layout));
-	size_t listed = 0;
+	s->modified = s->layouts->modified;
+	if (stat(c->file, &st) == 0 && st.st_mtime > s->modified)
+		s->modified = st.st_mtime;
 	for (size_t i = 0; i < n; i++) {
-		const struct post *p = &s->posts[i];
+		const struct post *p = s->posts[i];
 		const struct post *taken = route_add(&s->routes, p);
 		if (taken != NULL) {
 			log_msg(LOG_ERROR,
@@ -175,6 +251,8 @@ struct site *site_load(const struct config *c)
 			        p->layout, c->default_layout);
 			s->post_layout[i] = site_layout(s, c->default_layout);
 		}
+		if (p->mtime.tv_sec > s->modified)
+			s->modified = p->mtime.tv_sec;
 		s->listed[listed++] = p;
 	}
 	s->nlisted = listed;
@@ -188,31 +266,64 @@ out:
 		free(names[i]);
 	free(names);
 	if (!ok) {
-		site_free(s);
+		site_release(s);
 		return NULL;
 	}
 	return s;
 }
 
-void site_free(struct site *s)
+void site_release(struct site *s)
 {
-	if (s == NULL)
+	if (s == NULL || __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
 	for (size_t i = 0; i < s->nposts; i++)
-		post_free(&s->posts[i]);
+		post_unref(s->posts[i]);
 	free(s->posts);
 	free(s->listed);
 	free(s->post_layout);
 	route_free(&s->routes);
-	if (s->layouts != NULL)
-		template_set_free(s->layouts);
+	layout_unref(s->layouts);
 	arena_free(&s->arena);
 	free(s);
 }
 
+void site_publish(struct site *s)
+{
+	struct site *old;
+
+	pthread_mutex_lock(&site_lock);
+	old = site_current;
+	site_current = s;
+	pthread_mutex_unlock(&site_lock);
+	site_release(old);
+}
+
+struct site *site_acquire(void)
+{
+	struct site *s;
+
+	/* A lock, not a bare atomic load: the pointer and its count move together. */
+	pthread_mutex_lock(&site_lock);
+	s = site_current;
+	if (s != NULL)
+		__atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&site_lock);
+	return s;
+}
+
 const struct template *site_post_layout(const struct site *s, const struct post *p)
 {
-	return s->post_layout[p - s->posts];
+	for (size_t lo = 0, hi = s->nposts; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(s->posts[mid]->name, p->name);
+		if (c == 0)
+			return s->post_layout[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return site_layout(s, s->config->default_layout);
 }
 
 const struct template *site_error_layout(const struct site *s, int status)

@@ -3,40 +3,55 @@
 #define QUIRE_SITE_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 
 #include "mem.h"
 #include "route.h"
 #include "value.h"
 
 struct config;
+struct layouts;
 struct post;
 struct template;
-struct template_set;
 
-/* Immutable once loaded: requests read it without locks. */
+/* Immutable once made: requests read it without locks, and the last of them to
+ * let go of a replaced snapshot frees it. Posts and layouts that did not change
+ * are shared with the snapshot before. */
 struct site {
+	int refs;
+	uint64_t id; /* unique in the process: names this snapshot's rendered pages */
 	const struct config *config;
-	struct post *posts; /* by file name */
+	struct post **posts; /* by file name */
 	size_t nposts;
 	const struct post **listed;          /* listing order: by order, then title */
 	size_t nlisted;                      /* the posts that own their route */
 	const struct template **post_layout; /* per post, indexed like posts */
 	struct route_table routes;
-	struct template_set *layouts;
+	struct layouts *layouts;
 	const struct template *index_layout;
+	time_t modified;          /* the newest of the configuration, the layouts and the posts */
 	struct value site_value;  /* "site" in layouts */
 	struct value posts_value; /* "posts": each listed post's fields */
 	struct value quire_value; /* "quire": version */
 	struct arena arena;
 };
 
-/* Scan the posts folder and compile the layouts. Returns NULL (after logging
- * why) only when the site cannot be served at all: no posts folder, a broken
- * or missing layout. A broken post is logged and left out. */
-struct site *site_load(const struct config *c);
-void site_free(struct site *s);
+/* Scan the posts folder and compile the layouts. With old, posts whose files did
+ * not change are shared with it, a post that became unreadable keeps its last
+ * good version, and the layouts are shared unless reload_layouts is set (when
+ * they fail to compile, old's stay). Returns NULL (after logging why) only when
+ * the site cannot be served at all: no posts folder, a broken or missing layout
+ * at start. A broken post is logged and left out. */
+struct site *site_load(const struct config *c, const struct site *old, int reload_layouts);
+void site_release(struct site *s);
 
-/* The compiled layout for p. */
+/* Make s the snapshot requests get; the one before is released. */
+void site_publish(struct site *s);
+/* The current snapshot, held until site_release(). */
+struct site *site_acquire(void);
+
+/* The compiled layout for the post at index i of s->posts. */
 const struct template *site_post_layout(const struct site *s, const struct post *p);
 /* The layout for an error page: NAME.mustache for the status ("404"), else "error". */
 const struct template *site_error_layout(const struct site *s, int status);

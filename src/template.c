@@ -283,6 +283,90 @@ static int tpl_close(struct tpl_parser *ps, size_t p, const char *name, size_t n
 	return 0;
 }
 
+/* Whether a tag stands alone on its line, so that the line's whitespace and
+ * newline vanish. Text directly inside a parent is ignored, which relaxes the
+ * rule there: a block opening there needs only a clear right side, a block
+ * closing there only loses the whitespace before it (leftstrip), and a parent
+ * stands alone when its opening tag clears left and its closing tag clears right. */
+static int tpl_standalone(const struct tpl_parser *ps, char sigil, int left, int right,
+                          int *leftstrip)
+{
+	if (sigil == '$' && tpl_in_parent(ps))
+		return right;
+	if (sigil == '/' && ps->nstack > 0) {
+		const struct tpl_node *open = &ps->t->nodes[ps->stack[ps->nstack - 1]];
+		if (open->kind == TPL_PARENT)
+			return (open->flags & TPL_LEFT_CLEAR) && right;
+		if (open->kind == TPL_BLOCK && ps->nstack > 1 &&
+		    ps->t->nodes[ps->stack[ps->nstack - 2]].kind == TPL_PARENT) {
+			*leftstrip = left;
+			return 0;
+		}
+		return left && right;
+	}
+	if (sigil == '\0' || sigil == '&' || sigil == '{' || sigil == '<')
+		return 0;
+	return left && right;
+}
+
+/* Add the node for an interpolation or an opening tag. k..p is the whitespace
+ * before the tag on its line; next is where the line after a standalone tag starts. */
+static int tpl_open(struct tpl_parser *ps, char sigil, size_t p, const char *name, size_t nlen,
+                    int standalone, int left, size_t k, size_t next)
+{
+	const char *src = ps->src;
+	size_t idx;
+
+	if (nlen == 0)
+		return tpl_error(ps, p, "empty tag", NULL, 0);
+	if (sigil == '\0' || sigil == '&' || sigil == '{') {
+		tpl_add_node(ps, sigil == '\0' ? TPL_VAR : TPL_RAW, p, name, nlen);
+		return 0;
+	}
+	if (sigil == '#' || sigil == '^') {
+		idx = tpl_add_node(ps, sigil == '#' ? TPL_SECTION : TPL_INVERTED, p, name, nlen);
+		tpl_push(ps, idx);
+		return 0;
+	}
+	if (sigil == '$') {
+		/* A block's indentation: that of its first content line when the tag
+		 * stands alone, else the whitespace before the tag. */
+		idx = tpl_add_node(ps, TPL_BLOCK, p, name, nlen);
+		struct tpl_node *n = &ps->t->nodes[idx];
+		if (standalone) {
+			size_t w = next;
+			while (w < ps->len && tpl_blank(src[w]))
+				w++;
+			n->indent = src + next;
+			n->indentlen = w - next;
+		} else if (left) {
+			n->indent = src + k;
+			n->indentlen = p - k;
+		}
+		tpl_push(ps, idx);
+		return 0;
+	}
+	int dyn = tpl_dynamic_name(&name, &nlen);
+	if (nlen == 0)
+		return tpl_error(ps, p, "empty tag", NULL, 0);
+	idx = tpl_add_node(ps, sigil == '>' ? TPL_PARTIAL : TPL_PARENT, p, name, nlen);
+	struct tpl_node *n = &ps->t->nodes[idx];
+	if (dyn)
+		n->flags |= TPL_DYNAMIC;
+	if (sigil == '<' || standalone) {
+		n->indent = src + k;
+		n->indentlen = p - k;
+	}
+	if (sigil == '<') {
+		if (left)
+			n->flags |= TPL_LEFT_CLEAR;
+		tpl_push(ps, idx);
+	} else if (standalone) {
+		n->flags |= TPL_STANDALONE;
+	}
+	return 0;
+}
+
 static int tpl_parse(struct tpl_parser *ps)
 {
 	const char *src = ps->src;
@@ -314,26 +398,12 @@ static int tpl_parse(struct tpl_parser *ps)
 		            (src[e] == '\r' && e + 1 < len && src[e + 1] == '\n');
 		next = e == len ? len : e + (src[e] == '\r' ? 2 : 1);
 
-		int standalone = 0, leftstrip = 0;
-		if (sigil == '$' && tpl_in_parent(ps)) {
-			standalone = right;
-		} else if (sigil == '/' && ps->nstack > 0) {
-			const struct tpl_node *open = &ps->t->nodes[ps->stack[ps->nstack - 1]];
-			if (open->kind == TPL_PARENT)
-				standalone = (open->flags & TPL_LEFT_CLEAR) && right;
-			else if (open->kind == TPL_BLOCK && ps->nstack > 1 &&
-			         ps->t->nodes[ps->stack[ps->nstack - 2]].kind == TPL_PARENT)
-				leftstrip = left;
-			else
-				standalone = left && right;
-		} else if (sigil != '\0' && sigil != '&' && sigil != '{' && sigil != '<') {
-			standalone = left && right;
-		}
+		int leftstrip = 0;
+		int standalone = tpl_standalone(ps, sigil, left, right, &leftstrip);
 		tpl_add_text(ps, text, ((standalone && left) || leftstrip) ? k : p);
 		text = standalone ? next : tag_end;
 		pos = text;
 
-		size_t idx;
 		switch (sigil) {
 		case '!':
 			break;
@@ -346,51 +416,8 @@ static int tpl_parse(struct tpl_parser *ps)
 				return -1;
 			break;
 		default:
-			if (nlen == 0)
-				return tpl_error(ps, p, "empty tag", NULL, 0);
-			if (sigil == '\0') {
-				tpl_add_node(ps, TPL_VAR, p, name, nlen);
-			} else if (sigil == '&' || sigil == '{') {
-				tpl_add_node(ps, TPL_RAW, p, name, nlen);
-			} else if (sigil == '#' || sigil == '^') {
-				idx = tpl_add_node(ps, sigil == '#' ? TPL_SECTION : TPL_INVERTED, p,
-				                   name, nlen);
-				tpl_push(ps, idx);
-			} else if (sigil == '$') {
-				idx = tpl_add_node(ps, TPL_BLOCK, p, name, nlen);
-				struct tpl_node *n = &ps->t->nodes[idx];
-				if (standalone) {
-					size_t w = next;
-					while (w < len && tpl_blank(src[w]))
-						w++;
-					n->indent = src + next;
-					n->indentlen = w - next;
-				} else if (left) {
-					n->indent = src + k;
-					n->indentlen = p - k;
-				}
-				tpl_push(ps, idx);
-			} else {
-				int dyn = tpl_dynamic_name(&name, &nlen);
-				if (nlen == 0)
-					return tpl_error(ps, p, "empty tag", NULL, 0);
-				idx = tpl_add_node(ps, sigil == '>' ? TPL_PARTIAL : TPL_PARENT, p,
-				                   name, nlen);
-				struct tpl_node *n = &ps->t->nodes[idx];
-				if (dyn)
-					n->flags |= TPL_DYNAMIC;
-				if (sigil == '<' || standalone) {
-					n->indent = src + k;
-					n->indentlen = p - k;
-				}
-				if (sigil == '<') {
-					if (left)
-						n->flags |= TPL_LEFT_CLEAR;
-					tpl_push(ps, idx);
-				} else if (standalone) {
-					n->flags |= TPL_STANDALONE;
-				}
-			}
+			if (tpl_open(ps, sigil, p, name, nlen, standalone, left, k, next) < 0)
+				return -1;
 			break;
 		}
 	}
@@ -436,6 +463,8 @@ int template_set_add(struct template_set *set, const char *name, size_t namelen,
 {
 	if (file == NULL)
 		file = "<template>";
+	if (src == NULL)
+		src = "";
 	if (template_set_find(set, name, namelen) != NULL) {
 		buf_printf(err, "%s:1: duplicate template \"%.*s\"", file, (int)namelen, name);
 		return -1;

@@ -17,13 +17,13 @@ void template_set_free(struct template_set *set);
 /* Parse src into the set under name. file names the source in error messages.
  * On a syntax error returns -1 and writes "file:line: problem" into err. */
 int template_set_add(struct template_set *set, const char *name, size_t namelen, const char *src,
-		     size_t len, const char *file, struct buf *err);
+                     size_t len, const char *file, struct buf *err);
 
 /* Resolve partial and parent references once every template is added. */
 int template_set_link(struct template_set *set, struct buf *err);
 
 const struct template *template_set_find(const struct template_set *set, const char *name,
-					 size_t namelen);
+                                         size_t namelen);
 
 /* Render with ctx as the root of the context stack, appending to out.
  * Returns -1 (out then holds a partial result) only when nesting runs too deep. */

@@ -1,0 +1,72 @@
+/* conditional.c — HTTP validators (RFC 9110): dates, If-None-Match, If-Modified-Since. */
+#include "conditional.h"
+
+#include <string.h>
+#include <time.h>
+
+void conditional_format_date(time_t t, char *out, size_t size)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, size, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+time_t conditional_parse_date(const char *s)
+{
+	/* IMF-fixdate, the obsolete RFC 850 form, and asctime's. */
+	static const char *forms[] = {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT",
+	                              "%a %b %e %H:%M:%S %Y"};
+	struct tm tm;
+
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		memset(&tm, 0, sizeof(tm));
+		const char *end = strptime(s, forms[i], &tm);
+		if (end != NULL && *end == '\0')
+			return timegm(&tm);
+	}
+	return -1;
+}
+
+/* Does the list in header hold etag? Weak comparison: W/"x" matches "x". */
+static int conditional_match(const char *header, const char *etag)
+{
+	size_t elen = strlen(etag);
+	const char *p = header;
+
+	while (*p) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '*')
+			return 1;
+		if (p[0] == 'W' && p[1] == '/')
+			p += 2;
+		if (*p != '"') {
+			/* Not an entity tag: skip to the next comma. */
+			while (*p && *p != ',')
+				p++;
+			continue;
+		}
+		const char *q = strchr(p + 1, '"');
+		if (q == NULL)
+			return 0;
+		if ((size_t)(q + 1 - p) == elen && memcmp(p, etag, elen) == 0)
+			return 1;
+		p = q + 1;
+	}
+	return 0;
+}
+
+int conditional_not_modified(const char *if_none_match, const char *if_modified_since,
+                             const char *etag, time_t modified, time_t now)
+{
+	if (if_none_match != NULL)
+		return conditional_match(if_none_match, etag);
+	if (if_modified_since != NULL) {
+		time_t since = conditional_parse_date(if_modified_since);
+		if (since < 0 || since > now)
+			return 0;
+		return modified <= since;
+	}
+	return 0;
+}

@@ -1,0 +1,188 @@
+/* watch.c — live reload: inotify on posts, layouts and configuration, new snapshots published.
+ * Events are gathered until the folder has been quiet for a moment, so that an
+ * editor's save (write, rename, chmod) makes one new snapshot, not three. */
+#include "watch.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "mem.h"
+#include "site.h"
+
+#define WATCH_QUIET_MS     15   /* rebuild once no event came for this long */
+#define WATCH_MAX_DELAY_MS 200  /* or at the latest this long after the first event */
+#define WATCH_RETRY_MS     1000 /* how often a folder that went away is looked for */
+
+enum watch_target {
+	WATCH_POSTS,
+	WATCH_LAYOUTS,
+	WATCH_CONFIG,
+	WATCH_TARGETS,
+};
+
+struct watch {
+	const struct config *config;
+	int fd;
+	int wd[WATCH_TARGETS];
+	const char *dir[WATCH_TARGETS];
+	char *config_dir;
+	const char *config_name;
+};
+
+static const uint32_t watch_mask = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
+                                   IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF |
+                                   IN_MOVE_SELF | IN_ONLYDIR;
+
+static long watch_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* (Re)add the watches that are missing; a folder may have been removed and made again. */
+static int watch_add(struct watch *w)
+{
+	int missing = 0;
+
+	for (int i = 0; i < WATCH_TARGETS; i++) {
+		if (w->wd[i] >= 0)
+			continue;
+		w->wd[i] = inotify_add_watch(w->fd, w->dir[i], watch_mask);
+		if (w->wd[i] < 0)
+			missing = 1;
+	}
+	return missing;
+}
+
+/* Read what inotify has; say which targets changed. */
+static void watch_read(struct watch *w, int changed[WATCH_TARGETS])
+{
+	char events[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n = read(w->fd, events, sizeof(events));
+
+	for (char *p = events; n > 0 && p < events + n;) {
+		const struct inotify_event *e = (const struct inotify_event *)p;
+		for (int i = 0; i < WATCH_TARGETS; i++) {
+			if (e->wd != w->wd[i])
+				continue;
+			if (e->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)) {
+				w->wd[i] = -1;
+				changed[i] = 1;
+			} else if (i != WATCH_CONFIG ||
+			           (e->len > 0 && strcmp(e->name, w->config_name) == 0)) {
+				changed[i] = 1;
+			}
+		}
+		if (e->mask & IN_Q_OVERFLOW)
+			changed[WATCH_POSTS] = changed[WATCH_LAYOUTS] = 1;
+		p += sizeof(*e) + e->len;
+	}
+}
+
+static void watch_rebuild(struct watch *w, int layouts)
+{
+	struct site *old = site_acquire(), *s;
+
+	s = site_load(w->config, old, layouts);
+	if (s != NULL) {
+		site_publish(s);
+		log_msg(LOG_INFO, "%s: reloaded, %zu posts", w->config->posts_dir, s->nlisted);
+	}
+	site_release(old);
+}
+
+static void *watch_loop(void *arg)
+{
+	struct watch *w = arg;
+	int changed[WATCH_TARGETS] = {0}, pending = 0, missing = watch_add(w);
+	long first = 0, last = 0, retry = watch_now_ms() + WATCH_RETRY_MS;
+
+	for (;;) {
+		struct pollfd p = {.fd = w->fd, .events = POLLIN};
+		int timeout = pending ? WATCH_QUIET_MS : missing ? WATCH_RETRY_MS : -1;
+
+		if (poll(&p, 1, timeout) > 0) {
+			watch_read(w, changed);
+			last = watch_now_ms();
+			if (!pending)
+				first = last;
+			pending = changed[0] || changed[1] || changed[2];
+		}
+		long now = watch_now_ms();
+		if (missing && now >= retry) {
+			missing = watch_add(w);
+			/* A folder that is back may hold anything: look again. */
+			if (!missing)
+				changed[WATCH_POSTS] = changed[WATCH_LAYOUTS] = pending = 1;
+			retry = now + WATCH_RETRY_MS;
+		}
+		if (!pending || (now - last < WATCH_QUIET_MS && now - first < WATCH_MAX_DELAY_MS))
+			continue;
+		for (int i = 0; i < WATCH_TARGETS; i++)
+			if (w->wd[i] < 0)
+				missing = 1;
+		if (changed[WATCH_CONFIG]) {
+			log_msg(LOG_INFO, "%s changed: asking the supervisor for a new worker",
+			        w->config->file);
+			kill(getppid(), SIGHUP);
+		}
+		if (changed[WATCH_POSTS] || changed[WATCH_LAYOUTS])
+			watch_rebuild(w, changed[WATCH_LAYOUTS]);
+		memset(changed, 0, sizeof(changed));
+		pending = 0;
+	}
+	return NULL;
+}
+
+int watch_start(const struct config *c)
+{
+	struct watch *w = xcalloc(1, sizeof(*w));
+	const char *slash = strrchr(c->file, '/');
+	pthread_t t;
+	pthread_attr_t attr;
+
+	w->config = c;
+	w->fd = inotify_init1(IN_CLOEXEC);
+	if (w->fd < 0) {
+		log_msg(LOG_WARN, "inotify is not available (%s): edits show after a restart",
+		        strerror(errno));
+		free(w);
+		return -1;
+	}
+	w->config_dir = slash ? xstrndup(c->file, (size_t)(slash - c->file)) : xstrndup(".", 1);
+	w->config_name = slash ? slash + 1 : c->file;
+	w->dir[WATCH_POSTS] = c->posts_dir;
+	w->dir[WATCH_LAYOUTS] = c->layouts_dir;
+	w->dir[WATCH_CONFIG] = w->config_dir;
+	for (int i = 0; i < WATCH_TARGETS; i++)
+		w->wd[i] = -1;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	/* The thread takes no signals: SIGTERM belongs to the server's signal thread. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	int rc = pthread_create(&t, &attr, watch_loop, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		log_msg(LOG_WARN, "cannot start the watcher thread: edits show after a restart");
+		pthread_attr_destroy(&attr);
+		close(w->fd);
+		free(w->config_dir);
+		free(w);
+		return -1;
+	}
+	pthread_attr_destroy(&attr);
+	return 0;
+}
