@@ -3,11 +3,15 @@
 
 #include <errno.h>
 #include <fcgiapp.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -29,15 +33,17 @@ struct worker;
 struct server {
 	int listen_fd;
 	pthread_mutex_t lock;
-	pthread_cond_t idle;
 	int busy; /* requests being answered */
 	int stopping;
+	int stop_fd; /* an eventfd: readable once the worker stops */
 	struct worker *workers;
 	pthread_t *threads;
 };
 
 struct worker {
 	struct server *server;
+	int kept; /* waiting for the next request on a kept connection */
+	int done; /* the thread has left its loop */
 	struct request rq;
 	struct response rs;
 	struct buf out;
@@ -99,19 +105,78 @@ int server_listen(const char *path)
 	return fd;
 }
 
+/* SIGUSR2 only interrupts: a worker waiting for the next request on a kept
+ * connection returns from FCGX_Accept_r, and that connection is closed. */
+static void server_wake(int sig)
+{
+	(void)sig;
+}
+
+/* Wait for a new connection, or for the stop. Threads wait in an epoll set of
+ * their own with the listening socket added exclusively, so one connection wakes
+ * one thread; the stop event wakes them all. Returns the connection or -1. */
+static int server_accept(struct server *sv, int ep)
+{
+	for (;;) {
+		struct epoll_event ev;
+		int n = epoll_wait(ep, &ev, 1, -1);
+		if (n < 0 && errno != EINTR)
+			return -1;
+		if (n <= 0)
+			continue;
+		if (ev.data.fd == sv->stop_fd)
+			return -1;
+		int fd = accept4(sv->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd >= 0)
+			return fd;
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) {
+			/* Out of descriptors, say: wait a little rather than spin. */
+			log_msg(LOG_ERROR, "accept: %s", strerror(errno));
+			usleep(10000);
+		}
+	}
+}
+
 static void *server_worker(void *arg)
 {
 	struct worker *w = arg;
 	struct server *sv = w->server;
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLEXCLUSIVE};
 	FCGX_Request req;
+	int ep = epoll_create1(EPOLL_CLOEXEC);
 
-	FCGX_InitRequest(&req, sv->listen_fd, 0);
+	ev.data.fd = sv->listen_fd;
+	if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, sv->listen_fd, &ev) < 0) {
+		log_msg(LOG_ERROR, "epoll: %s", strerror(errno));
+		goto out;
+	}
+	ev.events = EPOLLIN;
+	ev.data.fd = sv->stop_fd;
+	epoll_ctl(ep, EPOLL_CTL_ADD, sv->stop_fd, &ev);
+	/* libfcgi never accepts here (-1): when a kept connection ends it returns to us. */
+	FCGX_InitRequest(&req, -1, FCGI_FAIL_ACCEPT_ON_INTR);
 	for (;;) {
-		if (FCGX_Accept_r(&req) < 0)
-			break;
+		if (req.ipcFd < 0) {
+			req.ipcFd = server_accept(sv, ep);
+			if (req.ipcFd < 0)
+				break;
+			/* So that FCGX_Accept_r's finishing of the last request keeps it open. */
+			req.keepConnection = 1;
+		} else {
+			pthread_mutex_lock(&sv->lock);
+			w->kept = !sv->stopping;
+			pthread_mutex_unlock(&sv->lock);
+			if (!w->kept)
+				break;
+		}
+		int rc = FCGX_Accept_r(&req);
 		pthread_mutex_lock(&sv->lock);
-		sv->busy++;
+		w->kept = 0;
+		if (rc >= 0)
+			sv->busy++;
 		pthread_mutex_unlock(&sv->lock);
+		if (rc < 0)
+			continue;
 
 		struct request_env env = {server_fcgi_param, &req};
 		struct site *site = site_acquire();
@@ -124,15 +189,60 @@ static void *server_worker(void *arg)
 
 		pthread_mutex_lock(&sv->lock);
 		sv->busy--;
-		int stop = sv->stopping;
-		if (sv->busy == 0)
-			pthread_cond_signal(&sv->idle);
 		pthread_mutex_unlock(&sv->lock);
-		if (stop)
-			break;
 	}
 	FCGX_Free(&req, 1);
+out:
+	if (ep >= 0)
+		close(ep);
+	pthread_mutex_lock(&sv->lock);
+	w->done = 1;
+	pthread_mutex_unlock(&sv->lock);
 	return NULL;
+}
+
+static long server_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Stop accepting and let requests in flight finish. The listening socket is
+ * shared with the supervisor and the next worker, so it is left alone: the stop
+ * event wakes threads waiting for a connection, and threads waiting on a kept
+ * connection are interrupted (nginx retries a request on a kept connection
+ * that closes). */
+static void server_drain(struct server *sv, int started)
+{
+	long start = server_now_ms();
+	int busy;
+
+	uint64_t one = 1;
+
+	pthread_mutex_lock(&sv->lock);
+	sv->stopping = 1;
+	pthread_mutex_unlock(&sv->lock);
+	if (write(sv->stop_fd, &one, sizeof(one)) != sizeof(one))
+		log_msg(LOG_WARN, "cannot wake the workers: %s", strerror(errno));
+	for (;;) {
+		int running = 0;
+		pthread_mutex_lock(&sv->lock);
+		for (int i = 0; i < started; i++) {
+			if (sv->workers[i].kept)
+				pthread_kill(sv->threads[i], SIGUSR2);
+			running += !sv->workers[i].done;
+		}
+		busy = sv->busy;
+		pthread_mutex_unlock(&sv->lock);
+		long spent = server_now_ms() - start;
+		/* A thread that has not left after 100 ms holds no request: leave it. */
+		if ((busy == 0 && (running == 0 || spent >= 100)) || spent >= SERVER_DRAIN_MS)
+			break;
+		usleep(5000);
+	}
+	if (busy > 0)
+		log_msg(LOG_WARN, "%d requests still running at exit", busy);
 }
 
 int server_run(int listen_fd, int workers, int ready_fd)
@@ -140,15 +250,15 @@ int server_run(int listen_fd, int workers, int ready_fd)
 	static struct server sv;
 	struct worker *w = xcalloc((size_t)workers, sizeof(*w));
 	pthread_t *threads = xcalloc((size_t)workers, sizeof(*threads));
+	struct sigaction sa;
 	sigset_t set;
-	struct timespec deadline;
 	int sig = 0, started = 0;
 
 	sv.listen_fd = listen_fd;
+	sv.stop_fd = eventfd(0, EFD_CLOEXEC);
 	sv.workers = w;
 	sv.threads = threads;
 	pthread_mutex_init(&sv.lock, NULL);
-	pthread_cond_init(&sv.idle, NULL);
 	/* Workers never see SIGTERM or SIGINT: this thread waits for them. libfcgi's
 	 * own handler would not wake threads blocked in accept. */
 	sigemptyset(&set);
@@ -156,6 +266,14 @@ int server_run(int listen_fd, int workers, int ready_fd)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (sv.stop_fd < 0 ||
+	    fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK) < 0) {
+		log_msg(LOG_ERROR, "cannot set up the listening socket: %s", strerror(errno));
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = server_wake;
+	sigaction(SIGUSR2, &sa, NULL);
 	for (int i = 0; i < workers; i++) {
 		w[i].server = &sv;
 		if (pthread_create(&threads[i], NULL, server_worker, &w[i]) != 0) {
@@ -172,26 +290,7 @@ int server_run(int listen_fd, int workers, int ready_fd)
 			;
 		log_msg(LOG_INFO, "signal %d: finishing requests in flight", sig);
 	}
-	pthread_mutex_lock(&sv.lock);
-	sv.stopping = 1;
-	pthread_mutex_unlock(&sv.lock);
-	/* Stop accepting: new connections are refused, threads in accept wake up. */
-	shutdown(listen_fd, SHUT_RDWR);
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += SERVER_DRAIN_MS / 1000;
-	deadline.tv_nsec += (SERVER_DRAIN_MS % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&sv.lock);
-	while (sv.busy > 0)
-		if (pthread_cond_timedwait(&sv.idle, &sv.lock, &deadline) == ETIMEDOUT)
-			break;
-	int left = sv.busy;
-	pthread_mutex_unlock(&sv.lock);
-	if (left > 0)
-		log_msg(LOG_WARN, "%d requests still running at exit", left);
-	/* Threads idle on a kept connection stay blocked in read: the process exit ends them. */
+	server_drain(&sv, started);
+	/* Threads idle on a kept connection may still be blocked: the process exit ends them. */
 	return 0;
 }

@@ -38,13 +38,17 @@ for t in build/tests/*_test; do
 	run_suite "$(basename "$t")" "" "$t"
 done
 run_suite mustache_spec "" build/tests/mustache_spec "$SHARED/mustache-spec"
-run_suite e2e "" env QUIRE_BIN="$top/build/quire" "$PY" tests/e2e/serve_test.py
+for t in tests/e2e/*_test.py; do
+	run_suite "$(basename "$t" .py)" "" env QUIRE_BIN="$top/build/quire" "$PY" "$t"
+done
 
 for t in build/tests-asan/*_test; do
 	run_suite "asan-$(basename "$t")" "asan " "$t"
 done
 run_suite asan-mustache_spec "asan " build/tests-asan/mustache_spec "$SHARED/mustache-spec"
-run_suite asan-e2e "asan " env QUIRE_BIN="$top/build/asan/quire" "$PY" tests/e2e/serve_test.py
+for t in tests/e2e/*_test.py; do
+	run_suite "asan-$(basename "$t" .py)" "asan " env QUIRE_BIN="$top/build/asan/quire" "$PY" "$t"
+done
 
 passed=$(cat "$out"/*.log | grep -c '^PASS ')
 failed=$(cat "$out"/*.log | grep -c '^FAIL ')

@@ -63,7 +63,7 @@ class Site:
             f.write(
                 "site:\n  title: Test site\n"
                 f"  base_url: http://127.0.0.1:{self.port}\n"
-                f"mount: {mount}\nposts: ../posts\nlayouts: layouts\nworkers: 4\n"
+                f"mount: {mount}\nposts: ../posts\nlayouts: layouts\nworkers: 16\n"
                 + config_extra
             )
         self.sock = os.path.join(self.dir, "quire.sock")

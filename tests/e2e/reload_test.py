@@ -1,0 +1,230 @@
+"""reload_test.py — fast and always fresh: HTTP validators, live reload of posts,
+layouts and configuration, and the supervisor keeping a worker serving."""
+import os
+import re
+import signal
+import threading
+import time
+
+from harness import Site, check, finish, wait_for
+
+S = "reload"
+FIRST = "/on-node-go-concurrency"
+HTTP_DATE = "%a, %d %b %Y %H:%M:%S GMT"
+
+
+def validators(site):
+    status, h, body = site.get(FIRST)
+    etag, lm = h.get("etag", ""), h.get("last-modified", "")
+    check(S, "a page has a strong ETag", re.fullmatch(r'"[0-9a-f]{16}"', etag), etag)
+    check(S, "a page has Last-Modified", re.fullmatch(r"\w{3}, \d\d \w{3} \d{4} [\d:]{8} GMT", lm),
+          lm)
+    check(S, "a page has the configured Cache-Control",
+          h.get("cache-control") == "public, max-age=0, must-revalidate", h.get("cache-control"))
+    cases = [
+        ("If-None-Match equal", {"If-None-Match": etag}, 304),
+        ("If-None-Match weak", {"If-None-Match": "W/" + etag}, 304),
+        ("If-None-Match in a list", {"If-None-Match": '"0000000000000000", ' + etag}, 304),
+        ("If-None-Match *", {"If-None-Match": "*"}, 304),
+        ("If-None-Match other", {"If-None-Match": '"0000000000000000"'}, 200),
+        ("If-None-Match other beats a matching If-Modified-Since",
+         {"If-None-Match": '"0000000000000000"', "If-Modified-Since": lm}, 200),
+        ("If-Modified-Since equal", {"If-Modified-Since": lm}, 304),
+        ("If-Modified-Since invalid", {"If-Modified-Since": "yesterday"}, 200),
+        ("If-Modified-Since in the future",
+         {"If-Modified-Since": time.strftime(HTTP_DATE, time.gmtime(time.time() + 86400 * 400))},
+         200),
+        ("If-Modified-Since long ago",
+         {"If-Modified-Since": "Sun, 06 Nov 1994 08:49:37 GMT"}, 200),
+        ("If-Modified-Since in RFC 850 form",
+         {"If-Modified-Since": time.strftime("%A, %d-%b-%y %H:%M:%S GMT",
+                                             time.gmtime(time.time() + 60))}, 200),
+    ]
+    for name, headers, want in cases:
+        st, hh, b = site.get(FIRST, headers=headers)
+        ok = st == want and (want == 200 or (b == b"" and hh.get("etag") == etag))
+        check(S, f"{name}: {want}", ok, (st, len(b)))
+    st, hh, b = site.get(FIRST, method="HEAD", headers={"If-None-Match": etag})
+    check(S, "HEAD with a matching If-None-Match: 304", st == 304 and b == b"", st)
+    st, hh, _ = site.get("/", headers={"If-None-Match": site.get("/")[1].get("etag", "")})
+    check(S, "the index answers 304 too", st == 304, st)
+    return etag
+
+
+def edit(site, old_etag):
+    path = os.path.join(site.posts, "on-node-go-concurrency.md")
+    with open(path) as f:
+        text = f.read()
+    t0 = time.monotonic()
+    with open(path, "w") as f:
+        f.write(text.replace("Ryan Dahl, the creator", "EDITED-MARKER Ryan Dahl, the creator", 1))
+    seen = wait_for(lambda: b"EDITED-MARKER" in site.get(FIRST)[2], 1.0)
+    check(S, "an edit is served within 1 s", seen, time.monotonic() - t0)
+    st, h, _ = site.get(FIRST, headers={"If-None-Match": old_etag})
+    check(S, "after an edit the old ETag gets 200, not a stale 304",
+          st == 200 and h.get("etag") != old_etag, (st, h.get("etag")))
+
+
+def add_remove_rename(site):
+    t0 = time.monotonic()
+    site.write_post("fresh.md", "---\ntitle: Freshly added\n---\nNew here.\n")
+    ok = wait_for(lambda: site.get("/fresh")[0] == 200 and b"Freshly added" in site.get("/")[2], 1.0)
+    check(S, "an added post is served and listed within 1 s", ok, time.monotonic() - t0)
+    os.rename(os.path.join(site.posts, "fresh.md"), os.path.join(site.posts, "renamed.md"))
+    ok = wait_for(lambda: site.get("/renamed")[0] == 200 and site.get("/fresh")[0] == 404, 1.0)
+    check(S, "a renamed post moves to its new route within 1 s", ok, "")
+    os.unlink(os.path.join(site.posts, "renamed.md"))
+    ok = wait_for(lambda: site.get("/renamed")[0] == 404 and b"Freshly" not in site.get("/")[2], 1.0)
+    check(S, "a deleted post is 404 and unlisted within 1 s", ok, "")
+
+
+def broken_edit(site):
+    path = site.write_post("steady.md", "---\ntitle: Steady\n---\nGOOD-VERSION\n")
+    wait_for(lambda: b"GOOD-VERSION" in site.get("/steady")[2], 1.0)
+    with open(path, "w") as f:
+        f.write("---\ntitle: Steady\norder: [broken\n---\nBAD-VERSION\n")
+    time.sleep(0.4)
+    st, _, body = site.get("/steady")
+    check(S, "a broken edit keeps the last good version serving",
+          st == 200 and b"GOOD-VERSION" in body, (st, body[:80]))
+    log = site.read_log()
+    check(S, "the broken edit is logged with file and line",
+          re.search(r"steady\.md:\d+: ", log) and "last good version" in log, log[-400:])
+    with open(path, "w") as f:
+        f.write("---\ntitle: Steady\n---\nFIXED-VERSION\n")
+    check(S, "the fixed post is served", wait_for(
+        lambda: b"FIXED-VERSION" in site.get("/steady")[2], 1.0), "")
+
+
+def layouts(site):
+    path = os.path.join(site.conf, "layouts", "error.mustache")
+    with open(path) as f:
+        text = f.read()
+    with open(path, "w") as f:
+        f.write(text.replace("{{page.message}}", "{{page.message}} LAYOUT-EDITED"))
+    check(S, "a layout edit is served within 1 s",
+          wait_for(lambda: b"LAYOUT-EDITED" in site.get("/nothing")[2], 1.0), "")
+    with open(path, "w") as f:
+        f.write("{{<base}}{{$content}}{{#unclosed}}{{/content}}{{/base}}\n")
+    time.sleep(0.4)
+    st, _, body = site.get("/nothing")
+    check(S, "a broken layout keeps the old one serving",
+          st == 404 and b"LAYOUT-EDITED" in body, (st, body[:100]))
+    log = site.read_log()
+    check(S, "the broken layout is logged with file and line",
+          re.search(r"error\.mustache:1: ", log), log[-400:])
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def worker_pid(site):
+    with open(f"/proc/{site.quire.pid}/task/{site.quire.pid}/children") as f:
+        kids = f.read().split()
+    return int(kids[0]) if kids else None
+
+
+class Load:
+    """Clients requesting the first post on new connections until stopped."""
+
+    def __init__(self, site, clients=4):
+        self.site, self.stop_flag, self.results = site, False, []
+        self.threads = [threading.Thread(target=self.run) for _ in range(clients)]
+
+    def run(self):
+        while not self.stop_flag:
+            try:
+                st, _, body = self.site.get(FIRST)
+                self.results.append(st if TITLE_B in body or st != 200 else -1)
+            except OSError as e:
+                self.results.append(repr(e))
+
+    def __enter__(self):
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop_flag = True
+        for t in self.threads:
+            t.join(10)
+        return False
+
+
+TITLE_B = b"On Node.js, Go and concurrency"
+
+
+def config_reload(site):
+    with open(site.config) as f:
+        text = f.read()
+    with Load(site) as load:
+        time.sleep(0.2)
+        with open(site.config, "w") as f:
+            f.write(text.replace("title: Test site", "title: Renamed site"))
+        ok = wait_for(lambda: b"Renamed site" in site.get("/")[2], 5.0)
+        time.sleep(0.2)
+    bad = [r for r in load.results if r != 200]
+    check(S, "a configuration change reaches a new worker", ok, "")
+    check(S, "no request fails while the worker is replaced",
+          len(load.results) > 20 and not bad, (len(load.results), bad[:5]))
+    before = worker_pid(site)
+    site.quire.send_signal(signal.SIGHUP)
+    ok = wait_for(lambda: worker_pid(site) not in (None, before), 5.0)
+    check(S, "SIGHUP starts a new worker", ok, (before, worker_pid(site)))
+
+
+def kill_worker(site):
+    with Load(site) as load:
+        time.sleep(0.3)
+        pid = worker_pid(site)
+        os.kill(pid, signal.SIGKILL)
+        t0 = time.monotonic()
+        ok = wait_for(lambda: worker_pid(site) not in (None, pid), 5.0)
+        took = time.monotonic() - t0
+        n = len(load.results)
+        time.sleep(0.5)
+    check(S, "a killed worker is replaced", ok, took)
+    after = load.results[n:]
+    check(S, "requests keep being answered after the kill",
+          after and all(r == 200 for r in after), [r for r in after if r != 200][:10])
+    lost = [r for r in load.results if r != 200]
+    check(S, "the kill loses at most the requests in flight", len(lost) <= 4, lost)
+    log = site.read_log()
+    check(S, "the death is logged", "died of signal 9" in log, log[-300:])
+
+
+def sigterm_under_load(site):
+    with Load(site) as load:
+        time.sleep(0.3)
+        t0 = time.monotonic()
+        site.quire.send_signal(signal.SIGTERM)
+        try:
+            rc = site.quire.wait(3)
+        except Exception:
+            rc = None
+        took = time.monotonic() - t0
+    check(S, "SIGTERM under load exits 0 within 2 s", rc == 0 and took < 2.0, (rc, took))
+    served = [r for r in load.results if r == 200]
+    check(S, "requests were served up to the stop", len(served) > 10, len(served))
+
+
+def main():
+    site = Site()
+    try:
+        site.start()
+        etag = validators(site)
+        edit(site, etag)
+        add_remove_rename(site)
+        broken_edit(site)
+        layouts(site)
+        config_reload(site)
+        kill_worker(site)
+        sigterm_under_load(site)
+    except Exception as e:
+        check(S, "harness", False, repr(e))
+    finally:
+        site.cleanup()
+    finish()
+
+
+if __name__ == "__main__":
+    main()
