@@ -12,6 +12,7 @@ LDLIBS    := $(PKG_LIBS) -pthread -lm
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 EMOJI_TXT ?= /usr/share/unicode/emoji/emoji-test.txt
 PORT      ?= 8080
+MICROCACHE ?= 0
 PREFIX    ?= /usr/local
 
 SRCS := $(wildcard src/*.c)
@@ -21,7 +22,7 @@ LIB_OBJS := $(filter-out build/obj/main.o,$(OBJS))
 LIB_SAN_OBJS := $(filter-out build/asan/main.o,$(SAN_OBJS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/*_test.c))
 
-.PHONY: all asan deps run test unit golden-regen clean
+.PHONY: all asan deps run test golden-regen bench-layout clean
 all: build/quire
 
 deps:
@@ -77,7 +78,15 @@ golden-regen: build/quire
 
 run: deps
 	@$(MAKE) --no-print-directory build/quire
-	@sh deploy/run.sh $(PORT)
+	@MICROCACHE=$(MICROCACHE) sh deploy/run.sh $(PORT)
+
+build/bench/layout_bench: tests/bench/layout_bench.c $(LIB_OBJS)
+	@mkdir -p build/bench
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+# The layout against md4c on the first post: the layout should cost less.
+bench-layout: build/bench/layout_bench
+	@./build/bench/layout_bench conf/quire.yaml
 
 clean:
 	rm -rf build

@@ -35,5 +35,6 @@ if ! kill -0 "$nginx_pid" 2>/dev/null; then
 	echo "run: nginx did not start (is port $port taken? try make run PORT=8081)" >&2
 	exit 1
 fi
+[ "${MICROCACHE:-0}" = 1 ] && echo "nginx keeps pages for 1 s (deploy/nginx/quire-microcache.conf)."
 echo "quire is serving $top/posts at http://127.0.0.1:$port/ — Ctrl-C stops it."
 wait "$nginx_pid" || true

@@ -47,7 +47,7 @@ def wait_for(cond, timeout=5.0):
 class Site:
     """A temporary site: conf/ copied from the checkout, posts/ to fill, a log."""
 
-    def __init__(self, config_extra="", mount="/", copy_posts=True):
+    def __init__(self, config_extra="", mount="/", copy_posts=True, microcache=False):
         self.dir = tempfile.mkdtemp(prefix="quire-e2e-")
         self.posts = os.path.join(self.dir, "posts")
         self.conf = os.path.join(self.dir, "conf")
@@ -58,6 +58,7 @@ class Site:
             os.mkdir(self.posts)
         self.config = os.path.join(self.conf, "test.yaml")
         self.mount = mount
+        self.microcache = microcache
         self.port = free_port()
         with open(self.config, "w") as f:
             f.write(
@@ -95,7 +96,8 @@ class Site:
             ["sh", os.path.join(TOP, "deploy", "nginx", "make-conf.sh"), str(self.port),
              self.sock, os.path.join(self.conf, "static"), rundir,
              os.path.join(rundir, "error.log"), self.mount],
-            check=True, capture_output=True, text=True).stdout
+            check=True, capture_output=True, text=True,
+            env=dict(os.environ, MICROCACHE="1" if self.microcache else "0")).stdout
         with open(os.path.join(rundir, "nginx.conf"), "w") as f:
             f.write(conf)
         self.nginx = subprocess.Popen(

@@ -207,7 +207,29 @@ def sigterm_under_load(site):
     check(S, "requests were served up to the stop", len(served) > 10, len(served))
 
 
+def microcache():
+    with Site(microcache=True) as site:
+        site.start()
+        st, h1, _ = site.get(FIRST)
+        st2, h2, _ = site.get(FIRST)
+        check(S, "micro-cache: the second request is a cache hit",
+              st == 200 and st2 == 200 and h2.get("x-cache") == "HIT", (h1.get("x-cache"),
+                                                                        h2.get("x-cache")))
+        check(S, "micro-cache: browsers still get quire's Cache-Control",
+              h2.get("cache-control") == "public, max-age=0, must-revalidate", h2)
+        path = os.path.join(site.posts, "on-node-go-concurrency.md")
+        with open(path) as f:
+            text = f.read()
+        t0 = time.monotonic()
+        with open(path, "w") as f:
+            f.write(text.replace("Ryan Dahl, the creator", "MICRO-EDIT Ryan Dahl, the creator", 1))
+        seen = wait_for(lambda: b"MICRO-EDIT" in site.get(FIRST)[2], 3.0)
+        took = time.monotonic() - t0
+        check(S, "micro-cache: an edit shows within about 1 s more", seen and took < 2.5, took)
+
+
 def main():
+    microcache()
     site = Site()
     try:
         site.start()
