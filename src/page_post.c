@@ -19,27 +19,69 @@ static uint64_t page_post_body_key(const struct post *p, const struct config *c)
 	return cache_hash("body", 4, p->hash ^ (c->raw_html_escape ? 0x5bd1e995ULL : 0));
 }
 
+/* Words in the text of an HTML body, tags left out: for the reading time. */
+static size_t page_post_words(const char *html, size_t len)
+{
+	size_t words = 0;
+	int in_tag = 0, in_word = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = html[i];
+		if (c == '<')
+			in_tag = 1;
+		else if (c == '>')
+			in_tag = 0;
+		int letter = !in_tag && c != '>' && c != ' ' && c != '\n' && c != '\t';
+		words += letter && !in_word;
+		in_word = letter;
+	}
+	return words;
+}
+
+static struct member *page_post_member(struct member *m, const char *key)
+{
+	memset(m, 0, sizeof(*m));
+	m->key = key;
+	m->keylen = strlen(key);
+	return m;
+}
+
+/* A neighbour as layouts see it: all its fields (title, url, ...), or null at the ends. */
+static void page_post_neighbour(struct value *v, const struct post *p)
+{
+	if (p == NULL)
+		v->type = VALUE_NULL;
+	else
+		*v = p->fields;
+}
+
 /* The page for version v of the post, with body as its HTML, into rs->body. */
 static int page_post_layout(const struct site *s, const struct post *v, const char *body,
                             size_t len, struct request *rq, struct response *rs)
 {
 	struct value page = v->fields;
 	size_t n = v->fields.u.map.len;
-	struct member *m = arena_alloc(&rq->arena, (n + 1) * sizeof(*m));
+	struct member *m = arena_alloc(&rq->arena, (n + 4) * sizeof(*m));
+	struct site_place place = site_post_place(s, v);
+	size_t minutes = (page_post_words(body, len) + 199) / 200;
 
-	/* The page is the post's fields and its body, the one value marked as HTML. */
+	/* The page is the post's fields, its neighbours, its reading time and its
+	 * body: the one value marked as HTML. */
 	memcpy(m, v->fields.u.map.items, n * sizeof(*m));
-	memset(&m[n], 0, sizeof(m[n]));
-	m[n].key = "body";
-	m[n].keylen = 4;
-	m[n].value.type = VALUE_STRING;
-	m[n].value.html = 1;
-	m[n].value.u.string.p = body;
-	m[n].value.u.string.len = len;
+	struct member *b = page_post_member(&m[n], "body");
+	b->value.type = VALUE_STRING;
+	b->value.html = 1;
+	b->value.u.string.p = body;
+	b->value.u.string.len = len;
+	page_post_neighbour(&page_post_member(&m[n + 1], "prev")->value, place.prev);
+	page_post_neighbour(&page_post_member(&m[n + 2], "next")->value, place.next);
+	struct member *r = page_post_member(&m[n + 3], "reading_minutes");
+	r->value.type = VALUE_NUMBER;
+	r->value.u.number = (double)(minutes ? minutes : 1);
 	page.u.map.items = m;
-	page.u.map.len = n + 1;
+	page.u.map.len = n + 4;
 	buf_reset(&rs->body);
-	if (layout_render(s, site_post_layout(s, v), &page, &rs->body) < 0) {
+	if (layout_render(s, place.layout, &page, &rs->body) < 0) {
 		log_msg(LOG_ERROR, "%s: the layout could not be rendered (nested too deep)",
 		        v->path);
 		return -1;

@@ -83,29 +83,30 @@ static char **site_scan(int dfd, const char *dir, size_t *count)
 	return names ? names : xcalloc(1, sizeof(*names));
 }
 
-/* The post of old with this file name, or NULL. */
-static struct post *site_old_post(const struct site *old, const char *name)
+/* The index in s->posts of the post with this file name, or s->nposts. */
+static size_t site_find(const struct site *s, const char *name)
 {
-	size_t lo = 0, hi = old ? old->nposts : 0;
+	size_t lo = 0, hi = s->nposts;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(old->posts[mid]->name, name);
+		int c = strcmp(s->posts[mid]->name, name);
 		if (c == 0)
-			return old->posts[mid];
+			return mid;
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return NULL;
+	return s->nposts;
 }
 
 /* This file's post: shared with old when unchanged; old's when it no longer loads. */
 static struct post *site_post(const struct site *old, int dfd, const struct config *c,
                               const char *name)
 {
-	struct post *prev = site_old_post(old, name), *p;
+	size_t at = old ? site_find(old, name) : 0;
+	struct post *prev = old && at < old->nposts ? old->posts[at] : NULL, *p;
 	struct stat st;
 
 	if (prev != NULL && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
@@ -232,7 +233,7 @@ struct site *site_load(const struct config *c, const struct site *old, int reloa
 	/* Posts are in file-name order, so the first of two with one route wins on every start. */
 	route_init(&s->routes, n);
 	s->listed = xcalloc(n ? n : 1, sizeof(*s->listed));
-	s->post_layout = xcalloc(n ? n : 1, sizeof(*s->post_layout));
+	s->places = xcalloc(n ? n : 1, sizeof(*s->places));
 	s->modified = s->layouts->modified;
 	if (stat(c->file, &st) == 0 && st.st_mtime > s->modified)
 		s->modified = st.st_mtime;
@@ -245,11 +246,11 @@ struct site *site_load(const struct config *c, const struct site *old, int reloa
 			        p->path, p->route, taken->path);
 			continue;
 		}
-		s->post_layout[i] = site_layout(s, p->layout ? p->layout : c->default_layout);
-		if (s->post_layout[i] == NULL) {
+		s->places[i].layout = site_layout(s, p->layout ? p->layout : c->default_layout);
+		if (s->places[i].layout == NULL) {
 			log_msg(LOG_WARN, "%s: layout \"%s\" does not exist; using \"%s\"", p->path,
 			        p->layout, c->default_layout);
-			s->post_layout[i] = site_layout(s, c->default_layout);
+			s->places[i].layout = site_layout(s, c->default_layout);
 		}
 		if (p->mtime.tv_sec > s->modified)
 			s->modified = p->mtime.tv_sec;
@@ -257,6 +258,11 @@ struct site *site_load(const struct config *c, const struct site *old, int reloa
 	}
 	s->nlisted = listed;
 	qsort(s->listed, listed, sizeof(*s->listed), site_listed_cmp);
+	for (size_t i = 0; i < listed; i++) {
+		struct site_place *place = &s->places[site_find(s, s->listed[i]->name)];
+		place->prev = i > 0 ? s->listed[i - 1] : NULL;
+		place->next = i + 1 < listed ? s->listed[i + 1] : NULL;
+	}
 	site_values(s);
 	ok = 1;
 out:
@@ -280,7 +286,7 @@ void site_release(struct site *s)
 		post_unref(s->posts[i]);
 	free(s->posts);
 	free(s->listed);
-	free(s->post_layout);
+	free(s->places);
 	route_free(&s->routes);
 	layout_unref(s->layouts);
 	arena_free(&s->arena);
@@ -311,19 +317,12 @@ struct site *site_acquire(void)
 	return s;
 }
 
-const struct template *site_post_layout(const struct site *s, const struct post *p)
+struct site_place site_post_place(const struct site *s, const struct post *p)
 {
-	for (size_t lo = 0, hi = s->nposts; lo < hi;) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(s->posts[mid]->name, p->name);
-		if (c == 0)
-			return s->post_layout[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return site_layout(s, s->config->default_layout);
+	size_t i = site_find(s, p->name);
+	struct site_place none = {site_layout(s, s->config->default_layout), NULL, NULL};
+
+	return i < s->nposts ? s->places[i] : none;
 }
 
 const struct template *site_error_layout(const struct site *s, int status)

@@ -15,6 +15,13 @@ struct layouts;
 struct post;
 struct template;
 
+/* Where a post stands in a snapshot: its layout and its neighbours in the listing. */
+struct site_place {
+	const struct template *layout;
+	const struct post *prev; /* NULL at the ends, and for posts not listed */
+	const struct post *next;
+};
+
 /* Immutable once made: requests read it without locks, and the last of them to
  * let go of a replaced snapshot frees it. Posts and layouts that did not change
  * are shared with the snapshot before. */
@@ -24,9 +31,9 @@ struct site {
 	const struct config *config;
 	struct post **posts; /* by file name */
 	size_t nposts;
-	const struct post **listed;          /* listing order: by order, then title */
-	size_t nlisted;                      /* the posts that own their route */
-	const struct template **post_layout; /* per post, indexed like posts */
+	const struct post **listed; /* listing order: by order, then title */
+	size_t nlisted;             /* the posts that own their route */
+	struct site_place *places;  /* per post, indexed like posts */
 	struct route_table routes;
 	struct layouts *layouts;
 	const struct template *index_layout;
@@ -51,8 +58,8 @@ void site_publish(struct site *s);
 /* The current snapshot, held until site_release(). */
 struct site *site_acquire(void);
 
-/* The compiled layout for the post at index i of s->posts. */
-const struct template *site_post_layout(const struct site *s, const struct post *p);
+/* p's place in s; a post not in s (a version newer than s) gets the default layout. */
+struct site_place site_post_place(const struct site *s, const struct post *p);
 /* The layout for an error page: NAME.mustache for the status ("404"), else "error". */
 const struct template *site_error_layout(const struct site *s, int status);
 

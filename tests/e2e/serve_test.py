@@ -226,6 +226,43 @@ def content_rules():
         check(S, "a symlinked post is not served", status == 404 and b"root:" not in body, status)
 
 
+def escaping():
+    """Hostile text in a title, a description and a tag comes out escaped."""
+    with Site() as site:
+        site.write_post("xss.md", '---\ntitle: "<script>alert(1)</script>"\n'
+                        'description: "\\"><img src=x onerror=alert(1)>"\n'
+                        'tags: ["</title>", "<b>bold</b>"]\n---\nbody\n')
+        site.start()
+        _, _, body = site.get("/xss")
+        text = body.decode()
+        check(S, "escaping: the page is served", "&lt;script&gt;alert(1)&lt;/script&gt;" in text,
+              text[:300])
+        check(S, "escaping: no live <script>, <img> or early </title>",
+              "<script>" not in text and "<img src=x" not in text and
+              text.count("</title>") == 1, text[:600])
+        check(S, "escaping: the description in the meta attribute",
+              'content="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"' in text, text[:900])
+        check(S, "escaping: the tag", "&lt;/title&gt;" in text and "&lt;b&gt;bold" in text, "")
+        _, _, index = site.get("/")
+        check(S, "escaping: the index too", b"<script>alert" not in index and
+              b"&lt;script&gt;alert(1)&lt;/script&gt;" in index, "")
+
+
+def broken_layout_at_start():
+    with Site() as site:
+        with open(os.path.join(site.conf, "layouts", "Post.mustache"), "a") as f:
+            f.write("\n{{#never-closed}}\n")
+        try:
+            site.start_quire()
+        except RuntimeError:
+            pass
+        rc = site.quire.wait(5)
+        log = site.read_log()
+        check(S, "a broken layout stops start-up", rc != 0, (rc, log))
+        check(S, "the start-up error names the layout's file and line",
+              re.search(r"Post\.mustache:\d+: ", log), log)
+
+
 def main():
     site = Site()
     try:
@@ -246,6 +283,8 @@ def main():
         cgi(site)
         mount_prefix()
         content_rules()
+        escaping()
+        broken_layout_at_start()
     except Exception as e:  # a harness failure is a test failure, not a crash
         check(S, "harness", False, repr(e))
     finally:
