@@ -18,6 +18,7 @@ enum config_type {
 	CONFIG_BYTES,
 	CONFIG_RAW_HTML,
 	CONFIG_HEADER, /* a string that goes into a response header */
+	CONFIG_BOOL,
 };
 
 struct config_key {
@@ -44,6 +45,8 @@ static const struct config_key config_keys[] = {
     KEY("default_layout", CONFIG_STRING, default_layout),
     KEY("socket", CONFIG_PATH, socket),
     KEY("workers", CONFIG_COUNT, workers),
+    KEY("user", CONFIG_STRING, user),
+    KEY("allow_root", CONFIG_BOOL, allow_root),
     {"markdown", CONFIG_SECTION, 0},
     KEY("markdown.raw_html", CONFIG_RAW_HTML, raw_html_escape),
     {"cache", CONFIG_SECTION, 0},
@@ -118,6 +121,14 @@ static int config_set(struct config *c, const struct config_key *k, const struct
 			return -1;
 		}
 		*(long *)field = n;
+		return 0;
+	case CONFIG_BOOL:
+		n = ytree_bool(v);
+		if (n < 0) {
+			buf_printf(err, "%zu: \"%s\" must be true or false", v->line, k->name);
+			return -1;
+		}
+		*(int *)field = (int)n;
 		return 0;
 	case CONFIG_RAW_HTML:
 		if (strcmp(v->str, "keep") == 0) {
@@ -265,6 +276,7 @@ void config_free(struct config *c)
 	free(c->layouts_dir);
 	free(c->default_layout);
 	free(c->socket);
+	free(c->user);
 	free(c->cache_control);
 	memset(c, 0, sizeof(*c));
 }

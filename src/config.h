@@ -17,6 +17,8 @@ struct config {
 	char *default_layout;
 	char *socket; /* the Unix socket to listen on when none is inherited */
 	long workers;
+	char *user; /* when started as root, become this user */
+	int allow_root; /* run as root when no user is set */
 	int raw_html_escape;   /* markdown.raw_html: escape */
 	long cache_size;       /* cache.size: bytes of rendered pages kept */
 	char *cache_control;   /* http.cache_control: the header on pages */

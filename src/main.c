@@ -1,4 +1,7 @@
 /* main.c — start-up: options, configuration, and the way to serve. */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +48,42 @@ static int main_config(const struct main_opts *o, struct config *c)
 	return 0;
 }
 
+/* Refuse root unless told; with "user:" set, become that user (after the socket
+ * at path, when there is one, is made and given to it). */
+static int main_privileges(const struct config *c, const char *path)
+{
+	struct passwd *pw;
+
+	if (geteuid() != 0)
+		return 0;
+	if (c->user == NULL) {
+		if (c->allow_root) {
+			log_msg(LOG_WARN, "%s: running as root (allow_root: true)", c->file);
+			return 0;
+		}
+		log_msg(LOG_ERROR,
+		        "%s: quire does not run as root: set \"user\" to the user it should run "
+		        "as, or \"allow_root: true\"",
+		        c->file);
+		return -1;
+	}
+	pw = getpwnam(c->user);
+	if (pw == NULL || pw->pw_uid == 0) {
+		log_msg(LOG_ERROR, "%s: user \"%s\" %s", c->file, c->user,
+		        pw == NULL ? "does not exist" : "is root");
+		return -1;
+	}
+	if (path != NULL && chown(path, pw->pw_uid, pw->pw_gid) < 0)
+		log_msg(LOG_WARN, "%s: cannot give the socket to %s: %s", path, c->user,
+		        strerror(errno));
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+	    setuid(pw->pw_uid) < 0 || setuid(0) == 0) {
+		log_msg(LOG_ERROR, "cannot become user %s: %s", c->user, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* A worker process: the configuration and the site as they are now, then serve. */
 static int main_worker(int listen_fd, int ready_fd, void *arg)
 {
@@ -71,7 +110,7 @@ int main(int argc, char **argv)
 	struct supervisor_worker w = {main_worker, &o};
 	struct config config;
 	struct site *site = NULL;
-	int check = 0, rc = 1, fd;
+	int check = 0, rc = 1, fd = -1;
 	enum server_mode mode;
 
 	for (int i = 1; i < argc; i++) {
@@ -96,9 +135,13 @@ int main(int argc, char **argv)
 	}
 	if (o.file == NULL || *o.file == '\0')
 		o.file = "conf/quire.yaml";
-	mode = check ? SERVER_SOCKET : server_mode();
+	mode = check ? SERVER_SOCKET : server_mode(&fd);
 	if (main_config(&o, &config) < 0)
 		return 1;
+	if (!check && mode == SERVER_CGI && main_privileges(&config, NULL) < 0) {
+		config_free(&config);
+		return 1;
+	}
 	if (check || mode == SERVER_CGI) {
 		site = site_load(&config, NULL, 1);
 		if (site != NULL && check)
@@ -112,8 +155,12 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	/* FastCGI: this process holds the socket and supervises the worker that serves. */
+	if (main_privileges(&config, mode == SERVER_SOCKET ? config.socket : NULL) < 0) {
+		config_free(&config);
+		return 1;
+	}
 	if (mode == SERVER_INHERITED) {
-		fd = 0;
+		/* fd came from server_mode(). */
 	} else if (config.socket == NULL) {
 		log_msg(LOG_ERROR, "%s: no socket to listen on: set \"socket\" or use -s", o.file);
 		config_free(&config);

@@ -49,10 +49,22 @@ struct worker {
 	struct buf out;
 };
 
-enum server_mode server_mode(void)
+enum server_mode server_mode(int *fd)
 {
-	if (!FCGX_IsCGI())
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+
+	/* systemd socket activation: the socket is descriptor 3, for this process only. */
+	if (pid != NULL && fds != NULL && atol(pid) == (long)getpid() && atoi(fds) >= 1) {
+		unsetenv("LISTEN_PID");
+		unsetenv("LISTEN_FDS");
+		unsetenv("LISTEN_FDNAMES");
+		*fd = 3;
 		return SERVER_INHERITED;
+	}
+	if (!FCGX_IsCGI()) {
+		*fd = 0;
+		return SERVER_INHERITED;
+	}
 	if (getenv("GATEWAY_INTERFACE") != NULL || getenv("REQUEST_METHOD") != NULL)
 		return SERVER_CGI;
 	return SERVER_SOCKET;

@@ -6,11 +6,13 @@ struct site;
 
 enum server_mode {
 	SERVER_CGI,       /* one request from the environment, then exit */
-	SERVER_INHERITED, /* a listening socket on descriptor 0, from a process manager */
+	SERVER_INHERITED, /* a listening socket from a process manager or systemd */
 	SERVER_SOCKET,    /* listen on the configured Unix socket */
 };
 
-enum server_mode server_mode(void);
+/* How quire was started; for SERVER_INHERITED, *fd is the listening socket:
+ * systemd's (LISTEN_FDS, descriptor 3) or a FastCGI manager's (descriptor 0). */
+enum server_mode server_mode(int *fd);
 /* Answer the one CGI request in the environment on stdout. */
 int server_cgi(const struct site *s);
 /* Create the Unix socket at path, mode 0660. Returns the descriptor or -1. */

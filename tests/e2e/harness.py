@@ -65,6 +65,7 @@ class Site:
                 "site:\n  title: Test site\n"
                 f"  base_url: http://127.0.0.1:{self.port}\n"
                 f"mount: {mount}\nposts: ../posts\nlayouts: layouts\nworkers: 16\n"
+                "allow_root: true\n"
                 + config_extra
             )
         self.sock = os.path.join(self.dir, "quire.sock")

@@ -56,7 +56,7 @@ static const struct config_case cases[] = {
      "site:\n  title: T\n  base_url: https://e.org/\n  description: D\n"
      "  language: fr\n  author: A\nmount: blog\nposts: p\nlayouts: l\n"
      "default_layout: Page\nsocket: s.sock\nworkers: 4\nmarkdown:\n  raw_html: escape\n"
-     "cache:\n  size: 1000\nhttp:\n  cache_control: no-cache\n"
+     "cache:\n  size: 1000\nhttp:\n  cache_control: no-cache\nuser: www-data\nallow_root: false\n"
      "limits:\n  post_size: 2048\n  front_matter_size: 512\n",
      NULL},
     {"unknown key", "site:\n  title: T\ncolour: red\n", "quire.yaml:3: unknown key \"colour\""},
@@ -73,6 +73,8 @@ static const struct config_case cases[] = {
     {"YAML error", "site:\n  title: \"x\n", "quire.yaml:3: "},
     {"duplicate key", "workers: 2\nworkers: 3\n", "quire.yaml:2: duplicate key"},
     {"alias", "a: &x 1\n", "quire.yaml:1: anchors are not allowed"},
+    {"allow_root not a boolean", "allow_root: maybe\n",
+     "quire.yaml:1: \"allow_root\" must be true or false"},
     {"a header value on two lines", "http:\n  cache_control: \"a\\nb\"\n",
      "quire.yaml:2: \"http.cache_control\" must be one line"},
 };
