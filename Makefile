@@ -22,7 +22,7 @@ LIB_OBJS := $(filter-out build/obj/main.o,$(OBJS))
 LIB_SAN_OBJS := $(filter-out build/asan/main.o,$(SAN_OBJS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/*_test.c))
 
-.PHONY: all asan deps run test golden-regen bench-layout clean
+.PHONY: all asan deps run test golden-regen bench bench-layout clean
 all: build/quire
 
 deps:
@@ -79,6 +79,15 @@ golden-regen: build/quire
 run: deps
 	@$(MAKE) --no-print-directory build/quire
 	@MICROCACHE=$(MICROCACHE) sh deploy/run.sh $(PORT)
+
+# Benchmarks against nginx static and a bare libfcgi responder; appends to tests/bench/RESULTS.md.
+bench: deps build/quire build/bench/bare_fcgi build/bench/layout_bench
+	@./build/bench/layout_bench conf/quire.yaml
+	@/usr/bin/python3 tests/bench/bench.py
+
+build/bench/bare_fcgi: tests/bench/bare_fcgi.c
+	@mkdir -p build/bench
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -o $@ $< $$(pkg-config --cflags --libs fcgi) -pthread
 
 build/bench/layout_bench: tests/bench/layout_bench.c $(LIB_OBJS)
 	@mkdir -p build/bench

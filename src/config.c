@@ -19,7 +19,31 @@ enum config_type {
 	CONFIG_RAW_HTML,
 	CONFIG_HEADER, /* a string that goes into a response header */
 	CONFIG_BOOL,
+	CONFIG_PERMALINK,
+	CONFIG_SORT,
+	CONFIG_FEED_CONTENT,
 };
+
+/* The words a permalink pattern may use. */
+static const char *const config_permalink_words[] = {"year", "month", "day", "slug", "title", NULL};
+
+/* A pattern starts with '/' and uses only config_permalink_words after ':'. */
+static int config_permalink_ok(const char *p)
+{
+	if (*p != '/')
+		return 0;
+	for (; *p; p++) {
+		if (*p != ':')
+			continue;
+		size_t n = strspn(p + 1, "abcdefghijklmnopqrstuvwxyz");
+		int known = 0;
+		for (const char *const *w = config_permalink_words; *w; w++)
+			known |= strlen(*w) == n && strncmp(p + 1, *w, n) == 0;
+		if (!known)
+			return 0;
+	}
+	return 1;
+}
 
 struct config_key {
 	const char *name; /* dotted: "site.title" */
@@ -43,6 +67,13 @@ static const struct config_key config_keys[] = {
     KEY("posts", CONFIG_PATH, posts_dir),
     KEY("layouts", CONFIG_PATH, layouts_dir),
     KEY("default_layout", CONFIG_STRING, default_layout),
+    KEY("permalink", CONFIG_PERMALINK, permalink),
+    KEY("sort", CONFIG_SORT, sort_by_order),
+    KEY("paginate", CONFIG_COUNT, paginate),
+    {"feed", CONFIG_SECTION, 0},
+    KEY("feed.content", CONFIG_FEED_CONTENT, feed_summary),
+    KEY("feed.size", CONFIG_COUNT, feed_size),
+    KEY("state", CONFIG_PATH, state_dir),
     KEY("socket", CONFIG_PATH, socket),
     KEY("workers", CONFIG_COUNT, workers),
     KEY("user", CONFIG_STRING, user),
@@ -122,6 +153,29 @@ static int config_set(struct config *c, const struct config_key *k, const struct
 		}
 		*(long *)field = n;
 		return 0;
+	case CONFIG_PERMALINK:
+		if (!config_permalink_ok(v->str)) {
+			buf_printf(
+			    err,
+			    "%zu: \"%s\" must start with / and use only :year, :month, :day, "
+			    ":slug and :title",
+			    v->line, k->name);
+			return -1;
+		}
+		free(*(char **)field);
+		*(char **)field = xstrndup(v->str, v->len);
+		return 0;
+	case CONFIG_SORT:
+	case CONFIG_FEED_CONTENT: {
+		const char *a = k->type == CONFIG_SORT ? "date" : "full";
+		const char *b = k->type == CONFIG_SORT ? "order" : "summary";
+		if (strcmp(v->str, a) != 0 && strcmp(v->str, b) != 0) {
+			buf_printf(err, "%zu: \"%s\" must be %s or %s", v->line, k->name, a, b);
+			return -1;
+		}
+		*(int *)field = strcmp(v->str, b) == 0;
+		return 0;
+	}
 	case CONFIG_BOOL:
 		n = ytree_bool(v);
 		if (n < 0) {
@@ -186,6 +240,8 @@ static void config_defaults(struct config *c, const char *file)
 	c->default_layout = xstrndup("Post", 4);
 	c->socket = NULL;
 	c->workers = 8;
+	c->paginate = 10;
+	c->feed_size = 20;
 	c->cache_size = 32L * 1024 * 1024;
 	c->cache_control = xstrndup("public, max-age=0, must-revalidate", 35);
 	c->post_max = 1024L * 1024;
@@ -277,6 +333,8 @@ void config_free(struct config *c)
 	free(c->default_layout);
 	free(c->socket);
 	free(c->user);
+	free(c->permalink);
+	free(c->state_dir);
 	free(c->cache_control);
 	memset(c, 0, sizeof(*c));
 }

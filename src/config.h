@@ -15,10 +15,16 @@ struct config {
 	char *posts_dir; /* resolved against the configuration file's folder */
 	char *layouts_dir;
 	char *default_layout;
-	char *socket; /* the Unix socket to listen on when none is inherited */
+	char *permalink;   /* a pattern for posts with no route: "/:year/:month/:slug/" */
+	int sort_by_order; /* sort: order (else date, newest first) */
+	long paginate;     /* posts per index page */
+	int feed_summary;  /* feed.content: summary (else full) */
+	long feed_size;    /* feed.size: entries per feed */
+	char *state_dir;   /* state: where quire keeps what it must remember, or NULL */
+	char *socket;      /* the Unix socket to listen on when none is inherited */
 	long workers;
-	char *user; /* when started as root, become this user */
-	int allow_root; /* run as root when no user is set */
+	char *user;            /* when started as root, become this user */
+	int allow_root;        /* run as root when no user is set */
 	int raw_html_escape;   /* markdown.raw_html: escape */
 	long cache_size;       /* cache.size: bytes of rendered pages kept */
 	char *cache_control;   /* http.cache_control: the header on pages */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "date.h"
 #include "mem.h"
 #include "ytree.h"
 
@@ -31,7 +32,7 @@ static int fm_is_fence(const char *p, size_t n, int closing)
 }
 
 long frontmatter_split(const char *src, size_t len, int complete, long max, size_t *yaml_off,
-                       size_t *yaml_len, struct buf *err)
+                       size_t *yaml_len, size_t *yaml_line, struct buf *err)
 {
 	size_t off = 0, next, n, line = 1;
 
@@ -42,34 +43,45 @@ long frontmatter_split(const char *src, size_t len, int complete, long max, size
 		buf_printf(err, "1: the file is UTF-16; posts must be UTF-8");
 		return -1;
 	}
+	/* Blank lines before the block are forgiven, as other engines do. */
+	while (off < len) {
+		n = fm_line(src + off, len - off, &next);
+		if (strspn(src + off, " \t") < n)
+			break;
+		off += next;
+		line++;
+	}
 	n = fm_line(src + off, len - off, &next);
 	if (!fm_is_fence(src + off, n, 0)) {
-		buf_printf(err, "1: no front matter: the file must start with a --- line");
+		buf_printf(err, "%zu: no front matter: the file must start with a --- line", line);
 		return -1;
 	}
 	off += next;
 	*yaml_off = off;
+	*yaml_line = line + 1;
 	while (off < len) {
 		line++;
 		n = fm_line(src + off, len - off, &next);
 		if (fm_is_fence(src + off, n, 1)) {
 			*yaml_len = off - *yaml_off;
 			if ((long)*yaml_len > max) {
-				buf_printf(err, "2: front matter larger than %ld bytes", max);
+				buf_printf(err, "%zu: front matter larger than %ld bytes",
+				           *yaml_line, max);
 				return -1;
 			}
 			return (long)(off + next);
 		}
 		if (off + next - *yaml_off > (size_t)max) {
-			buf_printf(err, "2: front matter larger than %ld bytes", max);
+			buf_printf(err, "%zu: front matter larger than %ld bytes", *yaml_line, max);
 			return -1;
 		}
 		off += next;
 	}
 	if (!complete)
-		buf_printf(err, "2: front matter larger than %ld bytes", max);
+		buf_printf(err, "%zu: front matter larger than %ld bytes", *yaml_line, max);
 	else
-		buf_printf(err, "1: front matter is not closed: no --- line after this one");
+		buf_printf(err, "%zu: front matter is not closed: no --- line after this one",
+		           *yaml_line - 1);
 	return -1;
 }
 
@@ -134,18 +146,89 @@ static int fm_text(const struct ynode *root, const char *key, const char **out, 
 	return 0;
 }
 
+/* The first of several names for one text field that is present. */
+static int fm_text_any(const struct ynode *root, const char *const *keys, const char **out,
+                       struct buf *err)
+{
+	for (; *keys; keys++) {
+		if (fm_text(root, *keys, out, err) < 0)
+			return -1;
+		if (*out != NULL)
+			return 0;
+	}
+	return 0;
+}
+
+/* One string or a list of strings, appended to l; -1 on anything else. */
+static int fm_list(const struct ynode *root, const char *key, struct strlist *l, struct arena *a,
+                   struct buf *err)
+{
+	const struct ynode *n = ytree_get(root, key);
+	size_t count;
+
+	if (n == NULL || ytree_null(n))
+		return 0;
+	count = n->kind == YNODE_LIST ? n->n : 1;
+	if (n->kind == YNODE_MAP) {
+		buf_printf(err, "%zu: \"%s\" must be text or a list of text", n->line, key);
+		return -1;
+	}
+	const char **items = arena_alloc(a, (l->len + count) * sizeof(*items));
+	if (l->len)
+		memcpy(items, l->items, l->len * sizeof(*items));
+	for (size_t i = 0; i < count; i++) {
+		const struct ynode *it = n->kind == YNODE_LIST ? n->items[i] : n;
+		if (it->kind != YNODE_SCALAR) {
+			buf_printf(err, "%zu: \"%s\" must be text or a list of text", it->line,
+			           key);
+			return -1;
+		}
+		items[l->len++] = it->str;
+	}
+	l->items = items;
+	return 0;
+}
+
+/* A date field under any of its names: -1 when present and not a real date. */
+static int fm_date(const struct ynode *root, const char *const *keys, time_t *out, int *has,
+                   struct buf *err)
+{
+	for (; *keys; keys++) {
+		const struct ynode *n = ytree_get(root, *keys);
+		if (n == NULL || ytree_null(n))
+			continue;
+		if (n->kind != YNODE_SCALAR || date_parse(n->str, n->len, out) < 0) {
+			buf_printf(err,
+			           "%zu: \"%s\" must be a date such as 2023-02-28 or "
+			           "2023-02-28T10:00:00+01:00",
+			           n->line, *keys);
+			return -1;
+		}
+		*has = 1;
+		return 0;
+	}
+	return 0;
+}
+
 int frontmatter_parse(const char *src, size_t len, int complete, long max, struct arena *a,
                       struct frontmatter *fm, struct buf *err)
 {
-	size_t yoff = 0, ylen = 0;
-	long body = frontmatter_split(src, len, complete, max, &yoff, &ylen, err);
-	const struct ynode *root, *order;
+	static const char *const route_keys[] = {"route", "permalink", "url", "path", NULL};
+	static const char *const summary_keys[] = {"summary", "excerpt", NULL};
+	static const char *const order_keys[] = {"order", "weight", NULL};
+	static const char *const date_keys[] = {"date", NULL};
+	static const char *const lastmod_keys[] = {"lastmod", "updated", "last_modified_at", NULL};
+	static const char *const publish_keys[] = {"publishDate", "publish_date", NULL};
+	static const char *const expiry_keys[] = {"expiryDate", "expiry_date", NULL};
+	size_t yoff = 0, ylen = 0, yline = 2;
+	long body = frontmatter_split(src, len, complete, max, &yoff, &ylen, &yline, err);
+	const struct ynode *root, *n;
 
 	memset(fm, 0, sizeof(*fm));
 	if (body < 0)
 		return -1;
 	fm->body_offset = (size_t)body;
-	root = ytree_parse(src + yoff, ylen, 2, FRONTMATTER_DEPTH, a, err);
+	root = ytree_parse(src + yoff, ylen, yline, FRONTMATTER_DEPTH, a, err);
 	if (root == NULL)
 		return -1;
 	if (root->kind != YNODE_MAP) {
@@ -153,22 +236,47 @@ int frontmatter_parse(const char *src, size_t len, int complete, long max, struc
 		return -1;
 	}
 	if (fm_text(root, "title", &fm->title, err) < 0 ||
-	    fm_text(root, "route", &fm->route, err) < 0 ||
+	    fm_text_any(root, route_keys, &fm->route, err) < 0 ||
+	    fm_text(root, "slug", &fm->slug, err) < 0 ||
 	    fm_text(root, "layout", &fm->layout, err) < 0 ||
-	    fm_text(root, "description", &fm->description, err) < 0)
+	    fm_text(root, "description", &fm->description, err) < 0 ||
+	    fm_text_any(root, summary_keys, &fm->summary, err) < 0 ||
+	    fm_text(root, "canonical", &fm->canonical, err) < 0 ||
+	    fm_text(root, "robots", &fm->robots, err) < 0)
 		return -1;
 	if (fm->title == NULL || fm->title[0] == '\0') {
-		buf_printf(err, "2: missing title");
+		buf_printf(err, "%zu: missing title", yline);
 		return -1;
 	}
-	order = ytree_get(root, "order");
-	if (order != NULL && !ytree_null(order)) {
-		if (ytree_double(order, &fm->order) < 0) {
-			buf_printf(err, "%zu: \"order\" must be a number", order->line);
+	for (const char *const *k = order_keys; *k; k++) {
+		n = ytree_get(root, *k);
+		if (n == NULL || ytree_null(n))
+			continue;
+		if (ytree_double(n, &fm->order) < 0) {
+			buf_printf(err, "%zu: \"%s\" must be a number", n->line, *k);
 			return -1;
 		}
 		fm->has_order = 1;
+		break;
 	}
+	if (fm_date(root, date_keys, &fm->date, &fm->has_date, err) < 0 ||
+	    fm_date(root, lastmod_keys, &fm->lastmod, &fm->has_lastmod, err) < 0 ||
+	    fm_date(root, publish_keys, &fm->publish, &fm->has_publish, err) < 0 ||
+	    fm_date(root, expiry_keys, &fm->expiry, &fm->has_expiry, err) < 0)
+		return -1;
+	n = ytree_get(root, "draft");
+	if (n != NULL && ytree_bool(n) == 1)
+		fm->draft = 1;
+	n = ytree_get(root, "published");
+	if (n != NULL && ytree_bool(n) == 0)
+		fm->draft = 1;
+	if (fm_list(root, "tags", &fm->tags, a, err) < 0 ||
+	    fm_list(root, "categories", &fm->categories, a, err) < 0 ||
+	    fm_list(root, "aliases", &fm->aliases, a, err) < 0 ||
+	    fm_list(root, "redirect_from", &fm->aliases, a, err) < 0 ||
+	    fm_list(root, "author", &fm->authors, a, err) < 0 ||
+	    fm_list(root, "authors", &fm->authors, a, err) < 0)
+		return -1;
 	fm_value(root, &fm->fields, a);
 	return 0;
 }

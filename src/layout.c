@@ -141,7 +141,7 @@ static void layout_member(struct member *m, const char *key, const struct value 
 }
 
 int layout_render(const struct site *s, const struct template *t, const struct value *page,
-                  struct buf *out)
+                  const struct value *posts, struct buf *out)
 {
 	struct member m[5];
 	struct value root, year = {0};
@@ -153,7 +153,7 @@ int layout_render(const struct site *s, const struct template *t, const struct v
 	year.u.number = tm.tm_year + 1900;
 	layout_member(&m[0], "site", &s->site_value);
 	layout_member(&m[1], "page", page);
-	layout_member(&m[2], "posts", &s->posts_value);
+	layout_member(&m[2], "posts", posts ? posts : &s->posts_value);
 	layout_member(&m[3], "year", &year);
 	layout_member(&m[4], "quire", &s->quire_value);
 	memset(&root, 0, sizeof(root));

@@ -23,9 +23,9 @@ struct layouts *layout_load(const char *dir);
 void layout_ref(struct layouts *l);
 void layout_unref(struct layouts *l);
 
-/* Render t for page (a map) with the site's context around it:
- * site, page, posts, year, quire. Appends to out. */
+/* Render t for page (a map) with the site's context around it: site, page,
+ * posts (every listed post, or the list given), year, quire. Appends to out. */
 int layout_render(const struct site *s, const struct template *t, const struct value *page,
-                  struct buf *out);
+                  const struct value *posts, struct buf *out);
 
 #endif

@@ -63,6 +63,20 @@ static void markdown_emoji(struct buf *out, size_t start)
 	out->len = w;
 }
 
+/* Shown as text, the <!--more--> line would be visible: make it the comment again. */
+static void markdown_more(struct buf *out, size_t start)
+{
+	static const char shown[] = "<p>&lt;!--more--&gt;</p>\n", more[] = "<!--more-->\n";
+	char *p = memmem(out->data + start, out->len - start, shown, sizeof(shown) - 1);
+
+	if (p == NULL)
+		return;
+	memcpy(p, more, sizeof(more) - 1);
+	memmove(p + sizeof(more) - 1, p + sizeof(shown) - 1,
+	        out->len - (size_t)(p - out->data) - (sizeof(shown) - 1));
+	out->len -= sizeof(shown) - sizeof(more);
+}
+
 int markdown_render(const char *md, size_t len, int escape_html, struct buf *out)
 {
 	unsigned flags = MD_DIALECT_GITHUB;
@@ -73,5 +87,7 @@ int markdown_render(const char *md, size_t len, int escape_html, struct buf *out
 	if (md_html(md, (MD_SIZE)len, markdown_sink, out, flags, MD_HTML_FLAG_SKIP_UTF8_BOM) != 0)
 		return -1;
 	markdown_emoji(out, start);
+	if (escape_html)
+		markdown_more(out, start);
 	return 0;
 }

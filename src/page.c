@@ -1,6 +1,7 @@
 /* page.c — what every page handler shares: sending a rendered page with its validators. */
 #include "page.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "cache.h"
@@ -16,6 +17,30 @@ uint64_t page_key(const struct site *s, const char *name)
 	                  cache_hash(&s->id, sizeof(s->id), 0x9e3779b97f4a7c15ULL));
 }
 
+/* The configured Cache-Control with each max-age and s-maxage cut to left
+ * seconds (when left >= 0): a page must not be kept past the next scheduled
+ * change, when a post appears or expires. */
+static void page_cache_control(const char *cc, long left, struct buf *out)
+{
+	static const char *const keys[] = {"max-age=", "s-maxage="};
+
+	while (*cc) {
+		size_t klen = 0;
+		for (size_t k = 0; k < 2 && left >= 0; k++)
+			if (strncmp(cc, keys[k], strlen(keys[k])) == 0)
+				klen = strlen(keys[k]);
+		if (klen == 0) {
+			buf_addc(out, *cc++);
+			continue;
+		}
+		buf_add(out, cc, klen);
+		cc += klen;
+		long v = strtol(cc, NULL, 10);
+		cc += strspn(cc, "0123456789");
+		buf_printf(out, "%ld", v < left ? v : left);
+	}
+}
+
 void page_send(const struct site *s, struct request *rq, struct response *rs, const char *data,
                size_t len, const char *etag, time_t modified)
 {
@@ -29,8 +54,12 @@ void page_send(const struct site *s, struct request *rq, struct response *rs, co
 	conditional_format_date(modified, date, sizeof(date));
 	response_header(rs, "ETag", etag, strlen(etag));
 	response_header(rs, "Last-Modified", date, strlen(date));
-	if (*cc)
-		response_header(rs, "Cache-Control", cc, strlen(cc));
+	if (*cc) {
+		struct buf *h = &rq->file;
+		buf_reset(h);
+		page_cache_control(cc, s->next_change ? s->next_change - now : -1, h);
+		response_header(rs, "Cache-Control", h->data, h->len);
+	}
 	buf_reset(&rs->body);
 	if (conditional_not_modified(rq->if_none_match, rq->if_modified_since, etag, modified,
 	                             now)) {

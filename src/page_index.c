@@ -1,6 +1,7 @@
-/* page_index.c — the index: every listed post with its title, description and link. */
+/* page_index.c — the lists: the index (paginated), a tag's posts, and the tag index. */
 #include "page.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "cache.h"
@@ -11,48 +12,193 @@
 #include "request.h"
 #include "response.h"
 #include "site.h"
+#include "template.h"
 
-static struct cache_entry *page_index_render(const struct site *s, struct request *rq,
-                                             struct response *rs)
+/* The route of page number n of a list at base ("/" or "/tags/rust/"). */
+static void page_list_route(const char *base, size_t n, struct buf *out)
+{
+	buf_reset(out);
+	buf_adds(out, base);
+	if (n > 1)
+		buf_printf(out, "page/%zu/", n);
+}
+
+static void page_list_string(struct value *map, const char *key, const char *s, size_t len,
+                             struct arena *a)
+{
+	struct value v = value_string(arena_strndup(a, s, len), len);
+	value_set(map, key, &v, a);
+}
+
+/* The posts of one page of a list, each with its summary, as layouts see them. */
+static struct value page_list_posts(const struct site *s, const struct post *const *posts, size_t n,
+                                    struct request *rq)
+{
+	struct value list = {.type = VALUE_LIST};
+	struct value *items = arena_alloc(&rq->arena, (n ? n : 1) * sizeof(*items));
+
+	for (size_t i = 0; i < n; i++) {
+		struct cache_entry *body = page_post_body(s, posts[i], rq);
+		struct value summary;
+		page_post_summary(posts[i], body, &summary);
+		/* The summary points into the body: keep a copy that lives as long as the request.
+		 */
+		summary.u.string.p =
+		    arena_strndup(&rq->arena, summary.u.string.p, summary.u.string.len);
+		items[i] = posts[i]->fields;
+		value_set(&items[i], "summary", &summary, &rq->arena);
+		cache_release(body);
+	}
+	list.u.list.items = items;
+	list.u.list.len = n;
+	return list;
+}
+
+/* Render page number n of the posts at base, titled title, with layout t. */
+static struct cache_entry *page_list_render(const struct site *s, const struct post *const *posts,
+                                            size_t count, const char *base, size_t n,
+                                            const char *title, const struct site_tag *tag,
+                                            struct request *rq, struct response *rs)
 {
 	const struct config *c = s->config;
-	struct member *m = arena_alloc(&rq->arena, 2 * sizeof(*m));
-	struct value page;
+	size_t per = (size_t)c->paginate, pages = count ? (count + per - 1) / per : 1;
+	size_t first = (n - 1) * per, shown = count - first < per ? count - first : per;
+	struct value page = {.type = VALUE_MAP}, pagination = {.type = VALUE_MAP}, num;
+	struct buf route = {0};
+	struct arena *a = &rq->arena;
 
-	memset(m, 0, 2 * sizeof(*m));
-	m[0].key = "title";
-	m[0].keylen = 5;
-	m[0].value.type = VALUE_STRING;
-	m[0].value.u.string.p = c->site_title;
-	m[0].value.u.string.len = strlen(c->site_title);
-	m[1].key = "description";
-	m[1].keylen = 11;
-	m[1].value.type = VALUE_STRING;
-	m[1].value.u.string.p = c->site_description;
-	m[1].value.u.string.len = strlen(c->site_description);
-	memset(&page, 0, sizeof(page));
-	page.type = VALUE_MAP;
-	page.u.map.items = m;
-	page.u.map.len = 2;
-	post_add_urls(&page, "/", 1, c, &rq->arena);
+	page_list_string(&page, "title", title, strlen(title), a);
+	page_list_string(&page, "description", c->site_description, strlen(c->site_description), a);
+	page_list_route(base, n, &route);
+	post_add_urls(&page, route.data, route.len, c, a);
+	value_set(&page, "canonical", value_get(&page, "absolute_url", 12), a);
+	if (tag != NULL) {
+		struct value t = {.type = VALUE_MAP};
+		page_list_string(&t, "name", tag->name, strlen(tag->name), a);
+		page_list_route(base, 1, &route);
+		post_add_urls(&t, route.data, route.len, c, a);
+		value_set(&page, "tag", &t, a);
+	}
+	memset(&num, 0, sizeof(num));
+	num.type = VALUE_NUMBER;
+	num.u.number = (double)n;
+	value_set(&pagination, "number", &num, a);
+	num.u.number = (double)pages;
+	value_set(&pagination, "pages", &num, a);
+	/* prev and next: {url} maps, absent at the ends. */
+	for (int k = 0; k < 2; k++) {
+		size_t to = k == 0 ? n - 1 : n + 1;
+		if (to < 1 || to > pages)
+			continue;
+		struct value link = {.type = VALUE_MAP};
+		page_list_route(base, to, &route);
+		post_add_urls(&link, route.data, route.len, c, a);
+		value_set(&pagination, k == 0 ? "prev" : "next", &link, a);
+	}
+	value_set(&page, "pagination", &pagination, a);
+	struct value list = page_list_posts(s, posts + first, shown, rq);
+	buf_free(&route);
 	buf_reset(&rs->body);
-	if (layout_render(s, s->index_layout, &page, &rs->body) < 0) {
+	if (layout_render(s, s->index_layout, &page, &list, &rs->body) < 0) {
 		log_msg(LOG_ERROR, "%s: index.mustache could not be rendered (nested too deep)",
 		        c->layouts_dir);
 		page_error(s, rq, rs, 500);
 		return NULL;
 	}
-	return cache_put(page_key(s, "/"), rs->body.data, rs->body.len, s->modified);
+	return cache_put(page_key(s, buf_cstr(&rq->path)), rs->body.data, rs->body.len,
+	                 s->modified);
 }
 
-void page_index(const struct site *s, struct request *rq, struct response *rs)
+void page_index(const struct site *s, struct request *rq, struct response *rs, size_t n)
 {
-	struct cache_entry *page = cache_get(page_key(s, "/"));
+	size_t per = (size_t)s->config->paginate, pages;
+	struct cache_entry *page;
 
+	pages = s->nlisted ? (s->nlisted + per - 1) / per : 1;
+	if (n < 1 || n > pages) {
+		page_error(s, rq, rs, 404);
+		return;
+	}
+	page = cache_get(page_key(s, buf_cstr(&rq->path)));
 	if (page == NULL)
-		page = page_index_render(s, rq, rs);
+		page = page_list_render(s, s->listed, s->nlisted, "/", n, s->config->site_title,
+		                        NULL, rq, rs);
 	if (page == NULL)
 		return;
+	page_send(s, rq, rs, page->data, page->len, page->etag, page->modified);
+	cache_release(page);
+}
+
+void page_tag(const struct site *s, const struct site_tag *tag, struct request *rq,
+              struct response *rs, size_t n)
+{
+	size_t per = (size_t)s->config->paginate, pages = (tag->nposts + per - 1) / per;
+	struct cache_entry *page;
+	char title[512];
+	struct buf base = {0};
+
+	if (n < 1 || n > pages) {
+		page_error(s, rq, rs, 404);
+		return;
+	}
+	page = cache_get(page_key(s, buf_cstr(&rq->path)));
+	if (page == NULL) {
+		snprintf(title, sizeof(title), "Posts tagged %s", tag->name);
+		buf_add(&base, tag->route, tag->route_len);
+		buf_addc(&base, '/');
+		page = page_list_render(s, tag->posts, tag->nposts, buf_cstr(&base), n, title, tag,
+		                        rq, rs);
+		buf_free(&base);
+	}
+	if (page == NULL)
+		return;
+	page_send(s, rq, rs, page->data, page->len, page->etag, page->modified);
+	cache_release(page);
+}
+
+void page_tags(const struct site *s, struct request *rq, struct response *rs)
+{
+	const struct template *t = template_set_find(s->layouts->set, "tags", 4);
+	struct cache_entry *page = cache_get(page_key(s, "/tags/"));
+	struct arena *a = &rq->arena;
+
+	if (t == NULL) {
+		page_error(s, rq, rs, 404);
+		return;
+	}
+	if (page == NULL) {
+		struct value pg = {.type = VALUE_MAP}, list = {.type = VALUE_LIST};
+		struct value *items = arena_alloc(a, (s->ntags ? s->ntags : 1) * sizeof(*items));
+		struct buf route = {0};
+		for (size_t i = 0; i < s->ntags; i++) {
+			struct value count = {.type = VALUE_NUMBER};
+			memset(&items[i], 0, sizeof(items[i]));
+			items[i].type = VALUE_MAP;
+			page_list_string(&items[i], "name", s->tags[i].name,
+			                 strlen(s->tags[i].name), a);
+			buf_reset(&route);
+			buf_add(&route, s->tags[i].route, s->tags[i].route_len);
+			buf_addc(&route, '/');
+			post_add_urls(&items[i], route.data, route.len, s->config, a);
+			count.u.number = (double)s->tags[i].nposts;
+			value_set(&items[i], "count", &count, a);
+		}
+		buf_free(&route);
+		list.u.list.items = items;
+		list.u.list.len = s->ntags;
+		page_list_string(&pg, "title", "Tags", 4, a);
+		page_list_string(&pg, "description", s->config->site_description,
+		                 strlen(s->config->site_description), a);
+		post_add_urls(&pg, "/tags/", 6, s->config, a);
+		value_set(&pg, "canonical", value_get(&pg, "absolute_url", 12), a);
+		value_set(&pg, "tags", &list, a);
+		buf_reset(&rs->body);
+		if (layout_render(s, t, &pg, NULL, &rs->body) < 0) {
+			page_error(s, rq, rs, 500);
+			return;
+		}
+		page = cache_put(page_key(s, "/tags/"), rs->body.data, rs->body.len, s->modified);
+	}
 	page_send(s, rq, rs, page->data, page->len, page->etag, page->modified);
 	cache_release(page);
 }

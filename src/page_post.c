@@ -73,15 +73,17 @@ static int page_post_layout(const struct site *s, const struct post *v, const ch
 	b->value.html = 1;
 	b->value.u.string.p = body;
 	b->value.u.string.len = len;
-	page_post_neighbour(&page_post_member(&m[n + 1], "prev")->value, place.prev);
-	page_post_neighbour(&page_post_member(&m[n + 2], "next")->value, place.next);
+	const struct post *prev, *next;
+	site_neighbours(s, v, &prev, &next);
+	page_post_neighbour(&page_post_member(&m[n + 1], "prev")->value, prev);
+	page_post_neighbour(&page_post_member(&m[n + 2], "next")->value, next);
 	struct member *r = page_post_member(&m[n + 3], "reading_minutes");
 	r->value.type = VALUE_NUMBER;
 	r->value.u.number = (double)(minutes ? minutes : 1);
 	page.u.map.items = m;
 	page.u.map.len = n + 4;
 	buf_reset(&rs->body);
-	if (layout_render(s, place.layout, &page, &rs->body) < 0) {
+	if (layout_render(s, place.layout, &page, NULL, &rs->body) < 0) {
 		log_msg(LOG_ERROR, "%s: the layout could not be rendered (nested too deep)",
 		        v->path);
 		return -1;
@@ -89,39 +91,93 @@ static int page_post_layout(const struct site *s, const struct post *v, const ch
 	return 0;
 }
 
-/* Render the post's page, from its cached body when there is one. Returns the
- * page held from the cache, or NULL with an error page in rs. When the file
- * changed since the snapshot, the new version is rendered whole and not kept. */
-static struct cache_entry *page_post_render(const struct site *s, const struct post *p,
-                                            struct request *rq, struct response *rs)
+/* page_post_body(), telling through fresh (when not NULL) of a version of the
+ * file newer than p: the body is then that version's. */
+static struct cache_entry *page_post_body_fresh(const struct site *s, const struct post *p,
+                                                struct request *rq, struct post **fresh_out)
 {
 	const struct config *c = s->config;
 	uint64_t bkey = page_post_body_key(p, c);
-	struct cache_entry *body = cache_get(bkey), *page = NULL;
+	struct cache_entry *body = cache_get(bkey);
 	struct post *fresh = NULL;
 	const struct post *v = p;
 
-	if (body == NULL) {
-		int r = post_read(p, c, &rq->file, &fresh);
-		if (r < 0) {
-			page_error(s, rq, rs, 404);
-			return NULL;
-		}
-		if (fresh != NULL)
-			v = fresh;
-		buf_reset(&rq->html);
-		if (markdown_render(rq->file.data + v->body_offset, rq->file.len - v->body_offset,
-		                    c->raw_html_escape, &rq->html) < 0) {
-			log_msg(LOG_ERROR, "%s: the Markdown could not be rendered", p->path);
-			page_error(s, rq, rs, 500);
-			goto out;
-		}
-		if (fresh == NULL)
-			body = cache_put(bkey, rq->html.data ? rq->html.data : "", rq->html.len,
-			                 p->mtime.tv_sec);
+	if (body != NULL)
+		return body;
+	if (post_read(p, c, &rq->file, &fresh) < 0)
+		return NULL;
+	if (fresh != NULL)
+		v = fresh;
+	buf_reset(&rq->html);
+	if (markdown_render(rq->file.data + v->body_offset, rq->file.len - v->body_offset,
+	                    c->raw_html_escape, &rq->html) < 0) {
+		log_msg(LOG_ERROR, "%s: the Markdown could not be rendered", p->path);
+		post_unref(fresh);
+		return NULL;
 	}
-	if (page_post_layout(s, v, body ? body->data : rq->html.data,
-	                     body ? body->len : rq->html.len, rq, rs) < 0) {
+	/* A version newer than the snapshot is used once, not kept under the old one's key. */
+	if (fresh == NULL)
+		body = cache_put(bkey, rq->html.data ? rq->html.data : "", rq->html.len,
+		                 p->mtime.tv_sec);
+	else
+		body = cache_make(rq->html.data ? rq->html.data : "", rq->html.len,
+		                  fresh->mtime.tv_sec);
+	if (fresh_out != NULL)
+		*fresh_out = fresh;
+	else
+		post_unref(fresh);
+	return body;
+}
+
+struct cache_entry *page_post_body(const struct site *s, const struct post *p, struct request *rq)
+{
+	return page_post_body_fresh(s, p, rq, NULL);
+}
+
+void page_post_summary(const struct post *p, const struct cache_entry *body, struct value *v)
+{
+	static const char more[] = "<!--more-->";
+	const char *html = body ? body->data : "";
+	size_t len = body ? body->len : 0;
+	const char *cut;
+
+	if (p->summary != NULL) {
+		*v = value_string(p->summary, strlen(p->summary));
+		return;
+	}
+	*v = value_string(html, 0);
+	v->html = 1;
+	cut = memmem(html, len, more, sizeof(more) - 1);
+	if (cut != NULL) {
+		v->u.string.len = (size_t)(cut - html);
+		return;
+	}
+	const char *start = memmem(html, len, "<p>", 3);
+	const char *end = start ? memmem(start, len - (size_t)(start - html), "</p>", 4) : NULL;
+	if (end != NULL) {
+		v->u.string.p = start;
+		v->u.string.len = (size_t)(end + 4 - start);
+	}
+}
+
+/* Render the post's page around its body. Returns the page held from the cache,
+ * or NULL with an error page in rs. When the file changed since the snapshot,
+ * the new version is rendered whole and not kept. */
+static struct cache_entry *page_post_render(const struct site *s, const struct post *p,
+                                            struct request *rq, struct response *rs)
+{
+	struct cache_entry *body, *page = NULL;
+	struct post *fresh = NULL;
+	const struct post *v = p;
+
+	body = page_post_body_fresh(s, p, rq, &fresh);
+	if (body == NULL) {
+		page_error(s, rq, rs, 404);
+		return NULL;
+	}
+	if (fresh != NULL)
+		v = fresh;
+	if (page_post_layout(s, v, body->data, body->len, rq, rs) < 0) {
 		page_error(s, rq, rs, 500);
 		goto out;
 	}
@@ -145,6 +201,8 @@ void page_post(const struct site *s, const struct post *p, struct request *rq, s
 		page = page_post_render(s, p, rq, rs);
 	if (page == NULL)
 		return;
+	if (p->robots != NULL)
+		response_header(rs, "X-Robots-Tag", p->robots, strlen(p->robots));
 	page_send(s, rq, rs, page->data, page->len, page->etag, page->modified);
 	cache_release(page);
 }

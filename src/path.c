@@ -53,7 +53,7 @@ enum path_result path_canon(const char *p, size_t len, int decode, struct buf *o
 		if (seg_len == 0) {
 			/* An empty segment: the leading slash, a repeated or a trailing one. */
 			if (i > 0 && !(i == len && len == 1) && p[0] == '/')
-				*changed = 1;
+				*changed |= i == len ? PATH_TRAILING_SLASH : PATH_EXTRA_SLASHES;
 			continue;
 		}
 		if (dot_only && dots <= 2)

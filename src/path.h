@@ -16,9 +16,14 @@ enum path_result {
  * with no trailing slash. With decode set, p is a URL path (without its query):
  * it must start with '/' and is percent-decoded exactly once, a stray '%' making
  * it PATH_BAD. Without, p is a route as written in front matter. A NUL, CR, LF or
- * other control character makes the path PATH_BAD. *changed is set when the
- * result differs from the decoded input by repeated or trailing slashes, so that
- * a caller can redirect to the canonical form. */
+ * other control character makes the path PATH_BAD. *changed says how the result
+ * differs from the decoded input (PATH_EXTRA_SLASHES, PATH_TRAILING_SLASH), so
+ * that a caller can redirect to the canonical form. */
+enum {
+	PATH_EXTRA_SLASHES = 1,  /* a repeated slash */
+	PATH_TRAILING_SLASH = 2, /* a slash at the end */
+};
+
 enum path_result path_canon(const char *p, size_t len, int decode, struct buf *out, int *changed);
 
 #endif

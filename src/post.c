@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "config.h"
+#include "date.h"
 #include "frontmatter.h"
 #include "html.h"
 #include "log.h"
@@ -64,69 +65,209 @@ out:
 	return rc;
 }
 
+/* The URL path of route in the site: the mount, then the route percent-encoded. */
+static size_t post_url(const struct config *c, const char *route, size_t len, struct buf *out)
+{
+	/* mount ends with '/', route starts with one; route "/" is the mount itself. */
+	buf_add(out, c->mount, strlen(c->mount) - 1);
+	html_url_path(out, route, len);
+	return out->len;
+}
+
+static void post_set_string(struct value *fields, const char *key, const char *s, size_t len,
+                            struct arena *a)
+{
+	struct value v = value_string(arena_strndup(a, s, len), len);
+	value_set(fields, key, &v, a);
+}
+
 void post_add_urls(struct value *fields, const char *route, size_t route_len,
                    const struct config *c, struct arena *a)
 {
 	struct buf url = {0};
-	size_t mlen = strlen(c->mount);
-	size_t old = fields->u.map.len, n = 0;
-	struct member *m = arena_alloc(a, (old + 3) * sizeof(*m));
-	const char *keys[3] = {"route", "url", "absolute_url"};
-	const char *vals[3];
-	size_t lens[3];
 
-	/* mount ends with '/', route starts with one; route "/" is the mount itself. */
-	buf_add(&url, c->mount, mlen - 1);
-	html_url_path(&url, route, route_len);
-	vals[0] = route;
-	lens[0] = route_len;
-	vals[1] = arena_strndup(a, url.data, url.len);
-	lens[1] = url.len;
+	post_set_string(fields, "route", route, route_len, a);
+	post_url(c, route, route_len, &url);
+	post_set_string(fields, "url", url.data, url.len, a);
 	buf_reset(&url);
 	buf_adds(&url, c->site_base_url);
-	buf_add(&url, vals[1], lens[1]);
-	vals[2] = arena_strndup(a, url.data, url.len);
-	lens[2] = url.len;
+	post_url(c, route, route_len, &url);
+	post_set_string(fields, "absolute_url", url.data, url.len, a);
 	buf_free(&url);
-	for (size_t i = 0; i < old; i++) {
-		const struct member *f = &fields->u.map.items[i];
-		int computed = 0;
-		for (size_t k = 0; k < 3; k++)
-			if (f->keylen == strlen(keys[k]) && memcmp(f->key, keys[k], f->keylen) == 0)
-				computed = 1;
-		if (!computed)
-			m[n++] = *f;
+}
+
+void post_tag_route(const char *tag, struct buf *out)
+{
+	int dash = 0;
+
+	buf_adds(out, "/tags/");
+	for (const char *p = tag; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch == ' ' || ch == '_' || ch == '-' || ch == '/' || ch == '.' || ch < 0x20) {
+			dash = out->len > 6;
+			continue;
+		}
+		if (dash)
+			buf_addc(out, '-');
+		dash = 0;
+		buf_addc(out, (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch));
 	}
-	for (size_t k = 0; k < 3; k++) {
-		memset(&m[n], 0, sizeof(m[n]));
-		m[n].key = keys[k];
-		m[n].keylen = strlen(keys[k]);
-		m[n].value.type = VALUE_STRING;
-		m[n].value.u.string.p = vals[k];
-		m[n].value.u.string.len = lens[k];
-		n++;
+	if (out->len == 6)
+		buf_addc(out, '-');
+}
+
+int post_live(const struct post *p, time_t now)
+{
+	return (!p->has_publish || p->publish <= now) && (!p->has_expiry || p->expiry > now);
+}
+
+/* A title or file name made into a slug: letters and digits, '-' between words. */
+static void post_slugify(const char *s, size_t len, struct buf *out)
+{
+	int dash = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		int keep = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch >= 0x80 ||
+		           (ch >= 'A' && ch <= 'Z');
+		if (!keep) {
+			dash = 1;
+			continue;
+		}
+		if (dash && out->len > 0 && out->data[out->len - 1] != '/')
+			buf_addc(out, '-');
+		dash = 0;
+		buf_addc(out, (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch));
 	}
-	fields->type = VALUE_MAP;
-	fields->u.map.items = m;
-	fields->u.map.len = n;
+}
+
+/* Expand a permalink pattern ("/:year/:month/:day/:slug.html") for p. */
+static int post_permalink(const char *pattern, const struct post *p, const char *slug,
+                          size_t slug_len, struct buf *out)
+{
+	struct tm tm;
+
+	gmtime_r(&p->date, &tm);
+	for (const char *q = pattern; *q; q++) {
+		size_t n = *q == ':' ? strspn(q + 1, "abcdefghijklmnopqrstuvwxyz") : 0;
+		if (n == 0) {
+			buf_addc(out, *q);
+			continue;
+		}
+		if (strncmp(q + 1, "year", n) == 0 || strncmp(q + 1, "month", n) == 0 ||
+		    strncmp(q + 1, "day", n) == 0) {
+			if (!p->has_date)
+				return -1;
+			if (q[1] == 'y')
+				buf_printf(out, "%04d", tm.tm_year + 1900);
+			else if (q[1] == 'm')
+				buf_printf(out, "%02d", tm.tm_mon + 1);
+			else
+				buf_printf(out, "%02d", tm.tm_mday);
+		} else if (strncmp(q + 1, "slug", n) == 0) {
+			buf_add(out, slug, slug_len);
+		} else {
+			post_slugify(p->title, strlen(p->title), out);
+		}
+		q += n;
+	}
+	return 0;
+}
+
+/* The fields layouts see beyond the front matter as written. */
+static void post_computed(struct post *p, const struct frontmatter *fm, const struct config *c)
+{
+	struct arena *a = &p->arena;
+	struct buf b = {0};
+	char date[64];
+
+	post_add_urls(&p->fields, p->route, p->route_len, c, a);
+	if (fm->canonical != NULL) {
+		post_set_string(&p->fields, "canonical", fm->canonical, strlen(fm->canonical), a);
+	} else {
+		const struct value *abs = value_get(&p->fields, "absolute_url", 12);
+		value_set(&p->fields, "canonical", abs, a);
+	}
+	if (p->has_date) {
+		date_rfc3339(p->date, date, sizeof(date));
+		post_set_string(&p->fields, "date", date, strlen(date), a);
+		date_human(p->date, date, sizeof(date));
+		post_set_string(&p->fields, "date_human", date, strlen(date), a);
+	}
+	date_rfc3339(p->lastmod, date, sizeof(date));
+	post_set_string(&p->fields, "lastmod", date, strlen(date), a);
+	/* tag_links: [{name, url}], for links to the tags' pages. */
+	struct value *links = arena_alloc(a, (p->tags.len ? p->tags.len : 1) * sizeof(*links));
+	for (size_t i = 0; i < p->tags.len; i++) {
+		struct value link = {0};
+		buf_reset(&b);
+		post_tag_route(p->tags.items[i], &b);
+		buf_addc(&b, '/');
+		size_t at = b.len;
+		post_url(c, b.data, b.len, &b);
+		link.type = VALUE_MAP;
+		post_set_string(&link, "name", p->tags.items[i], strlen(p->tags.items[i]), a);
+		post_set_string(&link, "url", b.data + at, b.len - at, a);
+		links[i] = link;
+	}
+	struct value list = {.type = VALUE_LIST};
+	list.u.list.items = links;
+	list.u.list.len = p->tags.len;
+	value_set(&p->fields, "tag_links", &list, a);
+	/* authors as a list, author as one: the front matter's, else the site's. */
+	struct value *names =
+	    arena_alloc(a, (p->authors.len ? p->authors.len : 1) * sizeof(*names));
+	for (size_t i = 0; i < p->authors.len; i++)
+		names[i] = value_string(p->authors.items[i], strlen(p->authors.items[i]));
+	list.u.list.items = names;
+	list.u.list.len = p->authors.len;
+	value_set(&p->fields, "authors", &list, a);
+	const char *author = p->authors.len ? p->authors.items[0] : c->site_author;
+	post_set_string(&p->fields, "author", author, strlen(author), a);
+	buf_free(&b);
 }
 
 /* Fill p from the file's bytes; the reason it is not a post goes to err. */
-static int post_parse(struct post *p, const char *src, size_t len, const struct config *c,
-                      struct buf *err)
+static int post_parse(struct post *p, const char *src, size_t len, time_t mtime,
+                      const struct config *c, struct buf *err)
 {
-	struct buf route = {0};
+	struct buf route = {0}, pattern = {0};
 	struct frontmatter fm;
+	size_t slug_at = 0, nlen = strlen(p->name) - 3;
+	const char *slug;
+	size_t slug_len;
 	int changed, rc = -1;
 
 	if (frontmatter_parse(src, len, 1, c->front_matter_max, &p->arena, &fm, err) < 0)
 		goto out;
+	p->title = fm.title;
+	p->has_date = fm.has_date;
+	p->date = fm.date;
+	/* A Jekyll-style name gives the date when the front matter has none, and the slug. */
+	time_t named;
+	if (date_from_name(p->name, &named, &slug_at) < 0) {
+		slug_at = 0;
+	} else if (!fm.has_date) {
+		p->date = named;
+		p->has_date = 1;
+	}
+	slug = fm.slug ? fm.slug : p->name + slug_at;
+	slug_len = fm.slug ? strlen(fm.slug) : nlen - slug_at;
+	if (fm.route == NULL && c->permalink != NULL) {
+		if (post_permalink(c->permalink, p, slug, slug_len, &pattern) < 0) {
+			buf_printf(err,
+			           " the permalink pattern needs a date: give one, or a route");
+			goto out;
+		}
+		fm.route = arena_strndup(&p->arena, pattern.data, pattern.len);
+	}
 	if (fm.route != NULL) {
 		if (path_canon(fm.route, strlen(fm.route), 0, &route, &changed) != PATH_OK) {
 			buf_printf(err, " route \"%s\" is not a usable URL path", fm.route);
 			goto out;
 		}
-	} else if (path_canon(p->name, strlen(p->name) - 3, 0, &route, &changed) != PATH_OK) {
+	} else if (path_canon(fm.slug ? fm.slug : p->name, fm.slug ? strlen(fm.slug) : nlen, 0,
+	                      &route, &changed) != PATH_OK) {
 		buf_printf(err, " the file name cannot be a route");
 		goto out;
 	}
@@ -136,18 +277,30 @@ static int post_parse(struct post *p, const char *src, size_t len, const struct 
 	}
 	p->route = arena_strndup(&p->arena, route.data, route.len);
 	p->route_len = route.len;
-	p->title = fm.title;
 	p->description = fm.description ? fm.description : "";
 	p->layout = fm.layout;
 	p->order = fm.order;
 	p->has_order = fm.has_order;
+	p->draft = fm.draft;
+	p->lastmod = fm.has_lastmod ? fm.lastmod : p->has_date ? p->date : mtime;
+	p->publish = fm.has_publish ? fm.publish : p->date;
+	p->has_publish = fm.has_publish || p->has_date;
+	p->expiry = fm.expiry;
+	p->has_expiry = fm.has_expiry;
+	p->summary = fm.summary;
+	p->robots = fm.robots;
+	p->tags = fm.tags;
+	p->categories = fm.categories;
+	p->aliases = fm.aliases;
+	p->authors = fm.authors;
 	p->body_offset = fm.body_offset;
 	p->fields = fm.fields;
-	post_add_urls(&p->fields, p->route, p->route_len, c, &p->arena);
+	post_computed(p, &fm, c);
 	p->hash = cache_hash(src, len, 0);
 	rc = 0;
 out:
 	buf_free(&route);
+	buf_free(&pattern);
 	return rc;
 }
 
@@ -176,7 +329,7 @@ struct post *post_load(int dirfd, const char *dir, const char *name, const struc
 		log_msg(LOG_WARN, "%s: skipped: %s", p->path, why);
 		goto fail;
 	}
-	if (post_parse(p, file.data ? file.data : "", file.len, c, &err) < 0) {
+	if (post_parse(p, file.data ? file.data : "", file.len, st.st_mtime, c, &err) < 0) {
 		log_msg(LOG_ERROR, "%s:%s; the post is left out", p->path, buf_cstr(&err));
 		goto fail;
 	}
@@ -230,7 +383,7 @@ int post_read(const struct post *p, const struct config *c, struct buf *file, st
 		return 0;
 	/* Changed since the snapshot was made: this request gets the new version whole. */
 	q = post_new(c->posts_dir, p->name);
-	if (post_parse(q, file->data ? file->data : "", file->len, c, &err) < 0) {
+	if (post_parse(q, file->data ? file->data : "", file->len, st.st_mtime, c, &err) < 0) {
 		log_msg(LOG_ERROR, "%s:%s", p->path, buf_cstr(&err));
 		buf_free(&err);
 		post_unref(q);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "frontmatter.h"
 #include "mem.h"
 #include "value.h"
 
@@ -25,6 +26,14 @@ struct post {
 	const char *layout; /* as named in the front matter, or NULL */
 	double order;
 	int has_order;
+	int draft;            /* draft: true or published: false: neither served nor listed */
+	time_t date, lastmod; /* lastmod: the date when not given, else the file's time */
+	int has_date;
+	time_t publish, expiry; /* served from publish on, 410 from expiry on */
+	int has_publish, has_expiry;
+	const char *summary; /* as written in front matter, or NULL */
+	const char *robots;  /* for X-Robots-Tag and the meta tag, or NULL */
+	struct strlist tags, categories, aliases, authors;
 	struct value fields; /* front matter and computed fields, for layouts */
 	size_t body_offset;  /* where the Markdown starts in the file */
 	uint64_t hash;       /* of the file's bytes: names this version */
@@ -52,5 +61,10 @@ int post_read(const struct post *p, const struct config *c, struct buf *file, st
 /* Add the fields every page has (route, url, absolute_url) to a map of fields. */
 void post_add_urls(struct value *fields, const char *route, size_t route_len,
                    const struct config *c, struct arena *a);
+
+/* The path of a tag's page, in the site: "/tags/" + the tag made URL-friendly. */
+void post_tag_route(const char *tag, struct buf *out);
+/* Is the post served at time now (published, not expired)? */
+int post_live(const struct post *p, time_t now);
 
 #endif

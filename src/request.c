@@ -38,6 +38,7 @@ void request_parse(struct request *rq, const struct request_env *env, const char
 	rq->status = 0;
 	rq->index = 0;
 	rq->redirect = 0;
+	rq->trailing_slash = 0;
 	rq->method = METHOD_OTHER;
 	rq->uri = uri;
 	rq->if_none_match = env->param("HTTP_IF_NONE_MATCH", env->ctx);
@@ -82,7 +83,8 @@ void request_parse(struct request *rq, const struct request_env *env, const char
 		memmove(rq->path.data, rq->path.data + mlen - 1, rq->path.len - (mlen - 1));
 		rq->path.len -= mlen - 1;
 	}
-	rq->redirect = changed;
+	rq->redirect = changed & PATH_EXTRA_SLASHES;
+	rq->trailing_slash = (changed & PATH_TRAILING_SLASH) != 0;
 }
 
 void request_free(struct request *rq)

@@ -23,7 +23,8 @@ struct request {
 	const char *uri;           /* REQUEST_URI as received: valid until the next request */
 	struct buf path;           /* canonical, decoded, within the site: "/" or "/route" */
 	int index;                 /* the path names the site's index page */
-	int redirect;              /* the path was not written canonically: answer 301 */
+	int redirect;              /* repeated slashes in the path: answer 301 */
+	int trailing_slash;        /* the path ended with a slash: list pages want one, posts not */
 	const char *if_none_match; /* the conditional headers, or NULL */
 	const char *if_modified_since;
 	/* Scratch space kept, with its capacity, from one request to the next. */

@@ -10,6 +10,8 @@
 
 struct route_slot {
 	uint64_t hash;
+	const char *path;
+	size_t len;
 	const struct post *post;
 };
 
@@ -50,34 +52,36 @@ static struct route_slot *route_slot(const struct route_table *t, const char *pa
 		struct route_slot *s = &t->slots[i];
 		if (s->post == NULL)
 			return s;
-		if (s->hash == h && s->post->route_len == len &&
-		    memcmp(s->post->route, path, len) == 0)
+		if (s->hash == h && s->len == len && memcmp(s->path, path, len) == 0)
 			return s;
 		i = (i + 1) & (t->cap - 1);
 	}
 }
 
-const struct post *route_add(struct route_table *t, const struct post *p)
+const struct post *route_add(struct route_table *t, const char *path, size_t len,
+                             const struct post *p)
 {
-	uint64_t h = route_hash(p->route, p->route_len);
+	uint64_t h = route_hash(path, len);
 	struct route_slot *s;
 
 	if ((t->len + 1) * 2 > t->cap) {
 		struct route_table bigger;
 		route_init(&bigger, t->cap);
-		for (size_t i = 0; i < t->cap; i++)
-			if (t->slots[i].post != NULL)
-				*route_slot(&bigger, t->slots[i].post->route,
-				            t->slots[i].post->route_len, t->slots[i].hash) =
-				    t->slots[i];
+		for (size_t i = 0; i < t->cap; i++) {
+			const struct route_slot *old = &t->slots[i];
+			if (old->post != NULL)
+				*route_slot(&bigger, old->path, old->len, old->hash) = *old;
+		}
 		bigger.len = t->len;
 		route_free(t);
 		*t = bigger;
 	}
-	s = route_slot(t, p->route, p->route_len, h);
+	s = route_slot(t, path, len, h);
 	if (s->post != NULL)
 		return s->post;
 	s->hash = h;
+	s->path = path;
+	s->len = len;
 	s->post = p;
 	t->len++;
 	return NULL;

@@ -15,9 +15,10 @@ struct route_table {
 /* Make room for n routes. */
 void route_init(struct route_table *t, size_t n);
 void route_free(struct route_table *t);
-/* Add p under p->route. When the route is taken, returns the post holding it
- * and adds nothing; otherwise NULL. */
-const struct post *route_add(struct route_table *t, const struct post *p);
+/* Add p under path (which must live as long as the table). When the path is
+ * taken, returns the post holding it and adds nothing; otherwise NULL. */
+const struct post *route_add(struct route_table *t, const char *path, size_t len,
+                             const struct post *p);
 const struct post *route_find(const struct route_table *t, const char *path, size_t len);
 
 #endif

@@ -4,17 +4,22 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "config.h"
 #include "layout.h"
 #include "log.h"
+#include "path.h"
 #include "post.h"
+#include "state.h"
 #include "template.h"
 
 static pthread_mutex_t site_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -26,18 +31,112 @@ static int site_name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int site_listed_cmp(const void *a, const void *b)
+/* Listing order: newest first by date (posts without one after them), or by
+ * order when the configuration says "sort: order"; then by title, then file. */
+static int site_listed_cmp(const void *a, const void *b, void *arg)
 {
 	const struct post *x = *(const struct post *const *)a;
 	const struct post *y = *(const struct post *const *)b;
+	const struct config *c = arg;
 
-	/* Posts with an order come first, lowest first; then by title, then file. */
+	if (!c->sort_by_order) {
+		if (x->has_date != y->has_date)
+			return x->has_date ? -1 : 1;
+		if (x->has_date && x->date != y->date)
+			return x->date > y->date ? -1 : 1;
+	}
+	/* Posts with an order come first, lowest first. */
 	if (x->has_order != y->has_order)
 		return x->has_order ? -1 : 1;
 	if (x->has_order && x->order != y->order)
 		return x->order < y->order ? -1 : 1;
-	int c = strcmp(x->title, y->title);
-	return c ? c : strcmp(x->name, y->name);
+	int cmp = strcmp(x->title, y->title);
+	return cmp ? cmp : strcmp(x->name, y->name);
+}
+
+static int site_tag_cmp(const void *a, const void *b)
+{
+	const struct site_tag *x = a, *y = b;
+	return strcmp(x->route, y->route);
+}
+
+/* Group the listed posts by tag (tags that make one route are one tag). */
+static void site_tags(struct site *s)
+{
+	struct buf route = {0};
+	size_t cap = 0;
+
+	for (size_t i = 0; i < s->nlisted; i++) {
+		const struct post *p = s->listed[i];
+		for (size_t k = 0; k < p->tags.len; k++) {
+			buf_reset(&route);
+			post_tag_route(p->tags.items[k], &route);
+			buf_cstr(&route);
+			struct site_tag *t = NULL;
+			for (size_t j = 0; j < s->ntags && t == NULL; j++)
+				if (strcmp(s->tags[j].route, route.data) == 0)
+					t = &s->tags[j];
+			if (t == NULL) {
+				if (s->ntags == cap) {
+					cap = cap ? cap * 2 : 16;
+					s->tags = xrealloc(s->tags, cap * sizeof(*s->tags));
+				}
+				t = &s->tags[s->ntags++];
+				memset(t, 0, sizeof(*t));
+				t->name = p->tags.items[k];
+				t->route = arena_strndup(&s->arena, route.data, route.len);
+				t->route_len = route.len;
+				t->posts = xcalloc(s->nlisted, sizeof(*t->posts));
+			}
+			if (t->nposts == 0 || t->posts[t->nposts - 1] != p)
+				t->posts[t->nposts++] = p;
+		}
+	}
+	if (s->ntags > 0)
+		qsort(s->tags, s->ntags, sizeof(*s->tags), site_tag_cmp);
+	buf_free(&route);
+}
+
+/* Old addresses (aliases, redirect_from) answer 301 to their post. */
+static void site_aliases(struct site *s)
+{
+	struct buf path = {0};
+	int changed;
+
+	route_init(&s->aliases, 16);
+	for (size_t i = 0; i < s->nlisted; i++) {
+		const struct post *p = s->listed[i];
+		for (size_t k = 0; k < p->aliases.len; k++) {
+			const char *a = p->aliases.items[k];
+			if (path_canon(a, strlen(a), 0, &path, &changed) != PATH_OK ||
+			    path.len < 2) {
+				log_msg(LOG_WARN, "%s: alias \"%s\" is not a usable URL path",
+				        p->path, a);
+				continue;
+			}
+			if (route_find(&s->routes, path.data, path.len) != NULL) {
+				log_msg(LOG_WARN, "%s: alias %.*s is a post's route; ignored",
+				        p->path, (int)path.len, path.data);
+				continue;
+			}
+			char *key = arena_strndup(&s->arena, path.data, path.len);
+			const struct post *taken = route_add(&s->aliases, key, path.len, p);
+			if (taken != NULL && taken != p)
+				log_msg(LOG_WARN, "%s: alias %s is already %s's", p->path, key,
+				        taken->path);
+		}
+	}
+	buf_free(&path);
+}
+
+/* Note when p appears or expires after s->made: the snapshot is remade then. */
+static void site_schedule(struct site *s, const struct post *p)
+{
+	time_t t[2] = {p->has_publish ? p->publish : 0, p->has_expiry ? p->expiry : 0};
+
+	for (int i = 0; i < 2; i++)
+		if (t[i] > s->made && (s->next_change == 0 || t[i] < s->next_change))
+			s->next_change = t[i];
 }
 
 /* The candidate posts of the folder, sorted by name: the same order on every start. */
@@ -165,6 +264,22 @@ static const struct template *site_layout(const struct site *s, const char *name
 	return template_set_find(s->layouts->set, name, strlen(name));
 }
 
+/* Jekyll's "layout: post" finds Post.mustache: names match without regard to case. */
+static const struct template *site_layout_nocase(const struct site *s, const char *name)
+{
+	const struct template *t = NULL;
+	DIR *d = opendir(s->config->layouts_dir);
+	struct dirent *e;
+	size_t n = strlen(name);
+
+	while (d != NULL && t == NULL && (e = readdir(d)) != NULL)
+		if (strncasecmp(e->d_name, name, n) == 0 && strcmp(e->d_name + n, ".mustache") == 0)
+			t = template_set_find(s->layouts->set, e->d_name, n);
+	if (d != NULL)
+		closedir(d);
+	return t;
+}
+
 /* Compile the layouts, or share old's: unchanged, or when the new ones are broken. */
 static int site_layouts(struct site *s, const struct site *old, int reload)
 {
@@ -201,11 +316,14 @@ struct site *site_load(const struct config *c, const struct site *old, int reloa
 	struct site *s = xcalloc(1, sizeof(*s));
 	char **names = NULL;
 	size_t count = 0, n = 0, listed = 0;
+	const char *nocase_name = NULL;
+	const struct template *nocase = NULL;
 	struct stat st;
 	int dfd = -1, ok = 0;
 
 	s->refs = 1;
 	s->config = c;
+	s->made = time(NULL);
 	pthread_mutex_lock(&site_lock);
 	s->id = site_next_id++;
 	pthread_mutex_unlock(&site_lock);
@@ -239,7 +357,12 @@ struct site *site_load(const struct config *c, const struct site *old, int reloa
 		s->modified = st.st_mtime;
 	for (size_t i = 0; i < n; i++) {
 		const struct post *p = s->posts[i];
-		const struct post *taken = route_add(&s->routes, p);
+		s->places[i].at = SIZE_MAX;
+		if (p->draft) {
+			log_msg(LOG_INFO, "%s: a draft: not served", p->path);
+			continue;
+		}
+		const struct post *taken = route_add(&s->routes, p->route, p->route_len, p);
 		if (taken != NULL) {
 			log_msg(LOG_ERROR,
 			        "%s: route %s is already taken by %s; this post is left out",
@@ -247,6 +370,14 @@ struct site *site_load(const struct config *c, const struct site *old, int reloa
 			continue;
 		}
 		s->places[i].layout = site_layout(s, p->layout ? p->layout : c->default_layout);
+		if (s->places[i].layout == NULL && p->layout != NULL) {
+			/* Most posts name the same layout: look each name up once. */
+			if (nocase_name == NULL || strcmp(nocase_name, p->layout) != 0) {
+				nocase_name = p->layout;
+				nocase = site_layout_nocase(s, p->layout);
+			}
+			s->places[i].layout = nocase;
+		}
 		if (s->places[i].layout == NULL) {
 			log_msg(LOG_WARN, "%s: layout \"%s\" does not exist; using \"%s\"", p->path,
 			        p->layout, c->default_layout);
@@ -254,15 +385,18 @@ struct site *site_load(const struct config *c, const struct site *old, int reloa
 		}
 		if (p->mtime.tv_sec > s->modified)
 			s->modified = p->mtime.tv_sec;
-		s->listed[listed++] = p;
+		site_schedule(s, p);
+		/* A snapshot shows the site as it is at s->made: scheduled posts wait. */
+		if (post_live(p, s->made))
+			s->listed[listed++] = p;
 	}
 	s->nlisted = listed;
-	qsort(s->listed, listed, sizeof(*s->listed), site_listed_cmp);
-	for (size_t i = 0; i < listed; i++) {
-		struct site_place *place = &s->places[site_find(s, s->listed[i]->name)];
-		place->prev = i > 0 ? s->listed[i - 1] : NULL;
-		place->next = i + 1 < listed ? s->listed[i + 1] : NULL;
-	}
+	qsort_r(s->listed, listed, sizeof(*s->listed), site_listed_cmp, (void *)c);
+	for (size_t i = 0; i < listed; i++)
+		s->places[site_find(s, s->listed[i]->name)].at = i;
+	site_aliases(s);
+	site_tags(s);
+	state_routes(s);
 	site_values(s);
 	ok = 1;
 out:
@@ -287,6 +421,12 @@ void site_release(struct site *s)
 	free(s->posts);
 	free(s->listed);
 	free(s->places);
+	route_free(&s->aliases);
+	route_free(&s->moved);
+	for (size_t i = 0; i < s->ntags; i++)
+		free(s->tags[i].posts);
+	free(s->tags);
+
 	route_free(&s->routes);
 	layout_unref(s->layouts);
 	arena_free(&s->arena);
@@ -320,9 +460,58 @@ struct site *site_acquire(void)
 struct site_place site_post_place(const struct site *s, const struct post *p)
 {
 	size_t i = site_find(s, p->name);
-	struct site_place none = {site_layout(s, s->config->default_layout), NULL, NULL};
+	struct site_place none = {site_layout(s, s->config->default_layout), SIZE_MAX};
 
 	return i < s->nposts ? s->places[i] : none;
+}
+
+void site_neighbours(const struct site *s, const struct post *p, const struct post **prev,
+                     const struct post **next)
+{
+	size_t at = site_post_place(s, p).at;
+	const struct post *before = NULL, *after = NULL;
+
+	if (at != SIZE_MAX) {
+		before = at > 0 ? s->listed[at - 1] : NULL;
+		after = at + 1 < s->nlisted ? s->listed[at + 1] : NULL;
+	}
+	/* Newest first: the one listed before is the next post, the one after the previous. */
+	*prev = s->config->sort_by_order ? before : after;
+	*next = s->config->sort_by_order ? after : before;
+}
+
+const struct post *site_listed_named(const struct site *s, const char *name, size_t len)
+{
+	char buf[NAME_MAX + 1];
+	size_t i;
+
+	if (len > NAME_MAX)
+		return NULL;
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	i = site_find(s, buf);
+	return i < s->nposts && s->places[i].at != SIZE_MAX ? s->posts[i] : NULL;
+}
+
+const struct site_tag *site_tag(const struct site *s, const char *route, size_t len)
+{
+	size_t lo = 0, hi = s->ntags;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct site_tag *t = &s->tags[mid];
+		size_t n = t->route_len < len ? t->route_len : len;
+		int c = memcmp(t->route, route, n);
+		if (c == 0)
+			c = t->route_len < len ? -1 : t->route_len > len;
+		if (c == 0)
+			return t;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 const struct template *site_error_layout(const struct site *s, int status)

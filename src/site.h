@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "mem.h"
@@ -18,13 +19,23 @@ struct template;
 /* Where a post stands in a snapshot: its layout and its neighbours in the listing. */
 struct site_place {
 	const struct template *layout;
-	const struct post *prev; /* NULL at the ends, and for posts not listed */
-	const struct post *next;
+	size_t at; /* in s->listed, or SIZE_MAX for a post not listed */
 };
 
-/* Immutable once made: requests read it without locks, and the last of them to
- * let go of a replaced snapshot frees it. Posts and layouts that did not change
- * are shared with the snapshot before. */
+/* A tag and its posts, in listing order. */
+struct site_tag {
+	const char *name;  /* as first written */
+	const char *route; /* "/tags/rust" */
+	size_t route_len;
+	const struct post **posts;
+	size_t nposts;
+};
+
+/* The site as it is at one time (made): posts scheduled for later are in the
+ * route table (to answer 404 or 410) but not listed; when next_change comes, a
+ * new snapshot is made. Immutable once made: requests read it without locks, and the last of them
+ * to let go of a replaced snapshot frees it. Posts and layouts that did not change are shared with
+ * the snapshot before. */
 struct site {
 	int refs;
 	uint64_t id; /* unique in the process: names this snapshot's rendered pages */
@@ -35,6 +46,12 @@ struct site {
 	size_t nlisted;             /* the posts that own their route */
 	struct site_place *places;  /* per post, indexed like posts */
 	struct route_table routes;
+	struct route_table aliases; /* old addresses of posts: answered with 301 */
+	struct route_table moved;   /* routes posts had before (state_routes()): 301 */
+	struct site_tag *tags;      /* by route */
+	size_t ntags;
+	time_t made;        /* the time the snapshot shows the site at */
+	time_t next_change; /* when a scheduled post appears or expires next, or 0 */
 	struct layouts *layouts;
 	const struct template *index_layout;
 	time_t modified;          /* the newest of the configuration, the layouts and the posts */
@@ -60,6 +77,14 @@ struct site *site_acquire(void);
 
 /* p's place in s; a post not in s (a version newer than s) gets the default layout. */
 struct site_place site_post_place(const struct site *s, const struct post *p);
+/* The listed posts before and after p (older and newer when sorted by date);
+ * NULL at the ends. */
+void site_neighbours(const struct site *s, const struct post *p, const struct post **prev,
+                     const struct post **next);
+/* The listed post whose file is named name (len bytes), or NULL. */
+const struct post *site_listed_named(const struct site *s, const char *name, size_t len);
+/* The tag whose page is at route ("/tags/rust"), or NULL. */
+const struct site_tag *site_tag(const struct site *s, const char *route, size_t len);
 /* The layout for an error page: NAME.mustache for the status ("404"), else "error". */
 const struct template *site_error_layout(const struct site *s, int status);
 

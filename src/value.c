@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "mem.h"
+
 const struct value *value_get(const struct value *v, const char *key, size_t keylen)
 {
 	if (v == NULL || v->type != VALUE_MAP)
@@ -31,4 +33,33 @@ int value_truthy(const struct value *v)
 	default:
 		return 1;
 	}
+}
+
+void value_set(struct value *map, const char *key, const struct value *v, struct arena *a)
+{
+	size_t n = map->type == VALUE_MAP ? map->u.map.len : 0, klen = strlen(key), at = n;
+	struct member *m = arena_alloc(a, (n + 1) * sizeof(*m));
+
+	if (n)
+		memcpy(m, map->u.map.items, n * sizeof(*m));
+	for (size_t i = 0; i < n; i++)
+		if (m[i].keylen == klen && memcmp(m[i].key, key, klen) == 0)
+			at = i;
+	m[at].key = key;
+	m[at].keylen = klen;
+	m[at].value = *v;
+	map->type = VALUE_MAP;
+	map->u.map.items = m;
+	map->u.map.len = at == n ? n + 1 : n;
+}
+
+struct value value_string(const char *s, size_t len)
+{
+	struct value v;
+
+	memset(&v, 0, sizeof(v));
+	v.type = VALUE_STRING;
+	v.u.string.p = s;
+	v.u.string.len = len;
+	return v;
 }

@@ -46,6 +46,14 @@ struct member {
 
 /* The member of a map with this key, or NULL (also when v is not a map). */
 const struct value *value_get(const struct value *v, const char *key, size_t keylen);
+struct arena;
+
+/* Set key in map to v, replacing a member of that name or adding one. The new
+ * member array lives in a; the old one is left as it was (it may be shared). */
+void value_set(struct value *map, const char *key, const struct value *v, struct arena *a);
+/* A STRING value, not HTML. */
+struct value value_string(const char *s, size_t len);
+
 /* Mustache truthiness: false for null, false, empty lists and empty strings. */
 int value_truthy(const struct value *v);
 

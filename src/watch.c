@@ -37,6 +37,7 @@ struct watch {
 	const char *dir[WATCH_TARGETS];
 	char *config_dir;
 	const char *config_name;
+	int missing; /* a watched folder was not there at start */
 };
 
 static const uint32_t watch_mask = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
@@ -90,6 +91,27 @@ static void watch_read(struct watch *w, int changed[WATCH_TARGETS])
 	}
 }
 
+/* Milliseconds until the current snapshot's next scheduled change: 0 when due,
+ * -1 when there is none. */
+static long watch_scheduled_ms(void)
+{
+	struct site *s = site_acquire();
+	time_t next = s ? s->next_change : 0;
+	long ms = -1;
+
+	if (next > 0) {
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		ms = ((long)(next - now.tv_sec)) * 1000L - now.tv_nsec / 1000000L;
+		if (ms < 0)
+			ms = 0;
+		if (ms > 3600L * 1000)
+			ms = 3600L * 1000; /* the clock may jump: look again at least hourly */
+	}
+	site_release(s);
+	return ms;
+}
+
 static void watch_rebuild(struct watch *w, int layouts)
 {
 	struct site *old = site_acquire(), *s;
@@ -105,12 +127,22 @@ static void watch_rebuild(struct watch *w, int layouts)
 static void *watch_loop(void *arg)
 {
 	struct watch *w = arg;
-	int changed[WATCH_TARGETS] = {0}, pending = 0, missing = watch_add(w);
+	int changed[WATCH_TARGETS] = {0}, pending = 0, missing = w->missing;
 	long first = 0, last = 0, retry = watch_now_ms() + WATCH_RETRY_MS;
 
 	for (;;) {
 		struct pollfd p = {.fd = w->fd, .events = POLLIN};
 		int timeout = pending ? WATCH_QUIET_MS : missing ? WATCH_RETRY_MS : -1;
+		long scheduled = watch_scheduled_ms();
+
+		if (scheduled == 0) {
+			/* A scheduled post appears or expires now: show the site as it is. */
+			changed[WATCH_POSTS] = pending = 1;
+			first = last = watch_now_ms() - WATCH_QUIET_MS;
+			timeout = 0;
+		} else if (scheduled > 0 && (timeout < 0 || scheduled < timeout)) {
+			timeout = (int)scheduled;
+		}
 
 		if (poll(&p, 1, timeout) > 0) {
 			watch_read(w, changed);
@@ -167,6 +199,8 @@ int watch_start(const struct config *c)
 	w->dir[WATCH_CONFIG] = w->config_dir;
 	for (int i = 0; i < WATCH_TARGETS; i++)
 		w->wd[i] = -1;
+	/* Watch before the worker says it serves: an edit right after is not missed. */
+	w->missing = watch_add(w);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	/* The thread takes no signals: SIGTERM belongs to the server's signal thread. */

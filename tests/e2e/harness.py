@@ -114,6 +114,12 @@ class Site:
         if not wait_for(up):
             raise RuntimeError("nginx did not start")
 
+    def restart_quire(self):
+        """Stop quire (SIGTERM) and start it again; nginx stays."""
+        self.quire.send_signal(signal.SIGTERM)
+        self.quire.wait(5)
+        self.start_quire()
+
     def start(self):
         self.start_quire()
         self.start_nginx()

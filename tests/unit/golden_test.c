@@ -39,7 +39,7 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < n; i++) {
 		const char *c = names[i]->d_name;
-		size_t yoff, ylen;
+		size_t yoff, ylen, yline;
 		long body;
 
 		if (c[0] == '.')
@@ -49,7 +49,7 @@ int main(int argc, char **argv)
 		if (golden_read(buf_cstr(&path), &in) < 0)
 			goto next;
 		buf_reset(&err);
-		body = frontmatter_split(in.data, in.len, 1, 65536, &yoff, &ylen, &err);
+		body = frontmatter_split(in.data, in.len, 1, 65536, &yoff, &ylen, &yline, &err);
 		if (body < 0)
 			body = 0;
 		buf_reset(&got);

@@ -1,0 +1,457 @@
+/* page_feed.c — the generated files: Atom, RSS and JSON feeds, the sitemap and robots.txt. */
+#include "page.h"
+
+#include <string.h>
+
+#include "buf.h"
+#include "cache.h"
+#include "conditional.h"
+#include "config.h"
+#include "date.h"
+#include "html.h"
+#include "json.h"
+#include "post.h"
+#include "request.h"
+#include "response.h"
+#include "site.h"
+
+enum page_feed_kind {
+	PAGE_FEED_ATOM,
+	PAGE_FEED_RSS,
+	PAGE_FEED_JSON,
+	PAGE_FEED_SITEMAP,
+	PAGE_FEED_ROBOTS
+};
+
+/* Each file by the end of its path; the three feeds are also under each tag's page. */
+static const struct page_feed_file {
+	const char *name;
+	const char *type;
+	enum page_feed_kind kind;
+} page_feed_files[] = {
+    {"/feed.xml", "application/atom+xml; charset=utf-8", PAGE_FEED_ATOM},
+    {"/rss.xml", "application/rss+xml; charset=utf-8", PAGE_FEED_RSS},
+    {"/feed.json", "application/feed+json; charset=utf-8", PAGE_FEED_JSON},
+    {"/sitemap.xml", "application/xml; charset=utf-8", PAGE_FEED_SITEMAP},
+    {"/robots.txt", "text/plain; charset=utf-8", PAGE_FEED_ROBOTS},
+};
+
+/* One file being written into out. */
+struct page_feed {
+	const struct site *s;
+	struct request *rq;
+	struct buf *out;
+	const struct post *const *posts; /* the entries, in listing order */
+	size_t n;
+	const char *self, *home; /* absolute URLs of this file and of the page it follows */
+	size_t self_len, home_len;
+	struct buf title, tmp, html;
+	time_t updated; /* the newest entry's lastmod, else the site's time */
+};
+
+/* Append p with what XML 1.0 cannot carry taken out: invalid UTF-8 becomes U+FFFD;
+ * control characters but tab, LF and CR, and U+FFFE and U+FFFF, are dropped. */
+static void page_feed_clean(struct buf *out, const char *p, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	for (size_t i = 0; i < n;) {
+		unsigned c = u[i], cp;
+		size_t len = 1, k = 1;
+		if (c >= 0x80)
+			len = c < 0xc2 || c >= 0xf5 ? 0 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+		cp = len == 1 ? c : c & (0x7fu >> len);
+		for (; k < len && i + k < n && (u[i + k] & 0xc0) == 0x80; k++)
+			cp = cp << 6 | (u[i + k] & 0x3f);
+		if (len == 0 || k < len ||
+		    (len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp < 0xe000))) ||
+		    (len == 4 && (cp < 0x10000 || cp > 0x10ffff))) {
+			buf_adds(out, "\xef\xbf\xbd");
+			i += k;
+			continue;
+		}
+		if ((cp >= 0x20 || c == '\t' || c == '\n' || c == '\r') && cp != 0xfffe &&
+		    cp != 0xffff)
+			buf_add(out, p + i, len);
+		i += len;
+	}
+}
+
+/* p as XML text or a quoted attribute value. */
+static void page_feed_xml(struct page_feed *f, const char *p, size_t n)
+{
+	buf_reset(&f->tmp);
+	page_feed_clean(&f->tmp, p, n);
+	html_escape(f->out, f->tmp.data, f->tmp.len);
+}
+
+static void page_feed_xmls(struct page_feed *f, const char *p)
+{
+	page_feed_xml(f, p, strlen(p));
+}
+
+/* <name>p</name> on a line. */
+static void page_feed_elem(struct page_feed *f, const char *name, const char *p, size_t n)
+{
+	buf_printf(f->out, "<%s>", name);
+	page_feed_xml(f, p, n);
+	buf_printf(f->out, "</%s>\n", name);
+}
+
+/* p as a JSON string. */
+static void page_feed_json(struct page_feed *f, const char *p, size_t n)
+{
+	buf_reset(&f->tmp);
+	page_feed_clean(&f->tmp, p, n);
+	json_string(f->out, f->tmp.data, f->tmp.len);
+}
+
+/* ,"key": "p" on a new line. */
+static void page_feed_member(struct page_feed *f, const char *key, const char *p, size_t n)
+{
+	buf_printf(f->out, ",\n\"%s\": ", key);
+	page_feed_json(f, p, n);
+}
+
+/* [{"name": ...}, ...] for a list of authors. */
+static void page_feed_json_authors(struct page_feed *f, const char *const *names, size_t n)
+{
+	buf_adds(f->out, ",\n\"authors\": [");
+	for (size_t i = 0; i < n; i++) {
+		buf_adds(f->out, i ? ", {\"name\": " : "{\"name\": ");
+		page_feed_json(f, names[i], strlen(names[i]));
+		buf_addc(f->out, '}');
+	}
+	buf_addc(f->out, ']');
+}
+
+/* The absolute URL of route, a path in the site, as pages print it. */
+static const char *page_feed_url(struct page_feed *f, const char *route, size_t len, size_t *n)
+{
+	struct value m = {.type = VALUE_MAP};
+
+	post_add_urls(&m, route, len, f->s->config, &f->rq->arena);
+	const struct value *v = value_get(&m, "absolute_url", 12);
+	*n = v->u.string.len;
+	return v->u.string.p;
+}
+
+static const char *page_feed_post_url(const struct post *p, size_t *n)
+{
+	const struct value *v = value_get(&p->fields, "absolute_url", 12);
+
+	*n = v->u.string.len;
+	return v->u.string.p;
+}
+
+/* The HTML a feed carries for p, into f->html: its body, or its summary under
+ * feed.content: summary. */
+static void page_feed_html(struct page_feed *f, const struct post *p)
+{
+	struct cache_entry *body = page_post_body(f->s, p, f->rq);
+	struct value v;
+
+	buf_reset(&f->html);
+	if (!f->s->config->feed_summary) {
+		if (body != NULL)
+			buf_add(&f->html, body->data, body->len);
+	} else {
+		page_post_summary(p, body, &v);
+		if (v.html) {
+			buf_add(&f->html, v.u.string.p, v.u.string.len);
+		} else {
+			buf_adds(&f->html, "<p>");
+			html_escape(&f->html, v.u.string.p, v.u.string.len);
+			buf_adds(&f->html, "</p>");
+		}
+	}
+	cache_release(body);
+}
+
+static void page_feed_atom(struct page_feed *f)
+{
+	const struct config *c = f->s->config;
+	struct buf *o = f->out;
+	char date[32];
+	size_t n;
+
+	buf_adds(o, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	            "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"");
+	page_feed_xmls(f, c->site_language);
+	buf_adds(o, "\" xml:base=\"");
+	page_feed_xml(f, f->home, f->home_len);
+	buf_adds(o, "\">\n");
+	page_feed_elem(f, "id", f->self, f->self_len);
+	page_feed_elem(f, "title", f->title.data, f->title.len);
+	if (*c->site_description)
+		page_feed_elem(f, "subtitle", c->site_description, strlen(c->site_description));
+	date_rfc3339(f->updated, date, sizeof(date));
+	page_feed_elem(f, "updated", date, strlen(date));
+	/* Atom wants an author for every entry: the site's stands in for entries with none. */
+	buf_adds(o, "<author><name>");
+	page_feed_xmls(f, *c->site_author ? c->site_author : c->site_title);
+	buf_adds(o, "</name></author>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"");
+	page_feed_xml(f, f->self, f->self_len);
+	buf_adds(o, "\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
+	page_feed_xml(f, f->home, f->home_len);
+	buf_adds(o, "\"/>\n<generator version=\"" QUIRE_VERSION "\">quire</generator>\n");
+	for (size_t i = 0; i < f->n; i++) {
+		const struct post *p = f->posts[i];
+		const char *url = page_feed_post_url(p, &n);
+		buf_adds(o, "<entry>\n");
+		page_feed_elem(f, "id", url, n);
+		page_feed_elem(f, "title", p->title, strlen(p->title));
+		date_rfc3339(p->lastmod, date, sizeof(date));
+		page_feed_elem(f, "updated", date, strlen(date));
+		if (p->has_date) {
+			date_rfc3339(p->date, date, sizeof(date));
+			page_feed_elem(f, "published", date, strlen(date));
+		}
+		for (size_t k = 0; k < p->authors.len; k++) {
+			buf_adds(o, "<author><name>");
+			page_feed_xmls(f, p->authors.items[k]);
+			buf_adds(o, "</name></author>\n");
+		}
+		buf_adds(o, "<link rel=\"alternate\" type=\"text/html\" href=\"");
+		page_feed_xml(f, url, n);
+		buf_adds(o, "\"/>\n");
+		if (p->description != NULL && *p->description)
+			page_feed_elem(f, "summary", p->description, strlen(p->description));
+		for (size_t k = 0; k < p->tags.len; k++) {
+			buf_adds(o, "<category term=\"");
+			page_feed_xmls(f, p->tags.items[k]);
+			buf_adds(o, "\"/>\n");
+		}
+		page_feed_html(f, p);
+		buf_adds(o, "<content type=\"html\">");
+		page_feed_xml(f, f->html.data, f->html.len);
+		buf_adds(o, "</content>\n</entry>\n");
+	}
+	buf_adds(o, "</feed>\n");
+}
+
+static void page_feed_rss(struct page_feed *f)
+{
+	const struct config *c = f->s->config;
+	struct buf *o = f->out;
+	char date[40];
+	size_t n;
+
+	buf_adds(o, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" "
+	            "xmlns:atom=\"http://www.w3.org/2005/Atom\" "
+	            "xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n");
+	page_feed_elem(f, "title", f->title.data, f->title.len);
+	page_feed_elem(f, "link", f->home, f->home_len);
+	if (*c->site_description)
+		page_feed_elem(f, "description", c->site_description, strlen(c->site_description));
+	else
+		page_feed_elem(f, "description", f->title.data, f->title.len);
+	if (*c->site_language)
+		page_feed_elem(f, "language", c->site_language, strlen(c->site_language));
+	conditional_format_date(f->updated, date, sizeof(date));
+	page_feed_elem(f, "lastBuildDate", date, strlen(date));
+	buf_adds(o, "<generator>quire " QUIRE_VERSION "</generator>\n"
+	            "<atom:link rel=\"self\" type=\"application/rss+xml\" href=\"");
+	page_feed_xml(f, f->self, f->self_len);
+	buf_adds(o, "\"/>\n");
+	for (size_t i = 0; i < f->n; i++) {
+		const struct post *p = f->posts[i];
+		const char *url = page_feed_post_url(p, &n);
+		buf_adds(o, "<item>\n");
+		page_feed_elem(f, "title", p->title, strlen(p->title));
+		page_feed_elem(f, "link", url, n);
+		buf_adds(o, "<guid isPermaLink=\"true\">");
+		page_feed_xml(f, url, n);
+		buf_adds(o, "</guid>\n");
+		conditional_format_date(p->has_date ? p->date : p->lastmod, date, sizeof(date));
+		page_feed_elem(f, "pubDate", date, strlen(date));
+		for (size_t k = 0; k < p->authors.len; k++)
+			page_feed_elem(f, "dc:creator", p->authors.items[k],
+			               strlen(p->authors.items[k]));
+		for (size_t k = 0; k < p->tags.len; k++)
+			page_feed_elem(f, "category", p->tags.items[k], strlen(p->tags.items[k]));
+		page_feed_html(f, p);
+		page_feed_elem(f, "description", f->html.data, f->html.len);
+		buf_adds(o, "</item>\n");
+	}
+	buf_adds(o, "</channel>\n</rss>\n");
+}
+
+static void page_feed_jsonfeed(struct page_feed *f)
+{
+	const struct config *c = f->s->config;
+	struct buf *o = f->out;
+	char date[32];
+	size_t n;
+
+	buf_adds(o, "{\"version\": \"https://jsonfeed.org/version/1.1\"");
+	page_feed_member(f, "title", f->title.data, f->title.len);
+	page_feed_member(f, "home_page_url", f->home, f->home_len);
+	page_feed_member(f, "feed_url", f->self, f->self_len);
+	if (*c->site_description)
+		page_feed_member(f, "description", c->site_description,
+		                 strlen(c->site_description));
+	if (*c->site_language)
+		page_feed_member(f, "language", c->site_language, strlen(c->site_language));
+	if (*c->site_author)
+		page_feed_json_authors(f, (const char *const *)&c->site_author, 1);
+	buf_adds(o, ",\n\"items\": [");
+	for (size_t i = 0; i < f->n; i++) {
+		const struct post *p = f->posts[i];
+		const char *url = page_feed_post_url(p, &n);
+		buf_adds(o, i ? ",\n{\"id\": " : "\n{\"id\": ");
+		page_feed_json(f, url, n);
+		page_feed_member(f, "url", url, n);
+		page_feed_member(f, "title", p->title, strlen(p->title));
+		page_feed_html(f, p);
+		page_feed_member(f, "content_html", f->html.data, f->html.len);
+		if (p->description != NULL && *p->description)
+			page_feed_member(f, "summary", p->description, strlen(p->description));
+		if (p->has_date) {
+			date_rfc3339(p->date, date, sizeof(date));
+			page_feed_member(f, "date_published", date, strlen(date));
+		}
+		date_rfc3339(p->lastmod, date, sizeof(date));
+		page_feed_member(f, "date_modified", date, strlen(date));
+		if (p->tags.len > 0) {
+			buf_adds(o, ",\n\"tags\": [");
+			for (size_t k = 0; k < p->tags.len; k++) {
+				buf_adds(o, k ? ", " : "");
+				page_feed_json(f, p->tags.items[k], strlen(p->tags.items[k]));
+			}
+			buf_addc(o, ']');
+		}
+		if (p->authors.len > 0)
+			page_feed_json_authors(f, p->authors.items, p->authors.len);
+		buf_addc(o, '}');
+	}
+	buf_adds(o, "\n]}\n");
+}
+
+/* Every listed post and the index, for search engines. A post that asks not to
+ * be indexed (robots: noindex) is left out: listing it would contradict it. */
+static void page_feed_sitemap(struct page_feed *f)
+{
+	struct buf *o = f->out;
+	char date[32];
+	size_t n;
+
+	buf_adds(o, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	            "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n<url>");
+	page_feed_elem(f, "loc", f->home, f->home_len);
+	date_rfc3339(f->updated, date, sizeof(date));
+	page_feed_elem(f, "lastmod", date, strlen(date));
+	buf_adds(o, "</url>\n");
+	for (size_t i = 0; i < f->n; i++) {
+		const struct post *p = f->posts[i];
+		const char *url = page_feed_post_url(p, &n);
+		if (p->robots != NULL && strstr(p->robots, "noindex") != NULL)
+			continue;
+		buf_adds(o, "<url>");
+		page_feed_elem(f, "loc", url, n);
+		date_rfc3339(p->lastmod, date, sizeof(date));
+		page_feed_elem(f, "lastmod", date, strlen(date));
+		buf_adds(o, "</url>\n");
+	}
+	buf_adds(o, "</urlset>\n");
+}
+
+static void page_feed_robots(struct page_feed *f)
+{
+	const struct config *c = f->s->config;
+	size_t n;
+	const char *map = page_feed_url(f, "/sitemap.xml", 12, &n);
+
+	buf_adds(f->out, "User-agent: *\nAllow: ");
+	html_url_path(f->out, c->mount, strlen(c->mount));
+	buf_adds(f->out, "\nSitemap: ");
+	buf_add(f->out, map, n);
+	buf_addc(f->out, '\n');
+}
+
+/* Write the file of this kind for the site or for tag into f->out. */
+static void page_feed_write(struct page_feed *f, const struct site_tag *tag,
+                            enum page_feed_kind kind)
+{
+	const struct site *s = f->s;
+	const struct config *c = s->config;
+	struct buf home = {0};
+
+	f->posts = tag ? tag->posts : s->listed;
+	f->n = tag ? tag->nposts : s->nlisted;
+	buf_grow(&f->tmp, 1);
+	buf_grow(&f->html, 1);
+	if (tag != NULL)
+		buf_printf(&f->title, "Posts tagged %s · %s", tag->name, c->site_title);
+	else
+		buf_adds(&f->title, c->site_title);
+	buf_add(&home, tag ? tag->route : "", tag ? tag->route_len : 0);
+	buf_addc(&home, '/');
+	f->home = page_feed_url(f, home.data, home.len, &f->home_len);
+	f->self = page_feed_url(f, f->rq->path.data, f->rq->path.len, &f->self_len);
+	buf_free(&home);
+	if (kind <= PAGE_FEED_JSON && f->n > (size_t)c->feed_size)
+		f->n = (size_t)c->feed_size;
+	f->updated = f->n ? 0 : s->modified;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->posts[i]->lastmod > f->updated)
+			f->updated = f->posts[i]->lastmod;
+	buf_reset(f->out);
+	switch (kind) {
+	case PAGE_FEED_ATOM:
+		page_feed_atom(f);
+		break;
+	case PAGE_FEED_RSS:
+		page_feed_rss(f);
+		break;
+	case PAGE_FEED_JSON:
+		page_feed_jsonfeed(f);
+		break;
+	case PAGE_FEED_SITEMAP:
+		page_feed_sitemap(f);
+		break;
+	case PAGE_FEED_ROBOTS:
+		page_feed_robots(f);
+		break;
+	}
+}
+
+int page_file(const struct site *s, struct request *rq, struct response *rs)
+{
+	const char *path = buf_cstr(&rq->path);
+	size_t len = rq->path.len;
+
+	for (size_t i = 0; i < sizeof(page_feed_files) / sizeof(page_feed_files[0]); i++) {
+		const struct page_feed_file *file = &page_feed_files[i];
+		const struct site_tag *tag = NULL;
+		size_t n = strlen(file->name);
+		if (len < n || memcmp(path + len - n, file->name, n) != 0)
+			continue;
+		if (len > n) {
+			if (file->kind > PAGE_FEED_JSON || memcmp(path, "/tags/", 6) != 0)
+				return 0;
+			tag = site_tag(s, path, len - n);
+			if (tag == NULL)
+				return 0;
+		}
+		if (rq->redirect || rq->trailing_slash) {
+			page_redirect(s, rq, rs, path, len);
+			return 1;
+		}
+		uint64_t key = page_key(s, path);
+		struct cache_entry *e = cache_get(key);
+		if (e == NULL) {
+			struct page_feed f = {.s = s, .rq = rq, .out = &rs->body};
+			page_feed_write(&f, tag, file->kind);
+			e = cache_put(key, rs->body.data, rs->body.len, s->modified);
+			buf_free(&f.title);
+			buf_free(&f.tmp);
+			buf_free(&f.html);
+		}
+		rs->content_type = file->type;
+		page_send(s, rq, rs, e->data, e->len, e->etag, e->modified);
+		cache_release(e);
+		return 1;
+	}
+	return 0;
+}

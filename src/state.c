@@ -1,0 +1,108 @@
+/* state.c — what quire remembers between runs: the routes posts had, so renamed posts keep their
+ * readers. The file "routes" in the state folder holds "route<TAB>file name" lines: every route a
+ * post has had. It is rewritten whole (a new file renamed over the old) when a post gets a route
+ * not in it. */
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "log.h"
+#include "post.h"
+#include "route.h"
+#include "site.h"
+
+#define STATE_MAX (4 * 1024 * 1024)
+
+static int state_warned;
+
+static int state_read(const char *path, struct buf *out)
+{
+	char chunk[8192];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	buf_reset(out);
+	if (f == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && out->len < STATE_MAX)
+		buf_add(out, chunk, n);
+	fclose(f);
+	return 0;
+}
+
+void state_routes(struct site *s)
+{
+	const struct config *c = s->config;
+	struct buf path = {0}, text = {0}, tmp = {0};
+	struct route_table seen;
+	int added = 0;
+
+	route_init(&s->moved, 16);
+	if (c->state_dir == NULL || s->nposts == 0)
+		return;
+	buf_printf(&path, "%s/routes", c->state_dir);
+	if (state_read(buf_cstr(&path), &text) < 0 && !state_warned) {
+		log_msg(LOG_WARN, "%s: cannot read: %s; renamed posts lose their old addresses",
+		        path.data, strerror(errno));
+		state_warned = 1;
+	}
+	/* Each line: an old route whose file now has another route answers 301. */
+	route_init(&seen, 64);
+	for (size_t at = 0; at < text.len;) {
+		char *nl = memchr(text.data + at, '\n', text.len - at);
+		size_t end = nl ? (size_t)(nl - text.data) : text.len;
+		char *line = text.data + at, *tab = memchr(line, '\t', end - at);
+		at = end + 1;
+		if (tab == NULL || line[0] != '/')
+			continue;
+		route_add(&seen, line, end - (size_t)(line - text.data), s->posts[0]);
+		size_t rlen = (size_t)(tab - line);
+		const struct post *p =
+		    site_listed_named(s, tab + 1, (size_t)(text.data + end - (tab + 1)));
+		if (p != NULL && (p->route_len != rlen || memcmp(p->route, line, rlen) != 0) &&
+		    route_find(&s->routes, line, rlen) == NULL)
+			route_add(&s->moved, arena_strndup(&s->arena, line, rlen), rlen, p);
+	}
+	for (size_t i = 0; i < s->nlisted; i++) {
+		const struct post *p = s->listed[i];
+		buf_reset(&tmp);
+		buf_add(&tmp, p->route, p->route_len);
+		buf_addc(&tmp, '\t');
+		buf_adds(&tmp, p->name);
+		if (route_find(&seen, tmp.data, tmp.len) != NULL)
+			continue;
+		buf_addc(&tmp, '\n');
+		buf_add(&text, tmp.data, tmp.len);
+		added = 1;
+	}
+	route_free(&seen);
+	buf_reset(&tmp);
+	if (!added)
+		goto out;
+	buf_printf(&tmp, "%s/.routes.%ld", c->state_dir, (long)getpid());
+	FILE *f = fopen(buf_cstr(&tmp), "wb");
+	if (f == NULL || fwrite(text.data, 1, text.len, f) != text.len || fclose(f) != 0 ||
+	    rename(tmp.data, path.data) < 0) {
+		if (!state_warned)
+			log_msg(
+			    LOG_WARN,
+			    "%s: cannot write the state folder (%s); renamed posts will not keep "
+			    "their old addresses",
+			    c->state_dir, strerror(errno));
+		state_warned = 1;
+		if (f == NULL)
+			goto out;
+		unlink(tmp.data);
+	}
+out:
+	buf_free(&path);
+	buf_free(&text);
+	buf_free(&tmp);
+}
