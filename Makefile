@@ -66,6 +66,7 @@ build/tests-asan/mustache_spec: tests/mustache_spec.c $(LIB_SAN_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
 TEST_BINS := build/quire build/asan/quire build/tests/mustache_spec build/tests-asan/mustache_spec \
+             build/bench/layout_bench build/bench/bare_fcgi \
              $(UNIT_TESTS:%=build/tests/%) $(UNIT_TESTS:%=build/tests-asan/%)
 
 test: deps

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -86,6 +87,8 @@ void state_routes(struct site *s)
 	buf_reset(&tmp);
 	if (!added)
 		goto out;
+	/* The folder itself is made when missing (its parent must be there). */
+	mkdir(c->state_dir, 0700);
 	buf_printf(&tmp, "%s/.routes.%ld", c->state_dir, (long)getpid());
 	FILE *f = fopen(buf_cstr(&tmp), "wb");
 	if (f == NULL || fwrite(text.data, 1, text.len, f) != text.len || fclose(f) != 0 ||
