@@ -51,6 +51,7 @@ struct arena_block {
 	max_align_t data[];
 };
 
+#define ARENA_FIRST 1024
 #define ARENA_BLOCK 16384
 
 void *arena_alloc(struct arena *a, size_t n)
@@ -60,7 +61,12 @@ void *arena_alloc(struct arena *a, size_t n)
 
 	n = (n + align - 1) / align * align;
 	if (b == NULL || b->size - b->used < n) {
-		size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+		/* Blocks start small and double: a post's front matter needs little. */
+		size_t size = b == NULL ? ARENA_FIRST : b->size * 2;
+		if (size > ARENA_BLOCK)
+			size = ARENA_BLOCK;
+		if (size < n)
+			size = n;
 		b = xmalloc(sizeof(*b) + size);
 		b->size = size;
 		b->used = 0;
@@ -86,14 +92,14 @@ void arena_reset(struct arena *a)
 
 	if (b == NULL)
 		return;
-	/* Keep the oldest block (the last in the chain); free the rest. */
-	while (b->next != NULL) {
-		struct arena_block *next = b->next;
-		free(b);
-		b = next;
+	/* Keep the newest block, the largest; free the rest. */
+	for (struct arena_block *old = b->next; old != NULL;) {
+		struct arena_block *next = old->next;
+		free(old);
+		old = next;
 	}
+	b->next = NULL;
 	b->used = 0;
-	a->head = b;
 }
 
 void arena_free(struct arena *a)

@@ -13,10 +13,10 @@
 #include "response.h"
 #include "site.h"
 
-/* A post's HTML body depends on its bytes and the raw-HTML policy alone. */
-static uint64_t page_post_body_key(const struct post *p, const struct config *c)
+/* A post's HTML body depends on its file's bytes and the raw-HTML policy alone. */
+static uint64_t page_post_body_key(uint64_t file_hash, const struct config *c)
 {
-	return cache_hash("body", 4, p->hash ^ (c->raw_html_escape ? 0x5bd1e995ULL : 0));
+	return cache_hash("body", 4, file_hash ^ (c->raw_html_escape ? 0x5bd1e995ULL : 0));
 }
 
 /* Words in the text of an HTML body, tags left out: for the reading time. */
@@ -92,36 +92,39 @@ static int page_post_layout(const struct site *s, const struct post *v, const ch
 }
 
 /* page_post_body(), telling through fresh (when not NULL) of a version of the
- * file newer than p: the body is then that version's. */
+ * file newer than p: the body is then that version's. When the file cannot be
+ * read or no longer loads, the body last rendered for p (if the cache still has
+ * it) keeps serving. */
 static struct cache_entry *page_post_body_fresh(const struct site *s, const struct post *p,
                                                 struct request *rq, struct post **fresh_out)
 {
 	const struct config *c = s->config;
-	uint64_t bkey = page_post_body_key(p, c);
-	struct cache_entry *body = cache_get(bkey);
+	struct cache_entry *body;
 	struct post *fresh = NULL;
 	const struct post *v = p;
+	uint64_t hash, key;
 
-	if (body != NULL)
-		return body;
-	if (post_read(p, c, &rq->file, &fresh) < 0)
-		return NULL;
-	if (fresh != NULL)
-		v = fresh;
-	buf_reset(&rq->html);
-	if (markdown_render(rq->file.data + v->body_offset, rq->file.len - v->body_offset,
-	                    c->raw_html_escape, &rq->html) < 0) {
-		log_msg(LOG_ERROR, "%s: the Markdown could not be rendered", p->path);
-		post_unref(fresh);
-		return NULL;
+	if (post_read(p, c, &rq->file, &fresh, &hash) < 0) {
+		key = __atomic_load_n(&p->last_body, __ATOMIC_RELAXED);
+		return key ? cache_get(key) : NULL;
 	}
-	/* A version newer than the snapshot is used once, not kept under the old one's key. */
+	key = page_post_body_key(hash, c);
+	body = cache_get(key);
+	if (body == NULL) {
+		if (fresh != NULL)
+			v = fresh;
+		buf_reset(&rq->html);
+		if (markdown_render(rq->file.data + v->body_offset, rq->file.len - v->body_offset,
+		                    c->raw_html_escape, &rq->html) < 0) {
+			log_msg(LOG_ERROR, "%s: the Markdown could not be rendered", p->path);
+			post_unref(fresh);
+			return NULL;
+		}
+		body = cache_put(key, rq->html.data ? rq->html.data : "", rq->html.len,
+		                 v->mtime.tv_sec);
+	}
 	if (fresh == NULL)
-		body = cache_put(bkey, rq->html.data ? rq->html.data : "", rq->html.len,
-		                 p->mtime.tv_sec);
-	else
-		body = cache_make(rq->html.data ? rq->html.data : "", rq->html.len,
-		                  fresh->mtime.tv_sec);
+		__atomic_store_n(&((struct post *)p)->last_body, key, __ATOMIC_RELAXED);
 	if (fresh_out != NULL)
 		*fresh_out = fresh;
 	else

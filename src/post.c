@@ -17,12 +17,15 @@
 #include "log.h"
 #include "path.h"
 
-/* Read a regular file whole (never mmap: a file truncated while read must not
- * raise SIGBUS). Symlinks and FIFOs are refused without blocking. */
-static int post_slurp(int dirfd, const char *name, long max, struct buf *out, const char **why,
-                      struct stat *st_out)
+/* Read a regular file (never mmap: a file truncated while read must not raise
+ * SIGBUS). Symlinks and FIFOs are refused without blocking. With head set, stop
+ * once the front matter is in: the body is read when a request needs it. */
+static int post_slurp(int dirfd, const char *name, const struct config *c, int head,
+                      struct buf *out, const char **why, struct stat *st_out)
 {
 	struct stat st;
+	struct buf err = {0};
+	size_t yoff, ylen, yline;
 	int fd, rc = -1;
 
 	buf_reset(out);
@@ -35,14 +38,14 @@ static int post_slurp(int dirfd, const char *name, long max, struct buf *out, co
 		*why = "not a regular file";
 		goto out;
 	}
-	if (st.st_size > max) {
+	if (st.st_size > c->post_max) {
 		*why = "larger than the post size limit (limits.post_size)";
 		goto out;
 	}
-	buf_grow(out, (size_t)st.st_size + 1);
+	buf_grow(out, head ? 4096 : (size_t)st.st_size + 1);
 	for (;;) {
 		ssize_t n;
-		if (out->len > (size_t)max) {
+		if (out->len > (size_t)c->post_max) {
 			*why = "larger than the post size limit (limits.post_size)";
 			goto out;
 		}
@@ -57,10 +60,16 @@ static int post_slurp(int dirfd, const char *name, long max, struct buf *out, co
 		if (n == 0)
 			break;
 		out->len += (size_t)n;
+		buf_reset(&err);
+		if (head && (out->len > (size_t)c->front_matter_max + 4096 ||
+		             frontmatter_split(out->data, out->len, 0, c->front_matter_max, &yoff,
+		                               &ylen, &yline, &err) >= 0))
+			break;
 	}
 	*st_out = st;
 	rc = 0;
 out:
+	buf_free(&err);
 	close(fd);
 	return rc;
 }
@@ -296,7 +305,7 @@ static int post_parse(struct post *p, const char *src, size_t len, time_t mtime,
 	p->body_offset = fm.body_offset;
 	p->fields = fm.fields;
 	post_computed(p, &fm, c);
-	p->hash = cache_hash(src, len, 0);
+	p->hash = cache_hash(src, fm.body_offset, 0);
 	rc = 0;
 out:
 	buf_free(&route);
@@ -325,7 +334,7 @@ struct post *post_load(int dirfd, const char *dir, const char *name, const struc
 	struct post *p = post_new(dir, name);
 	struct stat st;
 
-	if (post_slurp(dirfd, name, c->post_max, &file, &why, &st) < 0) {
+	if (post_slurp(dirfd, name, c, 1, &file, &why, &st) < 0) {
 		log_msg(LOG_WARN, "%s: skipped: %s", p->path, why);
 		goto fail;
 	}
@@ -367,7 +376,8 @@ void post_unref(struct post *p)
 	free(p);
 }
 
-int post_read(const struct post *p, const struct config *c, struct buf *file, struct post **fresh)
+int post_read(const struct post *p, const struct config *c, struct buf *file, struct post **fresh,
+              uint64_t *hash)
 {
 	struct buf err = {0};
 	const char *why = NULL;
@@ -375,13 +385,16 @@ int post_read(const struct post *p, const struct config *c, struct buf *file, st
 	struct post *q;
 
 	*fresh = NULL;
-	if (post_slurp(AT_FDCWD, p->path, c->post_max, file, &why, &st) < 0) {
+	if (post_slurp(AT_FDCWD, p->path, c, 0, file, &why, &st) < 0) {
 		log_msg(LOG_ERROR, "%s: cannot read: %s", p->path, why);
 		return -1;
 	}
-	if (cache_hash(file->data ? file->data : "", file->len, 0) == p->hash)
+	*hash = cache_hash(file->data ? file->data : "", file->len, 0);
+	if (file->len >= p->body_offset &&
+	    cache_hash(file->data ? file->data : "", p->body_offset, 0) == p->hash)
 		return 0;
-	/* Changed since the snapshot was made: this request gets the new version whole. */
+	/* The front matter changed since the snapshot was made: this request gets
+	 * the new version whole. */
 	q = post_new(c->posts_dir, p->name);
 	if (post_parse(q, file->data ? file->data : "", file->len, st.st_mtime, c, &err) < 0) {
 		log_msg(LOG_ERROR, "%s:%s", p->path, buf_cstr(&err));

@@ -36,7 +36,8 @@ struct post {
 	struct strlist tags, categories, aliases, authors;
 	struct value fields; /* front matter and computed fields, for layouts */
 	size_t body_offset;  /* where the Markdown starts in the file */
-	uint64_t hash;       /* of the file's bytes: names this version */
+	uint64_t hash;       /* of the front matter bytes: names this version of the fields */
+	uint64_t last_body;  /* cache key of the body last rendered for it (atomic) */
 	dev_t dev;           /* the file as read, to notice a change without reading it */
 	ino_t ino;
 	off_t size;
@@ -52,11 +53,13 @@ int post_same_file(const struct post *p, const struct stat *st);
 void post_ref(struct post *p);
 void post_unref(struct post *p);
 
-/* Read the post's file again into file. 0: it is still this version, whose
- * Markdown starts at p->body_offset. 1: it changed since, and *fresh is the new
+/* Read the post's file again, whole, into file; *hash gets the hash of its
+ * bytes. 0: its front matter is still this version's, and its Markdown starts at
+ * p->body_offset. 1: the front matter changed since, and *fresh is the new
  * version, parsed whole (post_unref() it when done). -1: unreadable or broken
  * now (logged). */
-int post_read(const struct post *p, const struct config *c, struct buf *file, struct post **fresh);
+int post_read(const struct post *p, const struct config *c, struct buf *file, struct post **fresh,
+              uint64_t *hash);
 
 /* Add the fields every page has (route, url, absolute_url) to a map of fields. */
 void post_add_urls(struct value *fields, const char *route, size_t route_len,
