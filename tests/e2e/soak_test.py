@@ -77,6 +77,7 @@ def main():
         for t in threads:
             t.join(10)
         end_rss = rss_kb(worker(site))
+        print(f"# soak: {counts['versions']} checked bodies, worker RSS {start_rss} -> {end_rss} kB")
         check(S, "every rewritten body was one complete version, all 200",
               counts["versions"] > 10 and not problems, (counts, problems[:5]))
         if wrk is not None:
@@ -87,8 +88,10 @@ def main():
                   reqs and int(reqs.group(1)) > 100 and bad is None and errs is None, wrk)
         else:
             check(S, "wrk is installed (deploy/install-deps.sh)", False, "no wrk")
-        check(S, "the worker's memory does not run away", end_rss < start_rss * 1.5 + 8192,
-              (start_rss, end_rss))
+        # AddressSanitizer keeps freed memory in quarantine: only the plain build counts.
+        if "asan" not in os.environ.get("QUIRE_BIN", ""):
+            check(S, "the worker's memory does not run away", end_rss < start_rss * 1.5 + 8192,
+                  (start_rss, end_rss))
         log = site.read_log()
         check(S, "no worker died", "died" not in log and "exited with status" not in log,
               log[-400:])
