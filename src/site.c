@@ -159,15 +159,23 @@ static char **site_scan(int dfd, const char *dir, size_t *count)
 
 		if (e->d_name[0] == '.')
 			continue;
-		if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
 		if (len < 4 || strcmp(e->d_name + len - 3, ".md") != 0) {
 			log_msg(LOG_INFO, "%s/%s: skipped: not a post (*.md)", dir, e->d_name);
 			continue;
 		}
-		if (!S_ISREG(st.st_mode)) {
+		/* The folder's own record of the type saves a stat per post; post_load()
+		 * checks again on the open file. */
+		int type = e->d_type;
+		if (type == DT_UNKNOWN) {
+			if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+				continue;
+			type = S_ISREG(st.st_mode)   ? DT_REG
+			       : S_ISLNK(st.st_mode) ? DT_LNK
+			                             : DT_FIFO;
+		}
+		if (type != DT_REG) {
 			log_msg(LOG_WARN, "%s/%s: skipped: %s", dir, e->d_name,
-			        S_ISLNK(st.st_mode) ? "a symbolic link" : "not a regular file");
+			        type == DT_LNK ? "a symbolic link" : "not a regular file");
 			continue;
 		}
 		if (n == cap) {
