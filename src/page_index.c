@@ -23,13 +23,6 @@ static void page_list_route(const char *base, size_t n, struct buf *out)
 		buf_printf(out, "page/%zu/", n);
 }
 
-static void page_list_string(struct value *map, const char *key, const char *s, size_t len,
-                             struct arena *a)
-{
-	struct value v = value_string(arena_strndup(a, s, len), len);
-	value_set(map, key, &v, a);
-}
-
 /* The posts of one page of a list, each with its summary, as layouts see them. */
 static struct value page_list_posts(const struct site *s, const struct post *const *posts, size_t n,
                                     struct request *rq)
@@ -67,14 +60,14 @@ static struct cache_entry *page_list_render(const struct site *s, const struct p
 	struct buf route = {0};
 	struct arena *a = &rq->arena;
 
-	page_list_string(&page, "title", title, strlen(title), a);
-	page_list_string(&page, "description", c->site_description, strlen(c->site_description), a);
+	value_set_string(&page, "title", title, strlen(title), a);
+	value_set_string(&page, "description", c->site_description, strlen(c->site_description), a);
 	page_list_route(base, n, &route);
 	post_add_urls(&page, route.data, route.len, c, a);
 	value_set(&page, "canonical", value_get(&page, "absolute_url", 12), a);
 	if (tag != NULL) {
 		struct value t = {.type = VALUE_MAP};
-		page_list_string(&t, "name", tag->name, strlen(tag->name), a);
+		value_set_string(&t, "name", tag->name, strlen(tag->name), a);
 		page_list_route(base, 1, &route);
 		post_add_urls(&t, route.data, route.len, c, a);
 		value_set(&page, "tag", &t, a);
@@ -174,7 +167,7 @@ void page_tags(const struct site *s, struct request *rq, struct response *rs)
 			struct value count = {.type = VALUE_NUMBER};
 			memset(&items[i], 0, sizeof(items[i]));
 			items[i].type = VALUE_MAP;
-			page_list_string(&items[i], "name", s->tags[i].name,
+			value_set_string(&items[i], "name", s->tags[i].name,
 			                 strlen(s->tags[i].name), a);
 			buf_reset(&route);
 			buf_add(&route, s->tags[i].route, s->tags[i].route_len);
@@ -186,8 +179,8 @@ void page_tags(const struct site *s, struct request *rq, struct response *rs)
 		buf_free(&route);
 		list.u.list.items = items;
 		list.u.list.len = s->ntags;
-		page_list_string(&pg, "title", "Tags", 4, a);
-		page_list_string(&pg, "description", s->config->site_description,
+		value_set_string(&pg, "title", "Tags", 4, a);
+		value_set_string(&pg, "description", s->config->site_description,
 		                 strlen(s->config->site_description), a);
 		post_add_urls(&pg, "/tags/", 6, s->config, a);
 		value_set(&pg, "canonical", value_get(&pg, "absolute_url", 12), a);

@@ -83,25 +83,18 @@ static size_t post_url(const struct config *c, const char *route, size_t len, st
 	return out->len;
 }
 
-static void post_set_string(struct value *fields, const char *key, const char *s, size_t len,
-                            struct arena *a)
-{
-	struct value v = value_string(arena_strndup(a, s, len), len);
-	value_set(fields, key, &v, a);
-}
-
 void post_add_urls(struct value *fields, const char *route, size_t route_len,
                    const struct config *c, struct arena *a)
 {
 	struct buf url = {0};
 
-	post_set_string(fields, "route", route, route_len, a);
+	value_set_string(fields, "route", route, route_len, a);
 	post_url(c, route, route_len, &url);
-	post_set_string(fields, "url", url.data, url.len, a);
+	value_set_string(fields, "url", url.data, url.len, a);
 	buf_reset(&url);
 	buf_adds(&url, c->site_base_url);
 	post_url(c, route, route_len, &url);
-	post_set_string(fields, "absolute_url", url.data, url.len, a);
+	value_set_string(fields, "absolute_url", url.data, url.len, a);
 	buf_free(&url);
 }
 
@@ -192,19 +185,19 @@ static void post_computed(struct post *p, const struct frontmatter *fm, const st
 
 	post_add_urls(&p->fields, p->route, p->route_len, c, a);
 	if (fm->canonical != NULL) {
-		post_set_string(&p->fields, "canonical", fm->canonical, strlen(fm->canonical), a);
+		value_set_string(&p->fields, "canonical", fm->canonical, strlen(fm->canonical), a);
 	} else {
 		const struct value *abs = value_get(&p->fields, "absolute_url", 12);
 		value_set(&p->fields, "canonical", abs, a);
 	}
 	if (p->has_date) {
 		date_rfc3339(p->date, date, sizeof(date));
-		post_set_string(&p->fields, "date", date, strlen(date), a);
+		value_set_string(&p->fields, "date", date, strlen(date), a);
 		date_human(p->date, date, sizeof(date));
-		post_set_string(&p->fields, "date_human", date, strlen(date), a);
+		value_set_string(&p->fields, "date_human", date, strlen(date), a);
 	}
 	date_rfc3339(p->lastmod, date, sizeof(date));
-	post_set_string(&p->fields, "lastmod", date, strlen(date), a);
+	value_set_string(&p->fields, "lastmod", date, strlen(date), a);
 	/* tag_links: [{name, url}], for links to the tags' pages. */
 	struct value *links = arena_alloc(a, (p->tags.len ? p->tags.len : 1) * sizeof(*links));
 	for (size_t i = 0; i < p->tags.len; i++) {
@@ -215,8 +208,8 @@ static void post_computed(struct post *p, const struct frontmatter *fm, const st
 		size_t at = b.len;
 		post_url(c, b.data, b.len, &b);
 		link.type = VALUE_MAP;
-		post_set_string(&link, "name", p->tags.items[i], strlen(p->tags.items[i]), a);
-		post_set_string(&link, "url", b.data + at, b.len - at, a);
+		value_set_string(&link, "name", p->tags.items[i], strlen(p->tags.items[i]), a);
+		value_set_string(&link, "url", b.data + at, b.len - at, a);
 		links[i] = link;
 	}
 	struct value list = {.type = VALUE_LIST};
@@ -232,7 +225,7 @@ static void post_computed(struct post *p, const struct frontmatter *fm, const st
 	list.u.list.len = p->authors.len;
 	value_set(&p->fields, "authors", &list, a);
 	const char *author = p->authors.len ? p->authors.items[0] : c->site_author;
-	post_set_string(&p->fields, "author", author, strlen(author), a);
+	value_set_string(&p->fields, "author", author, strlen(author), a);
 	buf_free(&b);
 }
 

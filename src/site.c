@@ -54,47 +54,71 @@ static int site_listed_cmp(const void *a, const void *b, void *arg)
 	return cmp ? cmp : strcmp(x->name, y->name);
 }
 
-static int site_tag_cmp(const void *a, const void *b)
+/* One tag on one post, while grouping posts by tag. */
+struct site_tag_use {
+	const char *route;
+	size_t len;
+	size_t at; /* the post's place in the listing */
+	const char *name;
+};
+
+static int site_tag_use_cmp(const void *a, const void *b)
 {
-	const struct site_tag *x = a, *y = b;
-	return strcmp(x->route, y->route);
+	const struct site_tag_use *x = a, *y = b;
+	int c = strcmp(x->route, y->route);
+
+	return c ? c : x->at < y->at ? -1 : x->at > y->at;
 }
 
-/* Group the listed posts by tag (tags that make one route are one tag). */
+/* Group the listed posts by tag (tags that make one route are one tag), sorting
+ * every (tag, post) pair once rather than searching the tags for each. */
 static void site_tags(struct site *s)
 {
+	struct site_tag_use *uses = NULL;
 	struct buf route = {0};
-	size_t cap = 0;
+	size_t n = 0, cap = 0;
 
 	for (size_t i = 0; i < s->nlisted; i++) {
 		const struct post *p = s->listed[i];
 		for (size_t k = 0; k < p->tags.len; k++) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				uses = xrealloc(uses, cap * sizeof(*uses));
+			}
 			buf_reset(&route);
 			post_tag_route(p->tags.items[k], &route);
-			buf_cstr(&route);
-			struct site_tag *t = NULL;
-			for (size_t j = 0; j < s->ntags && t == NULL; j++)
-				if (strcmp(s->tags[j].route, route.data) == 0)
-					t = &s->tags[j];
-			if (t == NULL) {
-				if (s->ntags == cap) {
-					cap = cap ? cap * 2 : 16;
-					s->tags = xrealloc(s->tags, cap * sizeof(*s->tags));
-				}
-				t = &s->tags[s->ntags++];
-				memset(t, 0, sizeof(*t));
-				t->name = p->tags.items[k];
-				t->route = arena_strndup(&s->arena, route.data, route.len);
-				t->route_len = route.len;
-				t->posts = xcalloc(s->nlisted, sizeof(*t->posts));
-			}
-			if (t->nposts == 0 || t->posts[t->nposts - 1] != p)
-				t->posts[t->nposts++] = p;
+			uses[n].route = arena_strndup(&s->arena, route.data, route.len);
+			uses[n].len = route.len;
+			uses[n].at = i;
+			uses[n].name = p->tags.items[k];
+			n++;
 		}
 	}
-	if (s->ntags > 0)
-		qsort(s->tags, s->ntags, sizeof(*s->tags), site_tag_cmp);
 	buf_free(&route);
+	if (n == 0)
+		return;
+	qsort(uses, n, sizeof(*uses), site_tag_use_cmp);
+	for (size_t i = 0; i < n; i++)
+		s->ntags += i == 0 || strcmp(uses[i].route, uses[i - 1].route) != 0;
+	s->tags = xcalloc(s->ntags, sizeof(*s->tags));
+	const struct post **posts = arena_alloc(&s->arena, n * sizeof(*posts));
+	size_t used = 0;
+	struct site_tag *t = s->tags - 1;
+	for (size_t i = 0; i < n; i++) {
+		if (i == 0 || strcmp(uses[i].route, uses[i - 1].route) != 0) {
+			t++;
+			/* The name as the post listed first writes it. */
+			t->name = uses[i].name;
+			t->route = uses[i].route;
+			t->route_len = uses[i].len;
+			t->posts = posts + used;
+		} else if (uses[i].at == uses[i - 1].at) {
+			continue; /* one post naming a tag twice */
+		}
+		posts[used++] = s->listed[uses[i].at];
+		t->nposts++;
+	}
+	free(uses);
 }
 
 /* Old addresses (aliases, redirect_from) answer 301 to their post. */
@@ -431,8 +455,6 @@ void site_release(struct site *s)
 	free(s->places);
 	route_free(&s->aliases);
 	route_free(&s->moved);
-	for (size_t i = 0; i < s->ntags; i++)
-		free(s->tags[i].posts);
 	free(s->tags);
 
 	route_free(&s->routes);

@@ -27,7 +27,7 @@ struct site_tag {
 	const char *name;  /* as first written */
 	const char *route; /* "/tags/rust" */
 	size_t route_len;
-	const struct post **posts;
+	const struct post **posts; /* in the snapshot's arena */
 	size_t nposts;
 };
 

@@ -63,3 +63,11 @@ struct value value_string(const char *s, size_t len)
 	v.u.string.len = len;
 	return v;
 }
+
+void value_set_string(struct value *map, const char *key, const char *s, size_t len,
+                      struct arena *a)
+{
+	struct value v = value_string(arena_strndup(a, s, len), len);
+
+	value_set(map, key, &v, a);
+}
