@@ -13,6 +13,7 @@
 #include "mem.h"
 #include "server.h"
 #include "site.h"
+#include "store.h"
 #include "supervisor.h"
 #include "watch.h"
 
@@ -84,6 +85,18 @@ static int main_privileges(const struct config *c, const char *path)
 	return 0;
 }
 
+/* The site, reading again only the posts that changed since the stored snapshot,
+ * and storing this one when it differs. */
+static struct site *main_site(const struct config *c)
+{
+	struct site *stored = store_load(c), *s = site_load(c, stored, 1);
+
+	if (s != NULL && (stored == NULL || s->loaded > 0 || s->nposts != stored->nposts))
+		store_save(s);
+	site_release(stored);
+	return s;
+}
+
 /* A worker process: the configuration and the site as they are now, then serve. */
 static int main_worker(int listen_fd, int ready_fd, void *arg)
 {
@@ -94,7 +107,7 @@ static int main_worker(int listen_fd, int ready_fd, void *arg)
 	if (main_config(o, &c) < 0)
 		return 1;
 	cache_init((size_t)c.cache_size);
-	site = site_load(&c, NULL, 1);
+	site = main_site(&c);
 	if (site == NULL)
 		return 1;
 	site_publish(site);
@@ -143,7 +156,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (check || mode == SERVER_CGI) {
-		site = site_load(&config, NULL, 1);
+		site = main_site(&config);
 		if (site != NULL && check)
 			printf("%s: %zu posts, layouts in %s\n", o.file, site->nlisted,
 			       config.layouts_dir);

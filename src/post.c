@@ -306,7 +306,7 @@ out:
 	return rc;
 }
 
-static struct post *post_new(const char *dir, const char *name)
+struct post *post_new(const char *dir, const char *name)
 {
 	struct post *p = xcalloc(1, sizeof(*p));
 	size_t dlen = strlen(dir), nlen = strlen(name);

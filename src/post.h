@@ -48,6 +48,8 @@ struct post {
 /* Read and check the post named name in folder dir (dirfd open on it). Logs why
  * and returns NULL when the file is not a usable post. */
 struct post *post_load(int dirfd, const char *dir, const char *name, const struct config *c);
+/* An empty post for the file name in folder dir, with one reference. */
+struct post *post_new(const char *dir, const char *name);
 /* Is st (from stat) the file p was read from, unchanged? */
 int post_same_file(const struct post *p, const struct stat *st);
 void post_ref(struct post *p);

@@ -234,7 +234,7 @@ static size_t site_find(const struct site *s, const char *name)
 
 /* This file's post: shared with old when unchanged; old's when it no longer loads. */
 static struct post *site_post(const struct site *old, int dfd, const struct config *c,
-                              const char *name)
+                              const char *name, size_t *loaded)
 {
 	size_t at = old ? site_find(old, name) : 0;
 	struct post *prev = old && at < old->nposts ? old->posts[at] : NULL, *p;
@@ -246,6 +246,7 @@ static struct post *site_post(const struct site *old, int dfd, const struct conf
 		return prev;
 	}
 	p = post_load(dfd, c->posts_dir, name, c);
+	*loaded += p != NULL;
 	if (p == NULL && prev != NULL) {
 		log_msg(LOG_WARN, "%s: the last good version keeps serving", prev->path);
 		post_ref(prev);
@@ -317,7 +318,7 @@ static int site_layouts(struct site *s, const struct site *old, int reload)
 {
 	const struct config *c = s->config;
 
-	if (old != NULL && !reload) {
+	if (old != NULL && old->layouts != NULL && !reload) {
 		layout_ref(old->layouts);
 		s->layouts = old->layouts;
 		return 0;
@@ -335,7 +336,7 @@ static int site_layouts(struct site *s, const struct site *old, int reload)
 	}
 	if (s->layouts != NULL)
 		return 0;
-	if (old == NULL)
+	if (old == NULL || old->layouts == NULL)
 		return -1;
 	log_msg(LOG_WARN, "%s: the layouts as they were keep serving", c->layouts_dir);
 	layout_ref(old->layouts);
@@ -375,7 +376,7 @@ struct site *site_load(const struct config *c, const struct site *old, int reloa
 	}
 	s->posts = xcalloc(count ? count : 1, sizeof(*s->posts));
 	for (size_t i = 0; i < count; i++) {
-		struct post *p = site_post(old, dfd, c, names[i]);
+		struct post *p = site_post(old, dfd, c, names[i], &s->loaded);
 		if (p != NULL)
 			s->posts[n++] = p;
 	}

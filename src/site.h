@@ -51,6 +51,7 @@ struct site {
 	struct site_tag *tags;      /* by route */
 	size_t ntags;
 	time_t made;        /* the time the snapshot shows the site at */
+	size_t loaded;      /* posts read from their files, not shared with the snapshot before */
 	time_t next_change; /* when a scheduled post appears or expires next, or 0 */
 	struct layouts *layouts;
 	const struct template *index_layout;

@@ -169,6 +169,51 @@ def cgi(site):
     check(S, "CGI: stdin a closed pipe", rc == 0 and out.startswith(b"Status: 200"), out[:60])
 
 
+def cgi_store():
+    """CGI with a state folder: the posts of the last run are kept there, and only
+    changed files are read again; edits, damaged and foreign stores are handled."""
+    with Site(config_extra="state: ../state\n") as site:
+        env = {"QUIRE_CONFIG": site.config, "PATH": os.environ.get("PATH", ""),
+               "REQUEST_METHOD": "GET", "REQUEST_URI": FIRST}
+        for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+            if k in os.environ:
+                env[k] = os.environ[k]
+
+        def run(uri=FIRST):
+            p = subprocess.run([QUIRE], env={**env, "REQUEST_URI": uri},
+                               stdin=subprocess.DEVNULL, capture_output=True, timeout=10)
+            report = sanitizer_report(p.stderr.decode(errors="replace"))
+            if report:
+                check(S, "CGI store: sanitizer report", False, report)
+            return p.stdout
+        first = run()
+        store = os.path.join(site.dir, "state", "posts")
+        check(S, "CGI store: the first run keeps its posts", first.startswith(b"Status: 200") and
+              os.path.exists(store), first[:40])
+        check(S, "CGI store: the next run answers from it", run().startswith(b"Status: 200"), "")
+        path = os.path.join(site.posts, "on-node-go-concurrency.md")
+        with open(path) as f:
+            text = f.read()
+        with open(path, "w") as f:
+            f.write(text.replace("title: On Node.js, Go and concurrency",
+                                 "title: CGI-EDITED title"))
+        check(S, "CGI store: an edit shows on the next run", b"CGI-EDITED title" in run(), "")
+        site.write_post("added.md", "---\ntitle: Added later\n---\nx\n")
+        check(S, "CGI store: an added post is served", run("/added").startswith(b"Status: 200"),
+              "")
+        with open(store, "r+b") as f:
+            f.seek(40)
+            f.write(b"\xff" * 64)
+        out = run()
+        check(S, "CGI store: a damaged store is ignored", out.startswith(b"Status: 200") and
+              b"CGI-EDITED title" in out, out[:60])
+        with open(site.config, "a") as f:
+            f.write("paginate: 3\n")
+        out = run("/added")
+        check(S, "CGI store: another configuration does not use it",
+              out.startswith(b"Status: 200"), out[:60])
+
+
 def mount_prefix():
     with Site(mount="/blog/") as site:
         site.start()
@@ -281,6 +326,7 @@ def main():
         check(S, "still serving after all of that", status == 200, status)
         sigterm_idle(site)
         cgi(site)
+        cgi_store()
         mount_prefix()
         content_rules()
         escaping()
