@@ -81,6 +81,33 @@ static const char *server_fcgi_param(const char *name, void *ctx)
 	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
 }
 
+/* A CGI program that leaves its request body unread can make the web server's
+ * write to it fail and cut the answer short: read what CONTENT_LENGTH announces
+ * (at most CGI_DRAIN_MAX bytes, and never into memory) before answering. */
+#define CGI_DRAIN_MAX (16L * 1024 * 1024)
+
+static void server_cgi_drain(void)
+{
+	const char *cl = getenv("CONTENT_LENGTH");
+	char chunk[8192];
+	long left = 0;
+
+	if (cl == NULL || *cl == '\0' || strspn(cl, "0123456789") != strlen(cl) || strlen(cl) > 9)
+		return;
+	left = atol(cl);
+	if (left > CGI_DRAIN_MAX)
+		left = CGI_DRAIN_MAX;
+	while (left > 0) {
+		ssize_t n =
+		    read(0, chunk, left < (long)sizeof(chunk) ? (size_t)left : sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		left -= n;
+	}
+}
+
 int server_cgi(const struct site *s)
 {
 	struct request_env env = {server_getenv, NULL};
@@ -90,6 +117,7 @@ int server_cgi(const struct site *s)
 	int rc = 0;
 
 	dispatch(s, &env, &rq, &rs);
+	server_cgi_drain();
 	response_serialize(&rs, &out);
 	if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
 		rc = -1;
