@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcgiapp.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -226,6 +227,14 @@ static void *server_worker(void *arg)
 		/* A client that went away makes this fail; only this response is lost. */
 		FCGX_PutStr(w->out.data, (int)w->out.len, req.out);
 		FCGX_Finish_r(&req);
+		/* A kept connection holds this thread for the web server's next request;
+		 * while connections wait to be accepted, let it go instead, so that those
+		 * are not starved (nginx reopens, and retries on a kept one that closed). */
+		if (req.ipcFd >= 0) {
+			struct pollfd waiting = {.fd = sv->listen_fd, .events = POLLIN};
+			if (poll(&waiting, 1, 0) > 0)
+				FCGX_Free(&req, 1);
+		}
 
 		pthread_mutex_lock(&sv->lock);
 		sv->busy--;
