@@ -102,3 +102,59 @@ clean:
 	rm -rf build
 
 -include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d)
+
+# --- install, uninstall, shared hosting (deploy/) ---
+BINDIR      ?= $(PREFIX)/sbin
+DATADIR     ?= $(PREFIX)/share/quire
+MANDIR      ?= $(PREFIX)/share/man
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+INSTALL     ?= install
+# The paths the deployment files name, made the installed ones.
+FIX_PATHS = sed -e 's|/usr/local/sbin/quire|$(BINDIR)/quire|g' -e 's|/usr/local/share/quire|$(DATADIR)|g'
+
+.PHONY: install uninstall shared-hosting
+install: build/quire
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(DATADIR)/conf/layouts $(DESTDIR)$(DATADIR)/conf/static \
+	    $(DESTDIR)$(DATADIR)/deploy/nginx $(DESTDIR)$(DATADIR)/deploy/apache \
+	    $(DESTDIR)$(DATADIR)/deploy/shared-hosting $(DESTDIR)$(DATADIR)/deploy/systemd \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
+	$(INSTALL) -m 755 build/quire $(DESTDIR)$(BINDIR)/quire
+	$(FIX_PATHS) deploy/man/quire.8 > $(DESTDIR)$(MANDIR)/man8/quire.8
+	$(FIX_PATHS) deploy/man/quire.yaml.5 > $(DESTDIR)$(MANDIR)/man5/quire.yaml.5
+	$(INSTALL) -m 644 deploy/systemd/quire.yaml $(DESTDIR)$(DATADIR)/conf/quire.yaml
+	$(INSTALL) -m 644 conf/layouts/*.mustache $(DESTDIR)$(DATADIR)/conf/layouts/
+	$(INSTALL) -m 644 conf/static/* $(DESTDIR)$(DATADIR)/conf/static/
+	$(INSTALL) -m 644 deploy/nginx/*.conf $(DESTDIR)$(DATADIR)/deploy/nginx/
+	$(INSTALL) -m 644 deploy/apache/quire.conf $(DESTDIR)$(DATADIR)/deploy/apache/
+	$(INSTALL) -m 644 deploy/shared-hosting/* $(DESTDIR)$(DATADIR)/deploy/shared-hosting/
+	$(INSTALL) -m 644 deploy/systemd/quire-tcp.conf $(DESTDIR)$(DATADIR)/deploy/systemd/
+	$(FIX_PATHS) deploy/systemd/quire.service > $(DESTDIR)$(UNITDIR)/quire.service
+	chmod 644 $(DESTDIR)$(MANDIR)/man8/quire.8 $(DESTDIR)$(MANDIR)/man5/quire.yaml.5 $(DESTDIR)$(UNITDIR)/quire.service
+	$(INSTALL) -m 644 deploy/systemd/quire.socket $(DESTDIR)$(UNITDIR)/quire.socket
+	$(INSTALL) -m 644 deploy/systemd/quire-sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/quire.conf
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/quire $(DESTDIR)$(MANDIR)/man8/quire.8 \
+	    $(DESTDIR)$(MANDIR)/man5/quire.yaml.5 $(DESTDIR)$(UNITDIR)/quire.service \
+	    $(DESTDIR)$(UNITDIR)/quire.socket $(DESTDIR)$(SYSUSERSDIR)/quire.conf
+	rm -rf $(DESTDIR)$(DATADIR)
+
+# A folder to upload to shared hosting: quire.fcgi, .htaccess, conf/, posts/, lib/.
+# libfcgi and libyaml are linked in (Debian ships libfcgi.a and libyaml.a); Debian
+# has no static md4c, so its two libraries go in lib/, found through $ORIGIN/lib.
+# The host needs Linux on x86-64 with glibc 2.34 or later, nothing else.
+SH := build/shared-hosting
+shared-hosting: $(OBJS)
+	rm -rf $(SH) && mkdir -p $(SH)/lib $(SH)/conf/layouts $(SH)/conf/static $(SH)/posts
+	$(CC) $(ALL_CFLAGS) -o $(SH)/quire.fcgi $(OBJS) -Wl,-Bstatic -lfcgi -lyaml -Wl,-Bdynamic \
+	    -lmd4c-html -lmd4c -pthread -lm -Wl,--disable-new-dtags -Wl,-rpath,'$$ORIGIN/lib'
+	cp -L $$($(CC) -print-file-name=libmd4c.so.0) $$($(CC) -print-file-name=libmd4c-html.so.0) $(SH)/lib/
+	cp deploy/shared-hosting/htaccess $(SH)/.htaccess
+	cp deploy/shared-hosting/quire.yaml $(SH)/conf/quire.yaml
+	cp conf/layouts/*.mustache $(SH)/conf/layouts/
+	cp conf/static/* $(SH)/conf/static/
+	cp posts/*.md $(SH)/posts/
+	chmod -R u=rwX,go=rX $(SH)
+	@echo "Upload the contents of $(SH)/ (with .htaccess) to your web space; see deploy/shared-hosting/README.md."

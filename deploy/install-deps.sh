@@ -3,7 +3,8 @@
 # that are missing. Uses apt-get as root, or through sudo.
 set -eu
 PKGS="gcc make pkg-config libfcgi-dev libyaml-dev libmd4c-html0-dev libmd4c-dev unicode-data
-nginx curl python3 tidy chromium python3-feedparser libxml2-utils wrk hyperfine"
+nginx curl python3 tidy chromium python3-feedparser libxml2-utils wrk hyperfine
+apache2-bin libapache2-mod-fcgid systemd mandoc"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||

@@ -46,7 +46,10 @@ long frontmatter_split(const char *src, size_t len, int complete, long max, size
 	/* Blank lines before the block are forgiven, as other engines do. */
 	while (off < len) {
 		n = fm_line(src + off, len - off, &next);
-		if (strspn(src + off, " \t") < n)
+		size_t blank = 0; /* src need not end with a NUL: no strspn() */
+		while (blank < n && (src[off + blank] == ' ' || src[off + blank] == '\t'))
+			blank++;
+		if (blank < n)
 			break;
 		off += next;
 		line++;

@@ -21,6 +21,8 @@ static const char *page_error_message(int status)
 		return "There is nothing at this address.";
 	case 405:
 		return "This address answers GET and HEAD only.";
+	case 503:
+		return "This page is being changed right now. Please try again in a moment.";
 	default:
 		return "Something went wrong on our side. The problem has been logged.";
 	}

@@ -2,6 +2,7 @@
 #include "page.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "cache.h"
 #include "config.h"
@@ -104,9 +105,18 @@ static struct cache_entry *page_post_body_fresh(const struct site *s, const stru
 	const struct post *v = p;
 	uint64_t hash, key;
 
-	if (post_read(p, c, &rq->file, &fresh, &hash) < 0) {
+	int r = post_read(p, c, &rq->file, &fresh, &hash);
+	/* Shorter than its front matter: an editor is writing it now. Look again. */
+	for (int tries = 0; r == -1 && rq->file.len < p->body_offset && tries < 3; tries++) {
+		usleep(5000);
+		r = post_read(p, c, &rq->file, &fresh, &hash);
+	}
+	if (r < 0) {
 		key = __atomic_load_n(&p->last_body, __ATOMIC_RELAXED);
-		return key ? cache_get(key) : NULL;
+		body = key ? cache_get(key) : NULL;
+		if (body == NULL)
+			rq->gone = r == -2;
+		return body;
 	}
 	key = page_post_body_key(hash, c);
 	body = cache_get(key);
@@ -173,9 +183,14 @@ static struct cache_entry *page_post_render(const struct site *s, const struct p
 	struct post *fresh = NULL;
 	const struct post *v = p;
 
+	rq->gone = 0;
 	body = page_post_body_fresh(s, p, rq, &fresh);
 	if (body == NULL) {
-		page_error(s, rq, rs, 404);
+		/* Deleted: 404 (the new snapshot will not have it). Unreadable or broken
+		 * with nothing rendered before: 503, try again. */
+		if (!rq->gone)
+			response_header(rs, "Retry-After", "1", 1);
+		page_error(s, rq, rs, rq->gone ? 404 : 503);
 		return NULL;
 	}
 	if (fresh != NULL)

@@ -17,6 +17,9 @@
 #include "log.h"
 #include "path.h"
 
+#define POST_ROUTE_MAX  1024
+#define POST_HEADER_MAX 256
+
 /* Read a regular file (never mmap: a file truncated while read must not raise
  * SIGBUS). Symlinks and FIFOs are refused without blocking. With head set, stop
  * once the front matter is in: the body is read when a request needs it. */
@@ -277,6 +280,13 @@ static int post_parse(struct post *p, const char *src, size_t len, time_t mtime,
 		buf_printf(err, " route \"/\" is the index page");
 		goto out;
 	}
+	/* Routes end up in Location headers: nginx refuses large response headers. */
+	if (route.len > POST_ROUTE_MAX || (fm.robots && strlen(fm.robots) > POST_HEADER_MAX)) {
+		buf_printf(err, " %s is longer than %d bytes",
+		           route.len > POST_ROUTE_MAX ? "the route" : "\"robots\"",
+		           route.len > POST_ROUTE_MAX ? POST_ROUTE_MAX : POST_HEADER_MAX);
+		goto out;
+	}
 	p->route = arena_strndup(&p->arena, route.data, route.len);
 	p->route_len = route.len;
 	p->description = fm.description ? fm.description : "";
@@ -379,8 +389,9 @@ int post_read(const struct post *p, const struct config *c, struct buf *file, st
 
 	*fresh = NULL;
 	if (post_slurp(AT_FDCWD, p->path, c, 0, file, &why, &st) < 0) {
+		int gone = errno == ENOENT;
 		log_msg(LOG_ERROR, "%s: cannot read: %s", p->path, why);
-		return -1;
+		return gone ? -2 : -1;
 	}
 	*hash = cache_hash(file->data ? file->data : "", file->len, 0);
 	if (file->len >= p->body_offset &&

@@ -59,7 +59,7 @@ void post_unref(struct post *p);
  * bytes. 0: its front matter is still this version's, and its Markdown starts at
  * p->body_offset. 1: the front matter changed since, and *fresh is the new
  * version, parsed whole (post_unref() it when done). -1: unreadable or broken
- * now (logged). */
+ * now, -2: gone (both logged). */
 int post_read(const struct post *p, const struct config *c, struct buf *file, struct post **fresh,
               uint64_t *hash);
 

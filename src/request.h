@@ -27,6 +27,7 @@ struct request {
 	int trailing_slash;        /* the path ended with a slash: list pages want one, posts not */
 	const char *if_none_match; /* the conditional headers, or NULL */
 	const char *if_modified_since;
+	int gone; /* the post's file was not there when read */
 	/* Scratch space kept, with its capacity, from one request to the next. */
 	struct buf file;
 	struct buf html;

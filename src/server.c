@@ -15,6 +15,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,6 +28,9 @@
 
 /* How long SIGTERM waits for requests in flight before the process exits. */
 #define SERVER_DRAIN_MS 1800
+/* How long a connection may be silent in the middle of a request, or between
+ * requests on a kept one, before it is closed. */
+#define SERVER_READ_TIMEOUT 30
 
 struct worker;
 
@@ -53,6 +57,9 @@ struct worker {
 enum server_mode server_mode(int *fd)
 {
 	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+
+	/* FCGX_IsCGI() would do it, but systemd's socket is found before asking. */
+	FCGX_Init();
 
 	/* systemd socket activation: the socket is descriptor 3, for this process only. */
 	if (pid != NULL && fds != NULL && atol(pid) == (long)getpid() && atoi(fds) >= 1) {
@@ -168,11 +175,22 @@ static int server_accept(struct server *sv, int ep)
 		if (ev.data.fd == sv->stop_fd)
 			return -1;
 		int fd = accept4(sv->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-		if (fd >= 0)
+		if (fd >= 0) {
+			/* libfcgi has no timeouts: a peer that starts a request and stalls
+			 * would hold this thread for ever. */
+			struct timeval tv = {.tv_sec = SERVER_READ_TIMEOUT};
+			setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 			return fd;
+		}
 		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) {
-			/* Out of descriptors, say: wait a little rather than spin. */
-			log_msg(LOG_ERROR, "accept: %s", strerror(errno));
+			/* Out of descriptors, say: wait a little rather than spin, and say
+			 * so at most once a minute. */
+			static time_t said;
+			time_t now = time(NULL), last = __atomic_load_n(&said, __ATOMIC_RELAXED);
+			if (now - last >= 60 &&
+			    __atomic_compare_exchange_n(&said, &last, now, 0, __ATOMIC_RELAXED,
+			                                __ATOMIC_RELAXED))
+				log_msg(LOG_ERROR, "accept: %s", strerror(errno));
 			usleep(10000);
 		}
 	}
@@ -216,8 +234,12 @@ static void *server_worker(void *arg)
 		if (rc >= 0)
 			sv->busy++;
 		pthread_mutex_unlock(&sv->lock);
-		if (rc < 0)
+		if (rc < 0) {
+			/* Whatever went wrong, the connection is done with. */
+			if (req.ipcFd >= 0)
+				FCGX_Free(&req, 1);
 			continue;
+		}
 
 		struct request_env env = {server_fcgi_param, &req};
 		struct site *site = site_acquire();

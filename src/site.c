@@ -133,7 +133,7 @@ static void site_aliases(struct site *s)
 		for (size_t k = 0; k < p->aliases.len; k++) {
 			const char *a = p->aliases.items[k];
 			if (path_canon(a, strlen(a), 0, &path, &changed) != PATH_OK ||
-			    path.len < 2) {
+			    path.len < 2 || path.len > 1024) {
 				log_msg(LOG_WARN, "%s: alias \"%s\" is not a usable URL path",
 				        p->path, a);
 				continue;

@@ -81,19 +81,28 @@ static int supervisor_ready(int fd, int timeout_ms)
 	return read(fd, &c, 1) == 1 ? 1 : -1;
 }
 
+/* Stop a worker: SIGTERM, then SIGKILL after SUPERVISOR_STOP_MS. A signal that
+ * comes meanwhile (systemctl stop right after reload) is raised again, still
+ * blocked, for the main loop's next wait. */
 static void supervisor_stop(pid_t pid)
 {
 	long deadline = supervisor_now_ms() + SUPERVISOR_STOP_MS;
+	int pending = 0;
 
 	kill(pid, SIGTERM);
 	while (supervisor_now_ms() < deadline) {
 		if (waitpid(pid, NULL, WNOHANG) == pid)
-			return;
-		supervisor_wait(50);
+			goto out;
+		int sig = supervisor_wait(50);
+		if (sig == SIGTERM || sig == SIGINT || (sig == SIGHUP && pending == 0))
+			pending = sig;
 	}
 	log_msg(LOG_WARN, "worker %d did not stop in time: killed", (int)pid);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
+out:
+	if (pending)
+		kill(getpid(), pending);
 }
 
 static void supervisor_log_death(pid_t pid, int status)
