@@ -55,6 +55,18 @@ static const struct span_case spans[] = {
      "disabled checked>done</li>\n</ul>\n"},
     {"autolink", "see https://example.org now\n",
      "<p>see <a href=\"https://example.org\">https://example.org</a> now</p>\n"},
+    {"a javascript: link goes nowhere", "[x](javascript:alert(1))\n",
+     "<p><a href=\"#\">x</a></p>\n"},
+    {"whatever its case", "[x](JavaScript:alert(1)) [y](VBSCRIPT:x)\n",
+     "<p><a href=\"#\">x</a> <a href=\"#\">y</a></p>\n"},
+    {"a data: image goes nowhere", "![i](data:text/html,x)\n",
+     "<p><img src=\"#\" alt=\"i\"></p>\n"},
+    {"raw HTML is checked too", "<a href=\"javascript:x\">r</a>\n", "<p><a href=\"#\">r</a></p>\n"},
+    {"an ordinary link stays", "[ok](https://e.org/a?b=1)\n",
+     "<p><a href=\"https://e.org/a?b=1\">ok</a></p>\n"},
+    {"invalid UTF-8 becomes U+FFFD", "a\xff b\xc0\xae c\xed\xa0\x80 d\xc3\xa9\n",
+     "<p>a\xef\xbf\xbd b\xef\xbf\xbd\xef\xbf\xbd c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd "
+     "d\xc3\xa9</p>\n"},
 };
 
 int main(void)
