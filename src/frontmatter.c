@@ -101,7 +101,7 @@ static void fm_value(const struct ynode *n, struct value *v, struct arena *a)
 			v->type = VALUE_NULL;
 		} else {
 			v->type = VALUE_STRING;
-			v->u.string.p = n->str;
+			v->u.string.p = arena_strndup(a, n->str, n->len);
 			v->u.string.len = n->len;
 		}
 		break;
@@ -118,7 +118,7 @@ static void fm_value(const struct ynode *n, struct value *v, struct arena *a)
 	case YNODE_MAP: {
 		struct member *m = arena_alloc(a, (n->n ? n->n : 1) * sizeof(*m));
 		for (size_t i = 0; i < n->n; i++) {
-			m[i].key = n->items[2 * i]->str;
+			m[i].key = arena_strndup(a, n->items[2 * i]->str, n->items[2 * i]->len);
 			m[i].keylen = n->items[2 * i]->len;
 			fm_value(n->items[2 * i + 1], &m[i].value, a);
 		}
@@ -131,7 +131,8 @@ static void fm_value(const struct ynode *n, struct value *v, struct arena *a)
 }
 
 /* A field that must be one line of text: NULL when absent, -1 on the wrong type. */
-static int fm_text(const struct ynode *root, const char *key, const char **out, struct buf *err)
+static int fm_text(const struct ynode *root, const char *key, const char **out, struct buf *err,
+                   struct arena *a)
 {
 	const struct ynode *n = ytree_get(root, key);
 
@@ -145,16 +146,16 @@ static int fm_text(const struct ynode *root, const char *key, const char **out, 
 	}
 	if (ytree_null(n))
 		return 0;
-	*out = n->str;
+	*out = arena_strndup(a, n->str, n->len);
 	return 0;
 }
 
 /* The first of several names for one text field that is present. */
 static int fm_text_any(const struct ynode *root, const char *const *keys, const char **out,
-                       struct buf *err)
+                       struct buf *err, struct arena *a)
 {
 	for (; *keys; keys++) {
-		if (fm_text(root, *keys, out, err) < 0)
+		if (fm_text(root, *keys, out, err, a) < 0)
 			return -1;
 		if (*out != NULL)
 			return 0;
@@ -186,7 +187,7 @@ static int fm_list(const struct ynode *root, const char *key, struct strlist *l,
 			           key);
 			return -1;
 		}
-		items[l->len++] = it->str;
+		items[l->len++] = arena_strndup(a, it->str, it->len);
 	}
 	l->items = items;
 	return 0;
@@ -213,8 +214,49 @@ static int fm_date(const struct ynode *root, const char *const *keys, time_t *ou
 	return 0;
 }
 
+static int fm_fields(const struct ynode *root, size_t yline, struct arena *a,
+                     struct frontmatter *fm, struct buf *err);
+
 int frontmatter_parse(const char *src, size_t len, int complete, long max, struct arena *a,
                       struct frontmatter *fm, struct buf *err)
+{
+	size_t yoff = 0, ylen = 0, yline = 2;
+	long body = frontmatter_split(src, len, complete, max, &yoff, &ylen, &yline, err);
+	const struct ynode *root;
+
+	memset(fm, 0, sizeof(*fm));
+	if (body < 0)
+		return -1;
+	fm->body_offset = (size_t)body;
+	/* The YAML tree lives only while the fields are taken from it. */
+	struct arena tree = {0};
+	root = ytree_parse(src + yoff, ylen, yline, FRONTMATTER_DEPTH, &tree, err);
+	int rc = root == NULL ? -1 : fm_fields(root, yline, a, fm, err);
+	arena_free(&tree);
+	return rc;
+}
+
+/* The fields read as text above stay text for layouts too, though YAML reads
+ * "title: Yes" or "description: off" as a boolean. */
+static void fm_text_fields(const struct ynode *root, struct value *fields, struct arena *a)
+{
+	static const char *const keys[] = {"title",   "route",   "permalink", "url",
+	                                   "path",    "slug",    "layout",    "description",
+	                                   "summary", "excerpt", "canonical", "robots"};
+	struct member *m = (struct member *)fields->u.map.items;
+
+	for (size_t i = 0; i < fields->u.map.len; i++)
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (m[i].value.type == VALUE_BOOL && m[i].keylen == strlen(keys[k]) &&
+			    memcmp(m[i].key, keys[k], m[i].keylen) == 0) {
+				const struct ynode *n = root->items[2 * i + 1];
+				m[i].value = value_string(arena_strndup(a, n->str, n->len), n->len);
+			}
+}
+
+/* The fields quire knows, from a parsed front matter, copied into a. */
+static int fm_fields(const struct ynode *root, size_t yline, struct arena *a,
+                     struct frontmatter *fm, struct buf *err)
 {
 	static const char *const route_keys[] = {"route", "permalink", "url", "path", NULL};
 	static const char *const summary_keys[] = {"summary", "excerpt", NULL};
@@ -223,29 +265,20 @@ int frontmatter_parse(const char *src, size_t len, int complete, long max, struc
 	static const char *const lastmod_keys[] = {"lastmod", "updated", "last_modified_at", NULL};
 	static const char *const publish_keys[] = {"publishDate", "publish_date", NULL};
 	static const char *const expiry_keys[] = {"expiryDate", "expiry_date", NULL};
-	size_t yoff = 0, ylen = 0, yline = 2;
-	long body = frontmatter_split(src, len, complete, max, &yoff, &ylen, &yline, err);
-	const struct ynode *root, *n;
+	const struct ynode *n;
 
-	memset(fm, 0, sizeof(*fm));
-	if (body < 0)
-		return -1;
-	fm->body_offset = (size_t)body;
-	root = ytree_parse(src + yoff, ylen, yline, FRONTMATTER_DEPTH, a, err);
-	if (root == NULL)
-		return -1;
 	if (root->kind != YNODE_MAP) {
 		buf_printf(err, "%zu: front matter must be a map of fields", root->line);
 		return -1;
 	}
-	if (fm_text(root, "title", &fm->title, err) < 0 ||
-	    fm_text_any(root, route_keys, &fm->route, err) < 0 ||
-	    fm_text(root, "slug", &fm->slug, err) < 0 ||
-	    fm_text(root, "layout", &fm->layout, err) < 0 ||
-	    fm_text(root, "description", &fm->description, err) < 0 ||
-	    fm_text_any(root, summary_keys, &fm->summary, err) < 0 ||
-	    fm_text(root, "canonical", &fm->canonical, err) < 0 ||
-	    fm_text(root, "robots", &fm->robots, err) < 0)
+	if (fm_text(root, "title", &fm->title, err, a) < 0 ||
+	    fm_text_any(root, route_keys, &fm->route, err, a) < 0 ||
+	    fm_text(root, "slug", &fm->slug, err, a) < 0 ||
+	    fm_text(root, "layout", &fm->layout, err, a) < 0 ||
+	    fm_text(root, "description", &fm->description, err, a) < 0 ||
+	    fm_text_any(root, summary_keys, &fm->summary, err, a) < 0 ||
+	    fm_text(root, "canonical", &fm->canonical, err, a) < 0 ||
+	    fm_text(root, "robots", &fm->robots, err, a) < 0)
 		return -1;
 	if (fm->title == NULL || fm->title[0] == '\0') {
 		buf_printf(err, "%zu: missing title", yline);
@@ -281,5 +314,6 @@ int frontmatter_parse(const char *src, size_t len, int complete, long max, struc
 	    fm_list(root, "authors", &fm->authors, a, err) < 0)
 		return -1;
 	fm_value(root, &fm->fields, a);
+	fm_text_fields(root, &fm->fields, a);
 	return 0;
 }

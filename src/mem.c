@@ -51,7 +51,7 @@ struct arena_block {
 	max_align_t data[];
 };
 
-#define ARENA_FIRST 1024
+#define ARENA_FIRST 512
 #define ARENA_BLOCK 16384
 
 void *arena_alloc(struct arena *a, size_t n)

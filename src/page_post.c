@@ -133,8 +133,9 @@ static struct cache_entry *page_post_body_fresh(const struct site *s, const stru
 		body = cache_put(key, rq->html.data ? rq->html.data : "", rq->html.len,
 		                 v->mtime.tv_sec);
 	}
-	if (fresh == NULL)
-		__atomic_store_n(&((struct post *)p)->last_body, key, __ATOMIC_RELAXED);
+	/* The last body that rendered whole, for a moment when the file is being
+	 * written (even a version newer than p: it is the file's latest). */
+	__atomic_store_n(&((struct post *)p)->last_body, key, __ATOMIC_RELAXED);
 	if (fresh_out != NULL)
 		*fresh_out = fresh;
 	else

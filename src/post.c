@@ -86,19 +86,51 @@ static size_t post_url(const struct config *c, const char *route, size_t len, st
 	return out->len;
 }
 
-void post_add_urls(struct value *fields, const char *route, size_t route_len,
-                   const struct config *c, struct arena *a)
+/* Members computed for layouts, gathered to be merged into the fields at once. */
+struct post_members {
+	struct member m[16];
+	size_t n;
+};
+
+static void post_member(struct post_members *pm, const char *key, const struct value *v)
+{
+	struct member *m = &pm->m[pm->n++];
+
+	m->key = key;
+	m->keylen = strlen(key);
+	m->value = *v;
+}
+
+static void post_member_string(struct post_members *pm, const char *key, const char *s, size_t len,
+                               struct arena *a)
+{
+	struct value v = value_string(arena_strndup(a, s, len), len);
+	post_member(pm, key, &v);
+}
+
+/* route, url and absolute_url for route. */
+static void post_urls(struct post_members *pm, const char *route, size_t route_len,
+                      const struct config *c, struct arena *a)
 {
 	struct buf url = {0};
 
-	value_set_string(fields, "route", route, route_len, a);
+	post_member_string(pm, "route", route, route_len, a);
 	post_url(c, route, route_len, &url);
-	value_set_string(fields, "url", url.data, url.len, a);
+	post_member_string(pm, "url", url.data, url.len, a);
 	buf_reset(&url);
 	buf_adds(&url, c->site_base_url);
 	post_url(c, route, route_len, &url);
-	value_set_string(fields, "absolute_url", url.data, url.len, a);
+	post_member_string(pm, "absolute_url", url.data, url.len, a);
 	buf_free(&url);
+}
+
+void post_add_urls(struct value *fields, const char *route, size_t route_len,
+                   const struct config *c, struct arena *a)
+{
+	struct post_members pm = {.n = 0};
+
+	post_urls(&pm, route, route_len, c, a);
+	value_merge(fields, pm.m, pm.n, a);
 }
 
 void post_tag_route(const char *tag, struct buf *out)
@@ -183,42 +215,47 @@ static int post_permalink(const char *pattern, const struct post *p, const char 
 static void post_computed(struct post *p, const struct frontmatter *fm, const struct config *c)
 {
 	struct arena *a = &p->arena;
+	struct post_members pm = {.n = 0};
 	struct buf b = {0};
 	char date[64];
 
-	post_add_urls(&p->fields, p->route, p->route_len, c, a);
-	if (fm->canonical != NULL) {
-		value_set_string(&p->fields, "canonical", fm->canonical, strlen(fm->canonical), a);
-	} else {
-		const struct value *abs = value_get(&p->fields, "absolute_url", 12);
-		value_set(&p->fields, "canonical", abs, a);
-	}
+	post_urls(&pm, p->route, p->route_len, c, a);
+	if (fm->canonical != NULL)
+		post_member_string(&pm, "canonical", fm->canonical, strlen(fm->canonical), a);
+	else
+		post_member(&pm, "canonical", &pm.m[2].value);
 	if (p->has_date) {
 		date_rfc3339(p->date, date, sizeof(date));
-		value_set_string(&p->fields, "date", date, strlen(date), a);
+		post_member_string(&pm, "date", date, strlen(date), a);
 		date_human(p->date, date, sizeof(date));
-		value_set_string(&p->fields, "date_human", date, strlen(date), a);
+		post_member_string(&pm, "date_human", date, strlen(date), a);
 	}
 	date_rfc3339(p->lastmod, date, sizeof(date));
-	value_set_string(&p->fields, "lastmod", date, strlen(date), a);
+	post_member_string(&pm, "lastmod", date, strlen(date), a);
 	/* tag_links: [{name, url}], for links to the tags' pages. */
+	struct value list = {.type = VALUE_LIST};
 	struct value *links = arena_alloc(a, (p->tags.len ? p->tags.len : 1) * sizeof(*links));
 	for (size_t i = 0; i < p->tags.len; i++) {
-		struct value link = {0};
+		struct member *m = arena_alloc(a, 2 * sizeof(*m));
 		buf_reset(&b);
 		post_tag_route(p->tags.items[i], &b);
 		buf_addc(&b, '/');
 		size_t at = b.len;
 		post_url(c, b.data, b.len, &b);
-		link.type = VALUE_MAP;
-		value_set_string(&link, "name", p->tags.items[i], strlen(p->tags.items[i]), a);
-		value_set_string(&link, "url", b.data + at, b.len - at, a);
-		links[i] = link;
+		m[0].key = "name";
+		m[0].keylen = 4;
+		m[0].value = value_string(p->tags.items[i], strlen(p->tags.items[i]));
+		m[1].key = "url";
+		m[1].keylen = 3;
+		m[1].value = value_string(arena_strndup(a, b.data + at, b.len - at), b.len - at);
+		memset(&links[i], 0, sizeof(links[i]));
+		links[i].type = VALUE_MAP;
+		links[i].u.map.items = m;
+		links[i].u.map.len = 2;
 	}
-	struct value list = {.type = VALUE_LIST};
 	list.u.list.items = links;
 	list.u.list.len = p->tags.len;
-	value_set(&p->fields, "tag_links", &list, a);
+	post_member(&pm, "tag_links", &list);
 	/* authors as a list, author as one: the front matter's, else the site's. */
 	struct value *names =
 	    arena_alloc(a, (p->authors.len ? p->authors.len : 1) * sizeof(*names));
@@ -226,9 +263,11 @@ static void post_computed(struct post *p, const struct frontmatter *fm, const st
 		names[i] = value_string(p->authors.items[i], strlen(p->authors.items[i]));
 	list.u.list.items = names;
 	list.u.list.len = p->authors.len;
-	value_set(&p->fields, "authors", &list, a);
+	post_member(&pm, "authors", &list);
 	const char *author = p->authors.len ? p->authors.items[0] : c->site_author;
-	value_set_string(&p->fields, "author", author, strlen(author), a);
+	post_member(&pm, "author",
+	            &(struct value){.type = VALUE_STRING, .u.string = {author, strlen(author)}});
+	value_merge(&p->fields, pm.m, pm.n, a);
 	buf_free(&b);
 }
 

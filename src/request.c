@@ -45,11 +45,13 @@ void request_parse(struct request *rq, const struct request_env *env, const char
 	rq->if_modified_since = env->param("HTTP_IF_MODIFIED_SINCE", env->ctx);
 	buf_reset(&rq->path);
 	arena_reset(&rq->arena);
+	/* Known before anything can fail: a HEAD answered 400 has no body either. */
+	if (method != NULL)
+		rq->method = request_method(method);
 	if (method == NULL || uri == NULL) {
 		rq->status = 400;
 		return;
 	}
-	rq->method = request_method(method);
 	q = strchr(uri, '?');
 	plen = q ? (size_t)(q - uri) : strlen(uri);
 	if (q != NULL && !request_query_ok(q + 1)) {

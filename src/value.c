@@ -71,3 +71,23 @@ void value_set_string(struct value *map, const char *key, const char *s, size_t 
 
 	value_set(map, key, &v, a);
 }
+
+void value_merge(struct value *map, const struct member *add, size_t n, struct arena *a)
+{
+	size_t old = map->type == VALUE_MAP ? map->u.map.len : 0, len = 0;
+	struct member *m = arena_alloc(a, (old + n ? old + n : 1) * sizeof(*m));
+
+	for (size_t i = 0; i < old; i++) {
+		const struct member *f = &map->u.map.items[i];
+		int replaced = 0;
+		for (size_t k = 0; k < n && !replaced; k++)
+			replaced = add[k].keylen == f->keylen &&
+			           memcmp(add[k].key, f->key, f->keylen) == 0;
+		if (!replaced)
+			m[len++] = *f;
+	}
+	memcpy(m + len, add, n * sizeof(*m));
+	map->type = VALUE_MAP;
+	map->u.map.items = m;
+	map->u.map.len = len + n;
+}

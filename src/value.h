@@ -51,6 +51,8 @@ struct arena;
 /* Set key in map to v, replacing a member of that name or adding one. The new
  * member array lives in a; the old one is left as it was (it may be shared). */
 void value_set(struct value *map, const char *key, const struct value *v, struct arena *a);
+/* Set every member of add (n of them) in map at once: one new array in a. */
+void value_merge(struct value *map, const struct member *add, size_t n, struct arena *a);
 /* Set key in map to a copy of s (len bytes) made in a. */
 void value_set_string(struct value *map, const char *key, const char *s, size_t len,
                       struct arena *a);
