@@ -105,19 +105,25 @@ static struct cache_entry *page_post_body_fresh(const struct site *s, const stru
 	const struct post *v = p;
 	uint64_t hash, key;
 
-	int r = post_read(p, c, &rq->file, &fresh, &hash);
+	struct buf why = {0};
+	int r = post_read(p, c, &rq->file, &fresh, &hash, &why);
 	/* Shorter than its front matter: an editor is writing it now. Look again. */
 	for (int tries = 0; r == -1 && rq->file.len < p->body_offset && tries < 3; tries++) {
 		usleep(5000);
-		r = post_read(p, c, &rq->file, &fresh, &hash);
+		r = post_read(p, c, &rq->file, &fresh, &hash, &why);
 	}
 	if (r < 0) {
 		key = __atomic_load_n(&p->last_body, __ATOMIC_RELAXED);
 		body = key ? cache_get(key) : NULL;
-		if (body == NULL)
+		/* Said only when nothing can be served: the rebuild logs a broken post. */
+		if (body == NULL) {
 			rq->gone = r == -2;
+			log_msg(LOG_ERROR, "%s", buf_cstr(&why));
+		}
+		buf_free(&why);
 		return body;
 	}
+	buf_free(&why);
 	key = page_post_body_key(hash, c);
 	body = cache_get(key);
 	if (body == NULL) {

@@ -419,7 +419,7 @@ void post_unref(struct post *p)
 }
 
 int post_read(const struct post *p, const struct config *c, struct buf *file, struct post **fresh,
-              uint64_t *hash)
+              uint64_t *hash, struct buf *why_out)
 {
 	struct buf err = {0};
 	const char *why = NULL;
@@ -429,7 +429,8 @@ int post_read(const struct post *p, const struct config *c, struct buf *file, st
 	*fresh = NULL;
 	if (post_slurp(AT_FDCWD, p->path, c, 0, file, &why, &st) < 0) {
 		int gone = errno == ENOENT;
-		log_msg(LOG_ERROR, "%s: cannot read: %s", p->path, why);
+		buf_reset(why_out);
+		buf_printf(why_out, "%s: cannot read: %s", p->path, why);
 		return gone ? -2 : -1;
 	}
 	*hash = cache_hash(file->data ? file->data : "", file->len, 0);
@@ -440,7 +441,8 @@ int post_read(const struct post *p, const struct config *c, struct buf *file, st
 	 * the new version whole. */
 	q = post_new(c->posts_dir, p->name);
 	if (post_parse(q, file->data ? file->data : "", file->len, st.st_mtime, c, &err) < 0) {
-		log_msg(LOG_ERROR, "%s:%s", p->path, buf_cstr(&err));
+		buf_reset(why_out);
+		buf_printf(why_out, "%s:%s", p->path, buf_cstr(&err));
 		buf_free(&err);
 		post_unref(q);
 		return -1;

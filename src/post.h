@@ -59,9 +59,10 @@ void post_unref(struct post *p);
  * bytes. 0: its front matter is still this version's, and its Markdown starts at
  * p->body_offset. 1: the front matter changed since, and *fresh is the new
  * version, parsed whole (post_unref() it when done). -1: unreadable or broken
- * now, -2: gone (both logged). */
+ * now, -2: gone; why then says what, for the caller to log if it cannot do
+ * without (a file being written is unreadable for a moment). */
 int post_read(const struct post *p, const struct config *c, struct buf *file, struct post **fresh,
-              uint64_t *hash);
+              uint64_t *hash, struct buf *why);
 
 /* Add the fields every page has (route, url, absolute_url) to a map of fields. */
 void post_add_urls(struct value *fields, const char *route, size_t route_len,
