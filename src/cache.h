@@ -13,6 +13,9 @@ struct cache_entry {
 	size_t len;
 	char etag[20]; /* "0123456789abcdef" with its quotes: a strong validator */
 	time_t modified;
+	/* Something derived from data once, by whoever needs it first (a body's word
+	 * count): 0 until then; read and written with __atomic builtins. */
+	long derived;
 	/* Private to cache.c: */
 	int refs;
 	int linked; /* still findable in the table */

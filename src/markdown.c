@@ -2,10 +2,13 @@
 #include "markdown.h"
 
 #include <md4c-html.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "emoji.h"
+#include "mem.h"
 
 static void markdown_sink(const MD_CHAR *text, MD_SIZE size, void *userdata)
 {
@@ -133,6 +136,16 @@ static void markdown_utf8(struct buf *out, size_t start)
 	size_t i = start;
 
 	while (i < out->len) {
+		/* Most of a page is ASCII: step over it eight bytes at a time. */
+		while (i + 8 <= out->len) {
+			uint64_t w;
+			memcpy(&w, out->data + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i >= out->len)
+			break;
 		unsigned char c = (unsigned char)out->data[i];
 		size_t need = c < 0x80                 ? 0
 		              : c >= 0xC2 && c <= 0xDF ? 1
@@ -170,7 +183,14 @@ int markdown_render(const char *md, size_t len, int escape_html, struct buf *out
 
 	if (escape_html)
 		flags |= MD_FLAG_NOHTML;
-	if (md_html(md, (MD_SIZE)len, markdown_sink, out, flags, MD_HTML_FLAG_SKIP_UTF8_BOM) != 0)
+	/* md4c 0.4.8 reads a byte past the end of its input (a post ending in "<script<"):
+	 * give it a copy whose next byte is a NUL, not whatever follows md in memory. */
+	char *copy = xmalloc(len + 1);
+	memcpy(copy, md, len);
+	copy[len] = '\0';
+	int rc = md_html(copy, (MD_SIZE)len, markdown_sink, out, flags, MD_HTML_FLAG_SKIP_UTF8_BOM);
+	free(copy);
+	if (rc != 0)
 		return -1;
 	if (out->len == start)
 		return 0; /* nothing written: out->data may still be NULL */

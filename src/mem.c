@@ -78,6 +78,19 @@ void *arena_alloc(struct arena *a, size_t n)
 	return p;
 }
 
+void arena_reserve(struct arena *a, size_t n)
+{
+	struct arena_block *b = a->head;
+
+	if (b != NULL && b->size - b->used >= n)
+		return;
+	b = xmalloc(sizeof(*b) + n);
+	b->size = n;
+	b->used = 0;
+	b->next = a->head;
+	a->head = b;
+}
+
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
 	char *p = arena_alloc(a, n + 1);

@@ -15,6 +15,8 @@ struct arena {
 };
 
 void *arena_alloc(struct arena *a, size_t n);
+/* Make the next block at least n bytes: for a caller that knows what it will need. */
+void arena_reserve(struct arena *a, size_t n);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 /* Forget every allocation but keep the first block for the next use. */
 void arena_reset(struct arena *a);

@@ -20,22 +20,29 @@ static uint64_t page_post_body_key(uint64_t file_hash, const struct config *c)
 	return cache_hash("body", 4, file_hash ^ (c->raw_html_escape ? 0x5bd1e995ULL : 0));
 }
 
-/* Words in the text of an HTML body, tags left out: for the reading time. */
-static size_t page_post_words(const char *html, size_t len)
+/* Words in the text of an HTML body, tags left out: for the reading time. The
+ * count is kept with the cached body, so a page made again does not count again. */
+static size_t page_post_words(struct cache_entry *body)
 {
+	static const unsigned char space[256] = {[' '] = 1, ['\n'] = 1, ['\t'] = 1, ['\r'] = 1};
+	long n = __atomic_load_n(&body->derived, __ATOMIC_RELAXED);
 	size_t words = 0;
 	int in_tag = 0, in_word = 0;
 
-	for (size_t i = 0; i < len; i++) {
-		char c = html[i];
-		if (c == '<')
-			in_tag = 1;
-		else if (c == '>')
-			in_tag = 0;
-		int letter = !in_tag && c != '>' && c != ' ' && c != '\n' && c != '\t';
-		words += letter && !in_word;
+	if (n > 0)
+		return (size_t)n - 1;
+	for (size_t i = 0; i < body->len; i++) {
+		unsigned char c = (unsigned char)body->data[i];
+		if (c == '<' || c == '>') {
+			in_tag = c == '<';
+			in_word = 0;
+			continue;
+		}
+		int letter = !in_tag && !space[c];
+		words += letter & !in_word;
 		in_word = letter;
 	}
+	__atomic_store_n(&body->derived, (long)words + 1, __ATOMIC_RELAXED);
 	return words;
 }
 
@@ -57,14 +64,16 @@ static void page_post_neighbour(struct value *v, const struct post *p)
 }
 
 /* The page for version v of the post, with body as its HTML, into rs->body. */
-static int page_post_layout(const struct site *s, const struct post *v, const char *body,
-                            size_t len, struct request *rq, struct response *rs)
+static int page_post_layout(const struct site *s, const struct post *v, struct cache_entry *entry,
+                            struct request *rq, struct response *rs)
 {
 	struct value page = v->fields;
 	size_t n = v->fields.u.map.len;
 	struct member *m = arena_alloc(&rq->arena, (n + 4) * sizeof(*m));
 	struct site_place place = site_post_place(s, v);
-	size_t minutes = (page_post_words(body, len) + 199) / 200;
+	const char *body = entry->data;
+	size_t len = entry->len;
+	size_t minutes = (page_post_words(entry) + 199) / 200;
 
 	/* The page is the post's fields, its neighbours, its reading time and its
 	 * body: the one value marked as HTML. */
@@ -202,7 +211,7 @@ static struct cache_entry *page_post_render(const struct site *s, const struct p
 	}
 	if (fresh != NULL)
 		v = fresh;
-	if (page_post_layout(s, v, body->data, body->len, rq, rs) < 0) {
+	if (page_post_layout(s, v, body, rq, rs) < 0) {
 		page_error(s, rq, rs, 500);
 		goto out;
 	}

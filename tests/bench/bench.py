@@ -2,34 +2,59 @@
 """bench.py — quire's benchmarks, each side by side with its references in one run.
 
 Usage: python3 tests/bench/bench.py [BENCHMARK...]   (default: all of BENCHMARKS, in order)
-Env:   BENCH_SECONDS  length of each wrk run (default 10)
-       QUIRE_BIN      quire to measure (default build/quire, built with make)
+       benchmarks: fastcgi microcache cold scale cgi hugo soak
+Env:   BENCH_SECONDS       length of each wrk run (default 10)
+       BENCH_SOAK_SECONDS  length of the soak (default 120)
+       BENCH_SOAK_WRITE    how the soak rewrites its post: inplace (truncate and write, as
+                           most editors save; default) or rename (write aside, then rename)
+       BENCH_SCALE         the site sizes of the scale benchmark (default "1000 10000")
+       BENCH_CORPUS        the Markdown posts the generated sites are made of (default
+                           /work/shared/corpus/rust-blog/posts)
+       QUIRE_BIN           quire to measure (default build/quire, built with make)
 
 Prints one table per benchmark and appends them, dated, to tests/bench/RESULTS.md. A run
 with errors (non-2xx answers, socket errors, a process that died) says so loudly, in the
 results too, and exits 1. Everything started is stopped on the way out, Ctrl-C included.
 """
+import bisect
+import concurrent.futures
 import datetime
+import glob
+import json
 import os
 import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
+import tempfile
+import threading
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
-from harness import QUIRE, TOP, Site, wait_for  # noqa: E402
+import harness  # noqa: E402
+from harness import QUIRE, TOP, Site, fcgi_request, wait_for  # noqa: E402
 
 HERE = os.path.join(TOP, "tests", "bench")
 BUILD = os.path.join(TOP, "build", "bench")
 BARE = os.path.join(BUILD, "bare_fcgi")
+RENDER = os.path.join(BUILD, "render_bench")
 RESULTS = os.path.join(HERE, "RESULTS.md")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+SOAK_SECONDS = int(os.environ.get("BENCH_SOAK_SECONDS", "120"))
+SOAK_WRITE = os.environ.get("BENCH_SOAK_WRITE", "inplace")
+SCALE = [int(n) for n in os.environ.get("BENCH_SCALE", "1000 10000").split()]
+CORPUS = os.environ.get("BENCH_CORPUS", "/work/shared/corpus/rust-blog/posts")
 WRK = ["wrk", "-t2", "-c64", f"-d{SECONDS}s", "--latency"]
-# Debian packages the benchmarks use; hyperfine is for the CGI benchmark to come.
-PACKAGES = ["gcc", "make", "pkg-config", "libfcgi-dev", "nginx", "wrk", "hyperfine"]
+# Debian packages the benchmarks use: hyperfine times CGI requests and the Hugo builds.
+PACKAGES = ["gcc", "make", "pkg-config", "libfcgi-dev", "libyaml-dev", "libmd4c-html0-dev",
+            "nginx", "wrk", "hyperfine", "hugo"]
 FIRST = "/on-node-go-concurrency"
+# conf/quire.yaml ships with a state folder, where quire keeps the last snapshot's posts for
+# the next process (a CGI request, a restarted worker): the sites measured have one too.
+STATE = "state: ../state\n"
 SITES = []  # every site started, for the final check that nothing is left behind
 
 
@@ -53,18 +78,58 @@ def ensure_packages():
 
 
 def build():
-    """build/quire with make (unless QUIRE_BIN names another), build/bench/bare_fcgi with cc."""
+    """build/quire with make (unless QUIRE_BIN names another), build/bench/bare_fcgi with cc,
+    build/bench/render_bench. What is measured is a copy of build/quire made now,
+    build/bench/quire: others may rebuild build/quire in the checkout during a run."""
+    global QUIRE
+    os.makedirs(BUILD, exist_ok=True)
     if "QUIRE_BIN" not in os.environ:
         if subprocess.run(["make", "--no-print-directory", "-C", TOP, "build/quire"]).returncode:
             sys.exit("bench: `make build/quire` failed (see above)")
+        copy = os.path.join(BUILD, "quire")
+        shutil.copy2(QUIRE, copy + ".tmp")
+        os.replace(copy + ".tmp", copy)
+        QUIRE = harness.QUIRE = copy
     src = os.path.join(HERE, "bare_fcgi.c")
-    if os.path.exists(BARE) and os.path.getmtime(BARE) >= os.path.getmtime(src):
+    if not os.path.exists(BARE) or os.path.getmtime(BARE) < os.path.getmtime(src):
+        fcgi = subprocess.run(["pkg-config", "--cflags", "--libs", "fcgi"], check=True,
+                              capture_output=True, text=True).stdout.split()
+        subprocess.run(["cc", "-std=c11", "-O2", "-g", "-D_GNU_SOURCE", "-Wall", "-Wextra",
+                        "-Werror", "-o", BARE, src] + fcgi + ["-pthread"], check=True)
+    build_render_bench()
+
+
+def build_render_bench():
+    """build/bench/render_bench: tests/bench/render_bench.c linked with quire's objects.
+    With the Makefile's rule for it, make builds it; else the same command as that rule
+    (and layout_bench's): the objects of src/*.c but main.c, as `make build/quire` left
+    them."""
+    with open(os.path.join(TOP, "Makefile")) as f:
+        if re.search(r"^build/bench/render_bench:", f.read(), re.M):
+            if subprocess.run(["make", "--no-print-directory", "-C", TOP,
+                               "build/bench/render_bench"]).returncode:
+                sys.exit("bench: `make build/bench/render_bench` failed (see above)")
+            return
+    src = os.path.join(HERE, "render_bench.c")
+    objs = [os.path.join(TOP, "build", "obj", os.path.basename(c)[:-2] + ".o")
+            for c in sorted(glob.glob(os.path.join(TOP, "src", "*.c")))
+            if os.path.basename(c) != "main.c"]
+    missing = [o for o in objs if not os.path.exists(o)]
+    if missing:
+        sys.exit(f"bench: {missing[0]} is missing: run `make build/quire`")
+    if os.path.exists(RENDER) and all(os.path.getmtime(RENDER) >= os.path.getmtime(f)
+                                      for f in objs + [src]):
         return
-    os.makedirs(BUILD, exist_ok=True)
-    fcgi = subprocess.run(["pkg-config", "--cflags", "--libs", "fcgi"], check=True,
-                          capture_output=True, text=True).stdout.split()
-    subprocess.run(["cc", "-std=c11", "-O2", "-g", "-D_GNU_SOURCE", "-Wall", "-Wextra",
-                    "-Werror", "-o", BARE, src] + fcgi + ["-pthread"], check=True)
+    pkgs = ["fcgi", "yaml-0.1", "md4c-html"]
+    cflags = subprocess.run(["pkg-config", "--cflags"] + pkgs, check=True, capture_output=True,
+                            text=True).stdout.split()
+    libs = subprocess.run(["pkg-config", "--libs"] + pkgs, check=True, capture_output=True,
+                          text=True).stdout.split()
+    subprocess.run(["cc", "-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Wshadow",
+                    "-Wstrict-prototypes", "-Wmissing-prototypes", "-Werror", "-O2", "-g",
+                    "-I" + os.path.join(TOP, "src"), "-I" + os.path.join(TOP, "build")] + cflags
+                   + ["-pthread", "-o", RENDER, src] + objs + libs + ["-pthread", "-lm"],
+                   check=True)
 
 
 def environment():
@@ -78,11 +143,17 @@ def environment():
         m = re.search(r"^model name\s*:\s*(.+)$", f.read(), re.M)
         cpu = m.group(1) if m else cpu
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    # Read-only git: which source was measured (others may be editing the checkout).
+    head = out("git", "-C", TOP, "rev-parse", "--short", "HEAD") or "unknown"
+    dirty = out("git", "-C", TOP, "diff", "--stat", "HEAD", "--", "src", "Makefile")
     return [
         f"machine: {out('uname', '-srm')}, nproc {out('nproc')}, {cpu}",
         f"load average before the run: {load} (other work on the machine skews the figures)",
+        f"source: commit {head}" + (", with uncommitted changes to src/ or the Makefile"
+                                    if dirty else ""),
         f"versions: {out(QUIRE, '--version') or QUIRE}; Debian nginx {deb('nginx')}, "
-        f"libfcgi {deb('libfcgi-dev')}, wrk {deb('wrk')}",
+        f"libfcgi {deb('libfcgi-dev')}, md4c {deb('libmd4c-html0-dev')}, wrk {deb('wrk')}, "
+        f"hyperfine {deb('hyperfine')}, hugo {deb('hugo')}",
         f"wrk command: `{' '.join(WRK)} URL`",
     ]
 
@@ -108,9 +179,10 @@ class Table:
         return "\n".join(lines) + "\n"
 
 
-def wrk(url):
-    """One wrk run on url: requests/s, p50 and p99 in ms, and the errors wrk counted."""
-    r = subprocess.run(WRK + [url], capture_output=True, text=True)
+def wrk(url, seconds=SECONDS):
+    """One wrk run on url: requests, requests/s, p50 and p99 in ms, the errors wrk counted."""
+    r = subprocess.run(WRK[:3] + [f"-d{seconds}s"] + WRK[4:] + [url], capture_output=True,
+                       text=True)
     if r.returncode != 0 or "Requests/sec:" not in r.stdout:
         raise RuntimeError(f"wrk {url} failed: {r.stdout}{r.stderr}")
     out = r.stdout
@@ -123,6 +195,7 @@ def wrk(url):
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return {
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
         "rps": float(re.search(r"Requests/sec:\s*([\d.]+)", out).group(1)),
         "p50": latency(50), "p99": latency(99),
         "non2xx": int(non2xx.group(1)) if non2xx else 0,
@@ -175,6 +248,134 @@ def leftovers():
     return left
 
 
+def verdict(value, target, at_least):
+    """"met" or "missed by N %" for value against a target that is a floor (at_least) or
+    a ceiling."""
+    sign = "≥" if at_least else "≤"
+    if value >= target if at_least else value <= target:
+        return f"met ({value:.3g} {sign} {target:g})"
+    off = (target - value) / target if at_least else (value - target) / target
+    return f"**missed** by {off:.1%} ({value:.3g} against {sign} {target:g})"
+
+
+def hyperfine(commands, warmup=3, runs=None):
+    """hyperfine -N on commands (strings, split on white space by hyperfine, no shell):
+    each one's mean, stddev, median, min, max, and mean user and system CPU time, in ms, in
+    the order given."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        cmd = ["hyperfine", "-N", "--style", "basic", f"--warmup={warmup}",
+               "--export-json", out.name] + ([f"--runs={runs}"] if runs else []) + commands
+        print(f"bench: {' '.join(repr(c) if ' ' in c else c for c in cmd)}", file=sys.stderr,
+              flush=True)
+        r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if r.returncode:
+            raise RuntimeError(f"hyperfine failed: {r.stderr[-2000:]}")
+        with open(out.name) as f:
+            results = json.load(f)["results"]
+    keys = ("mean", "stddev", "median", "min", "max", "user", "system")
+    return [{k: results[i][k] * 1000 for k in keys} | {"runs": len(results[i]["times"])}
+            for i in range(len(commands))]
+
+
+def results_of(stdout):
+    """The "result KEY VALUE..." lines a C benchmark prints, as {KEY: [floats]}."""
+    return {m.group(1): [float(x) for x in m.group(2).split()]
+            for m in re.finditer(r"^result (\S+) (.+)$", stdout, re.M)}
+
+
+def fcgi_get(sock, path, timeout=30):
+    """GET path straight over quire's FastCGI socket: (status, body). Status 0: no answer."""
+    out = fcgi_request(sock, [(b"REQUEST_METHOD", b"GET"), (b"REQUEST_URI", path.encode()),
+                              (b"SERVER_PROTOCOL", b"HTTP/1.1")], timeout)
+    head, _, body = out.partition(b"\r\n\r\n")
+    m = re.match(rb"Status: (\d+)", head)
+    return (int(m.group(1)) if m else 0), body
+
+
+def worker_pid(site):
+    """The supervisor's child: the worker process that serves, or None."""
+    pid = site.quire.pid
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            kids = f.read().split()
+    except OSError:
+        return None
+    return int(kids[0]) if kids else None
+
+
+def memory_kb(pid, field="VmRSS"):
+    with open(f"/proc/{pid}/status") as f:
+        return int(re.search(rf"^{field}:\s+(\d+) kB", f.read(), re.M).group(1))
+
+
+def mb(kb):
+    return f"{kb / 1024:.1f} MB"
+
+
+def ms(seconds):
+    return f"{seconds * 1000:.2f} ms"
+
+
+def corpus_texts():
+    """The corpus's posts, (file name, bytes), sorted by name."""
+    files = sorted(glob.glob(os.path.join(CORPUS, "*.md")))
+    if not files:
+        raise RuntimeError(f"no posts (*.md) in {CORPUS} (BENCH_CORPUS)")
+    out = []
+    for f in files:
+        with open(f, "rb") as fh:
+            out.append((os.path.basename(f), fh.read()))
+    return out
+
+
+def generate_posts(dest, n):
+    """n posts in dest, the corpus's posts in turn under new names, NNNNN-<name>.md; their
+    routes (the file names without .md: the corpus's posts name no route)."""
+    texts = corpus_texts()
+    routes = []
+    for i in range(n):
+        name, data = texts[i % len(texts)]
+        with open(os.path.join(dest, f"{i:05d}-{name}"), "wb") as f:
+            f.write(data)
+        routes.append(f"/{i:05d}-{name[:-3]}")
+    return routes
+
+
+def start_timed(site, path, timeout=60):
+    """Start quire on site (no nginx) and send GET path over its socket in a tight loop
+    from the moment of the start: (seconds to the first answer, status, body)."""
+    logf = open(site.log, "ab")
+    t0 = time.monotonic()
+    site.quire = subprocess.Popen([QUIRE, "-c", site.config, "-s", site.sock],
+                                  stdin=subprocess.DEVNULL, stdout=logf, stderr=logf)
+    logf.close()
+    while True:
+        if site.quire.poll() is not None:
+            raise RuntimeError(f"quire exited with {site.quire.returncode}: "
+                               f"{site.read_log()[-2000:]}")
+        try:
+            status, body = fcgi_get(site.sock, path, timeout)
+            return time.monotonic() - t0, status, body
+        except (FileNotFoundError, ConnectionRefusedError):
+            pass
+        if time.monotonic() - t0 > timeout:
+            raise RuntimeError(f"quire did not answer within {timeout} s")
+        time.sleep(0.0002)
+
+
+def latencies(sock, path, n):
+    """n GETs of path in a row over the socket, each on a new connection: median and p99 s."""
+    out = []
+    for _ in range(n):
+        t = time.perf_counter()
+        status, _ = fcgi_get(sock, path)
+        out.append(time.perf_counter() - t)
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}")
+    out.sort()
+    return statistics.median(out), out[min(len(out) - 1, int(len(out) * 0.99))]
+
+
 # --- sites ----------------------------------------------------------------------------
 
 def shipped_workers():
@@ -183,9 +384,10 @@ def shipped_workers():
         return int(re.search(r"^workers:\s*(\d+)", f.read(), re.M).group(1))
 
 
-def quire_site(workers):
-    """harness's Site (conf/, posts/, quire, nginx) with `workers: workers` in its config."""
-    site = Site()
+def quire_site(workers, **kw):
+    """harness's Site (conf/, posts/, quire, nginx; kw: its microcache, copy_posts) with
+    `workers: workers` in its config."""
+    site = Site(**kw)
     with open(site.config) as f:
         text = re.sub(r"^workers:.*\n", "", f.read(), flags=re.M)
     with open(site.config, "w") as f:
@@ -255,12 +457,607 @@ def fastcgi():
     return t
 
 
+MICROCACHE_ROUNDS = 3
+
+
+def microcache():
+    """The first post behind nginx's one-second fastcgi_cache (deploy/nginx/
+    quire-microcache.conf) against the same nginx serving the same bytes as a static file;
+    MICROCACHE_ROUNDS rounds, the two runs of a round back to back, so that a slow spell of
+    the (shared) machine falls on both alike."""
+    workers = shipped_workers()
+    runs = {"static": [], "micro": []}
+    with started(quire_site(workers, microcache=True)) as q:
+        q.start()
+        status, headers, page = q.get(FIRST)
+        if status != 200:
+            raise RuntimeError(f"quire answered {FIRST} with {status}: {q.read_log()}")
+        first_cache = headers.get("x-cache", "none")
+        with open(os.path.join(q.conf, "static", "first-post.html"), "wb") as f:
+            f.write(page)
+        t = Table(f"nginx micro-cache → quire against nginx static: the first post "
+                  f"({len(page):,} bytes)",
+                  ["what", "requests/s, best round", "vs static", "requests/s, each round",
+                   "p50 ms", "p99 ms", "errors"])
+        for _ in range(MICROCACHE_ROUNDS):
+            runs["static"].append(measure(t, "nginx static", q, "/static/first-post.html",
+                                          page))
+            runs["micro"].append(measure(t, "nginx micro-cache → quire", q, FIRST, page))
+        _, headers, _ = q.get(FIRST)
+        still_up(t, q, "quire")
+    t.notes.append("nginx from deploy/nginx/make-conf.sh with MICROCACHE=1 "
+                   "(harness `Site(microcache=True)`): fastcgi_cache valid 1 s, background "
+                   "update, cache lock, revalidation; the static file from the same nginx's "
+                   f"/static/ location; quire `workers: {workers}`; {MICROCACHE_ROUNDS} rounds "
+                   "of static then micro-cache; p50/p99 of the best round")
+    t.notes.append(f"X-Cache of the first request: {first_cache}; after the runs: "
+                   f"{headers.get('x-cache', 'none')}")
+    best = {k: max(v, key=lambda r: r["rps"]) for k, v in runs.items()}
+    ratio = best["micro"]["rps"] / best["static"]["rps"]
+    med = statistics.median(r["rps"] for r in runs["micro"]) / \
+        statistics.median(r["rps"] for r in runs["static"])
+    t.notes.append("target micro-cache ≥ 0.85 of static: best rounds "
+                   f"{verdict(ratio, 0.85, True)}; medians of the rounds "
+                   f"{verdict(med, 0.85, True)}")
+
+    def row(what, key, vs):
+        r = best[key]
+        bad = [f"{x['non2xx']} non-2xx, {x['socket']} socket" for x in runs[key]
+               if x["non2xx"] or x["socket"]]
+        t.add(what, f"{r['rps']:,.0f}", vs, ", ".join(f"{x['rps']:,.0f}" for x in runs[key]),
+              f"{r['p50']:.2f}", f"{r['p99']:.2f}", "; ".join(bad) or "0")
+    row("a. nginx static file", "static", "1.00")
+    row("b. nginx micro-cache → quire", "micro", f"{ratio:.2f}")
+    return t
+
+
+def cold():
+    """The first request after an edit, in process (build/bench/render_bench): the render
+    cache keeps nothing (cache_init(0)), so dispatch() reads and renders the post; against
+    md4c alone (md_html, quire's flags) on the same Markdown."""
+    with Site() as q:  # conf/ and posts/ copied; nothing started
+        cmd = [RENDER, q.config, FIRST]
+        print(f"bench: cold: {' '.join(cmd)}", file=sys.stderr, flush=True)
+        r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode:
+        raise RuntimeError(f"render_bench failed: {r.stdout}{r.stderr}")
+    res = results_of(r.stdout)
+    md4c, cold_ = res["md4c_us"], res["cold_us"]
+    t = Table(f"Cold render against md4c alone: GET {FIRST} in process",
+              ["what", "µs, fastest round", "µs, median round", "vs md4c alone (fastest)"])
+    t.notes.append("build/bench/render_bench (tests/bench/render_bench.c, linked with quire's "
+                   "objects) on a copy of conf/ and posts/: `render_bench CONFIG "
+                   f"{FIRST}`; 9 rounds of ≥ 0.1 s of each case, alternating")
+    t.notes.append("cold request: `dispatch()` for GET with a fake request_env after the "
+                   "render cache was emptied and given a budget of 0, then "
+                   "`response_serialize()` (what a worker thread does): reads the file, hashes "
+                   "it, renders Markdown and layout, hashes body and page for their ETags; the "
+                   "site snapshot is loaded once before (after a real edit the watcher also "
+                   "re-reads the file's front matter, outside the request)")
+    t.notes.append(f"{res['md_bytes'][0]:,.0f} bytes of Markdown, {res['html_bytes'][0]:,.0f} "
+                   f"of body HTML, {res['response_bytes'][0]:,.0f} of response")
+    t.notes.append("target cold ≤ 2 × md4c alone: fastest rounds "
+                   f"{verdict(cold_[0] / md4c[0], 2, False)}; median rounds "
+                   f"{verdict(cold_[1] / md4c[1], 2, False)}")
+    names = [("md4c", "a. md4c alone (md_html)"),
+             ("markdown", "markdown_render (md4c, then quire's passes)"),
+             ("cold", "b. cold request (nothing cached)"),
+             ("hot", "hot request (page cached)"),
+             ("read", "part of b: read the file (open, fstat, read)"),
+             ("hash", "part of b: FNV-1a over file, body and page"),
+             ("layout", "part of b: layout_render alone")]
+    for key, what in names:
+        v = res[f"{key}_us"]
+        t.add(what, f"{v[0]:.2f}", f"{v[1]:.2f}", f"{v[0] / md4c[0]:.2f}")
+    return t
+
+
+def sweep(site, routes):
+    """GET every route once over the socket, 4 at a time: how many were not answered 200."""
+    with concurrent.futures.ThreadPoolExecutor(4) as ex:
+        statuses = list(ex.map(lambda r: fcgi_get(site.sock, r)[0], routes))
+    return len(routes) - statuses.count(200)
+
+
+def scale_run(site, routes, probe, starts=3):
+    """quire on one site over its raw socket: start to first answer (the first start, then
+    the fastest and median of the restarts), the index first and hot, every post once, the
+    worker's memory after the first start and the last restart."""
+    f = {}
+    times = []  # the first start finds no state store; it leaves one for the others
+    for i in range(starts):
+        dt, status, _ = start_timed(site, probe)
+        if status != 200:
+            raise RuntimeError(f"{probe} answered {status}: {site.read_log()[-2000:]}")
+        times.append(dt)
+        if i == 0:
+            # The worker that read every post from its file, before and after every post
+            # was requested once.
+            pid = worker_pid(site)
+            f["rss_first"] = memory_kb(pid)
+            sweep(site, routes)
+            f["rss_end_first"] = memory_kb(pid)
+        if i < starts - 1:
+            site.stop()
+    f["start_first"] = times[0]
+    f["start"] = (min(times[1:]), statistics.median(times[1:]))
+    pid = worker_pid(site)
+    f["rss_start"] = memory_kb(pid)
+    t = time.perf_counter()
+    status, body = fcgi_get(site.sock, "/")
+    f["index_first"] = time.perf_counter() - t
+    if status != 200:
+        raise RuntimeError(f"/ answered {status}")
+    f["index_bytes"] = len(body)
+    f["index_hot"] = latencies(site.sock, "/", 200)
+    f["post_hot"] = latencies(site.sock, probe, 200)
+    t = time.perf_counter()
+    f["bad"] = sweep(site, routes)
+    f["sweep"] = time.perf_counter() - t
+    f["rss_end"] = memory_kb(pid)
+    f["hwm_end"] = memory_kb(pid, "VmHWM")
+    f["same_worker"] = worker_pid(site) == pid
+    return f
+
+
+def scale():
+    """Generated sites of BENCH_SCALE posts (copies of the corpus's posts under new names)
+    and, as the reference, the checkout's one post; quire alone, over its raw socket."""
+    workers = shipped_workers()
+    cols, log = [], ""
+    with started(quire_site(workers, config_extra=STATE)) as ref:
+        print("bench: scale: the checkout's site", file=sys.stderr, flush=True)
+        cols.append(("1 post (checkout's)", 1, scale_run(ref, [FIRST], FIRST)))
+    for n in SCALE:
+        with started(quire_site(workers, copy_posts=False, config_extra=STATE)) as q:
+            print(f"bench: scale: generating {n:,} posts", file=sys.stderr, flush=True)
+            routes = generate_posts(q.posts, n)
+            size = sum(os.path.getsize(os.path.join(q.posts, x)) for x in os.listdir(q.posts))
+            print(f"bench: scale: {n:,} posts", file=sys.stderr, flush=True)
+            cols.append((f"{n:,} posts ({size / 1e6:.0f} MB)", n,
+                         scale_run(q, routes, routes[n // 2])))
+            log = q.read_log()
+    t = Table("Scale: start, index, memory with 1, " + ", ".join(f"{n:,}" for n in SCALE)
+              + " posts", ["what"] + [c[0] for c in cols] + ["target"])
+    t.notes.append(f"generated posts: the {len(corpus_texts())} posts of {CORPUS} in turn, as "
+                   "NNNNN-<name>.md (route /NNNNN-<name>); "
+                   f"quire `workers: {workers}`, cache.size default (32 MiB), `state:` set as "
+                   "conf/quire.yaml ships; no nginx")
+    t.notes.append("start: from Popen(`quire -c CONF -s SOCK`) to the first answer of a "
+                   "raw FastCGI GET of the middle post, sent in a tight retry loop "
+                   "(harness.fcgi_request); 3 starts: the first with no state store yet (it "
+                   "reads every post), the other two with the store the first left (they "
+                   "re-read only changed files); the posts' files in the page cache")
+    t.notes.append("times of single requests are round trips from Python over the raw "
+                   "socket, a new connection each; the hot post is that client's floor")
+    t.notes.append("every post once: 4 client threads; memory is the worker's (the "
+                   "supervisor's child) VmRSS from /proc after that")
+    big = [c for c in cols if c[1] == 10000]
+    if big:
+        f = big[0][2]
+        t.notes.append("target start ≤ 300 ms at 10,000 posts: with the state store "
+                       + verdict(f["start"][0] * 1000, 300, False) + " (fastest restart); "
+                       "the first start, without one, "
+                       + verdict(f["start_first"] * 1000, 300, False))
+        t.notes.append("target worker RSS ≤ 64 MB at 10,000 posts: restarted from the state "
+                       "store " + verdict(f["rss_end"] / 1024, 64, False) + "; started from "
+                       "the files " + verdict(f["rss_end_first"] / 1024, 64, False))
+    for name, n, f in cols:
+        if f["bad"]:
+            t.problems.append(f"{name}: {f['bad']} posts not answered 200")
+        if not f["same_worker"]:
+            t.problems.append(f"{name}: the worker was replaced during the run")
+    if re.search(r"error:", log):
+        t.notes.append("errors in quire's log (largest site): "
+                       + "; ".join(sorted(set(re.findall(r"error: (.{0,120})", log)))[:3]))
+
+    def row(what, fn, target=""):
+        t.add(what, *[fn(f, n) for _, n, f in cols], target)
+    row("first start (no state store) → first answer", lambda f, n: ms(f["start_first"]))
+    row("restart (state store) → first answer, fastest / median of 2",
+        lambda f, n: f"{ms(f['start'][0])} / {ms(f['start'][1])}", "≤ 300 ms at 10,000")
+    row("worker RSS after the first answer: first start / last restart",
+        lambda f, n: f"{mb(f['rss_first'])} / {mb(f['rss_start'])}")
+    row("index `/`, first request", lambda f, n: ms(f["index_first"]))
+    row("index `/`, hot: median / p99 of 200",
+        lambda f, n: f"{ms(f['index_hot'][0])} / {ms(f['index_hot'][1])}")
+    row("a post, hot: median / p99 of 200 (client floor)",
+        lambda f, n: f"{ms(f['post_hot'][0])} / {ms(f['post_hot'][1])}")
+    row("index hot / post hot (medians)",
+        lambda f, n: f"{f['index_hot'][0] / f['post_hot'][0]:.2f}")
+    row("every post requested once: wall time (posts/s)",
+        lambda f, n: f"{f['sweep']:.2f} s ({n / f['sweep']:,.0f}/s)")
+    row("worker RSS after every post once: first start / last restart (its VmHWM)",
+        lambda f, n: f"{mb(f['rss_end_first'])} / {mb(f['rss_end'])} ({mb(f['hwm_end'])})",
+        "≤ 64 MB at 10,000")
+    return t
+
+
+def cgi():
+    """quire as a plain CGI program, one request per process, timed with hyperfine: a post
+    of the checkout's one-post site and of a 1,000-post site, and that site's index, with
+    the state folder as conf/quire.yaml ships (the store of the last snapshot's posts is
+    made by the first request), and a post of the same site without one; against
+    `quire --version` (starting the program, the floor)."""
+    with Site(config_extra=STATE) as small, \
+            Site(copy_posts=False, config_extra=STATE) as big:
+        post = generate_posts(big.posts, 1000)[500]
+        bare = os.path.join(big.conf, "no-state.yaml")
+        with open(big.config) as f, open(bare, "w") as g:
+            g.write(f.read().replace(STATE, ""))
+        cases = [("quire --version (process start: the floor)", None, None),
+                 (f"1 post (checkout's): GET {FIRST}", small.config, FIRST),
+                 ("1,000 posts: GET a post", big.config, post),
+                 ("1,000 posts: GET / (index)", big.config, "/"),
+                 ("1,000 posts, no `state:`: GET a post", bare, post)]
+        commands = []
+        for what, conf, path in cases:
+            if conf is None:
+                commands.append(f"{QUIRE} --version")
+                continue
+            env = {"QUIRE_CONFIG": conf, "REQUEST_METHOD": "GET", "REQUEST_URI": path}
+            r = subprocess.run([QUIRE], env=env, capture_output=True)
+            if not r.stdout.startswith(b"Status: 200"):
+                raise RuntimeError(f"CGI GET {path} answered {r.stdout[:60]!r} "
+                                   f"{r.stderr[-500:]!r}")
+            commands.append("env " + " ".join(f"{k}={v}" for k, v in env.items()) + f" {QUIRE}")
+        res = hyperfine(commands)
+    t = Table("Plain CGI: one request per process (hyperfine)",
+              ["what", "mean ms", "± σ", "median ms", "min ms", "max ms", "CPU ms (user+sys)",
+               "runs", "vs floor"])
+    t.notes.append(f"`hyperfine -N --warmup=3 'env QUIRE_CONFIG=CONF REQUEST_METHOD=GET "
+                   f"REQUEST_URI=PATH {os.path.relpath(QUIRE, TOP)}'`; the 1,000-post site as "
+                   "in the scale benchmark, `state: ../state` as conf/quire.yaml ships one "
+                   "(its store made by a first request before the runs) unless said; rerun "
+                   "alone with `tests/bench/bench.py cgi`")
+    t.notes.append("target ≤ 15 ms for a post of the 1,000-post site: with the state folder "
+                   + verdict(res[2]["mean"], 15, False) + " (mean wall time); without one "
+                   + verdict(res[4]["mean"], 15, False) + ". On a busy machine the wall "
+                   "time includes waiting for a CPU: compare the CPU time")
+    for (what, _, _), r in zip(cases, res):
+        t.add(what, f"{r['mean']:.2f}", f"{r['stddev']:.2f}", f"{r['median']:.2f}",
+              f"{r['min']:.2f}", f"{r['max']:.2f}", f"{r['user'] + r['system']:.2f}",
+              r["runs"], f"{r['mean'] / res[0]['mean']:.1f}")
+    return t
+
+
+HUGO_CONFIG = """baseURL = "http://127.0.0.1/"
+title = "bench"
+# Post pages, the home page and the section's list only, as quire renders them.
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+[markup.goldmark.renderer]
+unsafe = true  # raw HTML passes, as with quire's markdown.raw_html: keep
+"""
+HUGO_SINGLE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
+<body><main><h1>{{ .Title }}</h1>{{ .Content }}</main></body></html>
+"""
+HUGO_LIST = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
+<body><ul>{{ range first 10 .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>
+{{ end }}</ul></body></html>
+"""
+
+
+def hugo_site(dest, posts):
+    """A minimal Hugo site in dest whose content/posts are the files of posts."""
+    os.makedirs(os.path.join(dest, "layouts", "_default"))
+    shutil.copytree(posts, os.path.join(dest, "content", "posts"))
+    for path, text in (("config.toml", HUGO_CONFIG), ("layouts/_default/single.html",
+                                                       HUGO_SINGLE),
+                       ("layouts/_default/list.html", HUGO_LIST)):
+        with open(os.path.join(dest, path), "w") as f:
+            f.write(text)
+
+
+def hugo():
+    """Every post of a 1,000-post site rendered once: quire in process (render_bench --all:
+    load the site, dispatch() GET for every post) against Debian's Hugo building the same
+    posts (hugo --quiet), both timed as whole processes with hyperfine."""
+    n = 1000
+    with Site(copy_posts=False) as q:
+        generate_posts(q.posts, n)
+        hdir = os.path.join(q.dir, "hugo")
+        hugo_site(hdir, q.posts)
+        r = subprocess.run([RENDER, "--all", q.config], capture_output=True, text=True)
+        inproc = results_of(r.stdout)
+        if r.returncode or inproc.get("ok", [0])[0] != n:
+            raise RuntimeError(f"render_bench --all: {r.stdout}{r.stderr[-2000:]}")
+        h = subprocess.run(["hugo", "--quiet", "-s", hdir, "--cacheDir", f"{hdir}/cache"],
+                           capture_output=True, text=True)
+        pages = glob.glob(os.path.join(hdir, "public", "posts", "*", "index.html"))
+        if h.returncode or len(pages) != n:
+            raise RuntimeError(f"hugo made {len(pages)} post pages, not {n}: {h.stdout}"
+                               f"{h.stderr[-2000:]}")
+        res = hyperfine([f"{RENDER} --all {q.config}",
+                         f"hugo --quiet -s {hdir} --cacheDir {hdir}/cache"], warmup=1)
+    quire_r, hugo_r = res
+    t = Table(f"quire against Hugo: every post of a {n:,}-post site rendered once",
+              ["what", "mean ms", "± σ", "min ms", "max ms", "CPU ms (user+sys)", "runs",
+               "vs quire"])
+    t.notes.append("quire: `build/bench/render_bench --all CONF`, in process: config_load, "
+                   "site_load, then dispatch() and response_serialize() of GET for every "
+                   "post, the pages kept in memory (render cache 32 MiB), not written; "
+                   f"in its own clock: load {inproc['load_ms'][0]:.1f} ms, renders "
+                   f"{inproc['render_ms'][0]:.1f} ms, {inproc['bytes'][0] / 1e6:.1f} MB of "
+                   "responses")
+    version = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout
+    t.notes.append(f"Hugo {version.split()[1]} (Debian): `hugo --quiet -s DIR --cacheDir "
+                   "DIR/cache`, a minimal site (one single and one list layout, no taxonomies, "
+                   "feeds or sitemap; goldmark unsafe) whose content/posts are the same files; "
+                   "it writes public/ "
+                   f"({n:,} post pages checked)")
+    t.notes.append("both with `hyperfine -N --warmup=1`; Hugo works on both cores (its CPU "
+                   "time is above its wall time), render_bench on one")
+    ratio = hugo_r["mean"] / quire_r["mean"]
+    fastest = hugo_r["min"] / quire_r["min"]
+    t.notes.append(f"target quire ≥ 20 × faster than Hugo: means {verdict(ratio, 20, True)}; "
+                   f"fastest runs (the least disturbed on a shared machine) "
+                   f"{verdict(fastest, 20, True)}")
+    for what, r in (("quire, render_bench --all", quire_r), ("hugo --quiet", hugo_r)):
+        t.add(what, f"{r['mean']:.1f}", f"{r['stddev']:.1f}", f"{r['min']:.1f}",
+              f"{r['max']:.1f}", f"{r['user'] + r['system']:.1f}", r["runs"],
+              f"{r['mean'] / quire_r['mean']:.1f}")
+    return t
+
+SOAK_ROUTE = "/soak-rewrite"
+
+
+def soak_text(v, filler):
+    """Version v of the rewritten post: the marker SOAKv<v>END in its title and on the first
+    and the last line of its body, the first post's body between them."""
+    mark = f"SOAKv{v}END"
+    return (f"---\ntitle: Soak {mark}\nroute: {SOAK_ROUTE[1:]}\n---\n{mark}\n\n{filler}\n\n"
+            + "word " * (v % 200) + f"\n\n{mark}\n").encode()
+
+
+def soak_write(path, data):
+    """Save data as path the way BENCH_SOAK_WRITE says: in place (truncate, then one write:
+    for a moment the file is empty or short) or aside and renamed over it (atomic)."""
+    if SOAK_WRITE == "rename":
+        tmp = os.path.join(os.path.dirname(path), ".soak-write.tmp")  # not *.md: no post
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.rename(tmp, path)
+    else:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+
+
+def soak_classify(body):
+    """"complete" (one version: its title and both body markers agree), "mixed" (markers of
+    two versions), "incomplete" (a body marker missing); and the version seen, or None."""
+    marks = re.findall(rb"<p>SOAKv(\d+)END</p>", body)
+    title = re.findall(rb"<title>[^<]*SOAKv(\d+)END", body)
+    seen = set(marks) | set(title)
+    if len(seen) > 1:
+        return "mixed", None
+    if len(marks) != 2 or len(title) != 1:
+        return "incomplete", None
+    return "complete", int(marks[0])
+
+
+def soak():
+    """BENCH_SOAK_SECONDS of wrk through nginx on a post rewritten every 100 ms, while a post
+    is added and the one before removed every second, and a checker thread fetches the
+    rewritten post on its own connections and checks that each body is one complete,
+    fresh version."""
+    workers = shipped_workers()
+    t = Table(f"Soak: {SOAK_SECONDS} s of wrk on a post rewritten every 100 ms (nginx → quire)",
+              ["what", "value"])
+    with open(os.path.join(TOP, "posts", "on-node-go-concurrency.md")) as f:
+        filler = f.read().split("\n---\n", 1)[1]
+    stop = threading.Event()
+    written = []  # (time the save returned, version): written[v] is version v's
+    begun = []  # time the save of version v began: begun[v]
+    seen = {"complete": 0, "mixed": 0, "incomplete": 0, "stale": 0, "stale_direct": 0,
+            "fetches": 0}
+    statuses, examples = {}, []
+    adds, removes, add_errors, lags, saves = [], [], [], [], []
+    samples = []  # (time, worker pid, VmRSS kB)
+    with started(quire_site(workers)) as q:
+        path = os.path.join(q.posts, SOAK_ROUTE[1:] + ".md")
+        begun.append(time.monotonic())
+        soak_write(path, soak_text(0, filler))
+        written.append((time.monotonic(), 0))
+        q.start()
+        status, _, body = q.get(SOAK_ROUTE)
+        if status != 200 or soak_classify(body) != ("complete", 0):
+            raise RuntimeError(f"{SOAK_ROUTE} answered {status}: {q.read_log()[-2000:]}")
+        pid0 = worker_pid(q)
+        samples.append((time.monotonic(), pid0, memory_kb(pid0)))
+
+        def writer():
+            v, tick = 0, time.monotonic()
+            while not stop.is_set():
+                tick += 0.1
+                stop.wait(max(0.0, tick - time.monotonic()))
+                v += 1
+                begun.append(time.monotonic())
+                soak_write(path, soak_text(v, filler))
+                written.append((time.monotonic(), v))
+                saves.append(written[-1][0] - begun[-1])
+
+        def until(route, want, into, timeout=2.0):
+            """Poll route until it answers want; into gets the time, or None when it did
+            not within timeout (nothing when the run ended first)."""
+            t0 = time.monotonic()
+            while time.monotonic() - t0 < timeout:
+                if stop.is_set():
+                    return
+                st, _, _ = q.get(route)
+                if st == want:
+                    into.append(time.monotonic() - t0)
+                    return
+                if st not in (200, 404):
+                    add_errors.append(f"{route}: {st}")
+                time.sleep(0.002)
+            into.append(None)
+
+        def adder():
+            k, tick = 0, time.monotonic()
+            while not stop.is_set():
+                k += 1
+                q.write_post(f"soak-add-{k}.md", f"---\ntitle: Added {k}\n---\nPost {k}.\n")
+                until(f"/soak-add-{k}", 200, adds)
+                if k > 1:
+                    os.unlink(os.path.join(q.posts, f"soak-add-{k - 1}.md"))
+                    until(f"/soak-add-{k - 1}", 404, removes)
+                pid = worker_pid(q)
+                if pid:
+                    try:
+                        samples.append((time.monotonic(), pid, memory_kb(pid)))
+                    except (OSError, AttributeError):
+                        pass
+                tick += 1.0
+                stop.wait(max(0.0, tick - time.monotonic()))
+
+        def floor_at(t):
+            """The newest version quire must show at time t: whole on disk from 50 ms
+            before t on, or for 50 ms at least before the next save took it away (in
+            place, a save empties the file first: a slow disk can keep it empty for
+            seconds, and quire rightly keeps the last good version)."""
+            i = bisect.bisect_right(written, (t - 0.05, float("inf"))) - 1
+            while i > 0:
+                if SOAK_WRITE == "rename":
+                    gone = written[i + 1][0] if i + 1 < len(written) else None
+                else:
+                    gone = begun[i + 1] if i + 1 < len(begun) else None
+                if gone is None or gone - written[i][0] >= 0.05:
+                    break
+                i -= 1
+            return max(i, 0)
+
+        def checker():
+            while not stop.is_set():
+                t0 = time.monotonic()
+                floor = floor_at(t0)
+                try:
+                    st, _, body = q.get(SOAK_ROUTE)
+                except OSError as e:
+                    st, body = f"error {e.__class__.__name__}", b""
+                seen["fetches"] += 1
+                statuses[st] = statuses.get(st, 0) + 1
+                if st != 200:
+                    continue
+                kind, v = soak_classify(body)
+                seen[kind] += 1
+                if kind != "complete" and len(examples) < 3:
+                    marks = [int(x) for x in re.findall(rb"SOAKv(\d+)END", body)]
+                    examples.append(f"{kind}: markers {marks[:6]} in {len(body)} bytes")
+                if v is not None and v < floor:
+                    seen["stale"] += 1
+                    # How long before the request the version it should have shown was whole.
+                    lags.append(t0 - written[floor][0])
+                    # Stale in quire itself, or only through nginx? Ask quire's socket now.
+                    _, direct = fcgi_get(q.sock, SOAK_ROUTE)
+                    dv = soak_classify(direct)[1]
+                    seen["stale_direct"] += dv is not None and dv < floor
+
+        threads = [threading.Thread(target=f, daemon=True) for f in (writer, adder, checker)]
+        for th in threads:
+            th.start()
+        print(f"bench: soak: wrk {SOAK_SECONDS} s with rewrites ({SOAK_WRITE}), adds, removes",
+              file=sys.stderr, flush=True)
+        try:
+            w = wrk(f"http://127.0.0.1:{q.port}{SOAK_ROUTE}", SOAK_SECONDS)
+        finally:
+            stop.set()
+            for th in threads:
+                th.join(10)
+        time.sleep(0.3)
+        last = written[-1][1]
+        status, _, body = q.get(SOAK_ROUTE)
+        final = soak_classify(body) if status == 200 else (f"status {status}", None)
+        pid1 = worker_pid(q)
+        rss_end = memory_kb(pid1) if pid1 else 0
+        still_up(t, q, "quire")
+        log = q.read_log()
+    errors = re.findall(r"quire: error: (.*)", log)
+    warns = re.findall(r"quire: warn(?:ing)?: (.*)", log)
+    t.notes.append(f"`{' '.join(WRK[:3])} -d{SOAK_SECONDS}s --latency` on {SOAK_ROUTE} through "
+                   f"nginx (deploy/nginx/quire.conf), quire `workers: {workers}`; the post "
+                   "rewritten " + ("aside and renamed over" if SOAK_WRITE == "rename" else
+                                   "in place (truncate, one write)")
+                   + " every 100 ms (BENCH_SOAK_WRITE), version v's title and the first and last "
+                   "lines of its body saying SOAKv<v>END; soak-add-K.md added and "
+                   "soak-add-(K-1).md removed every second, each polled until it answers 200 "
+                   "(added) or 404 (removed)")
+    t.notes.append("checker: one thread fetching the rewritten post through nginx on new "
+                   "connections; complete = title and both markers of one version; stale = "
+                   "older than the newest version that was whole on disk 50 ms before the "
+                   "request began (or for 50 ms before the next save emptied the file)")
+    rss = [s[2] for s in samples if s[1] == pid0]
+    fresh = [a for a in adds if a is not None]
+    gone = [r for r in removes if r is not None]
+    non200 = {k: v for k, v in statuses.items() if k != 200}
+
+    def dist(xs):
+        return (f"median {ms(statistics.median(xs))}, max {ms(max(xs))}" if xs else "none")
+    t.add("wrk requests (requests/s)", f"{w['requests']:,} ({w['rps']:,.0f}/s)")
+    t.add("wrk p50 / p99", f"{w['p50']:.2f} ms / {w['p99']:.2f} ms")
+    t.add("wrk non-2xx answers / socket errors", f"{w['non2xx']:,} / {w['socket']:,}")
+    t.add("rewrites (versions written); time each save took"
+          + (" (the file is empty or short meanwhile)" if SOAK_WRITE != "rename" else ""),
+          f"{last:,}; {dist(saves)}")
+    t.add("checker fetches", f"{seen['fetches']:,}")
+    t.add("… 200 and one complete version", f"{seen['complete']:,}")
+    t.add("… mixed versions", f"{seen['mixed']:,}")
+    t.add("… incomplete (a marker missing)", f"{seen['incomplete']:,}")
+    t.add("… not 200", ", ".join(f"{k}: {v:,}" for k, v in sorted(non200.items(), key=str))
+          or "0")
+    t.add("… stale (> 50 ms behind the writes)", f"{seen['stale']:,}"
+          + (f"; the version due had been whole {dist(lags)}; quire's socket asked right "
+             f"after: still stale {seen['stale_direct']:,} times" if lags else ""))
+    t.add("post added → answers 200", f"{dist(fresh)} ({len(adds) - len(fresh)} of "
+          f"{len(adds)} not within 2 s)")
+    t.add("post removed → answers 404", f"{dist(gone)} ({len(removes) - len(gone)} of "
+          f"{len(removes)} not within 2 s)")
+    t.add("answers other than 200/404 while polling those", f"{len(add_errors)}")
+    t.add("after the run: the last version served", f"{final[0]}, v{final[1]} of v{last}")
+    t.add("worker VmRSS: start → end (max)",
+          f"{mb(rss[0])} → {mb(rss_end)} (max {mb(max(rss + [rss_end]))})")
+    t.add("worker process", "the same throughout" if pid1 == pid0 and
+          all(s[1] == pid0 for s in samples) else f"replaced: {pid0} → {pid1}")
+    t.add("quire log: errors / warnings", f"{len(errors)} / {len(warns)}")
+    for kind, lines in (("error", errors), ("warning", warns)):
+        common = {}
+        for line in lines:
+            key = re.sub(r"\d+", "N", line.replace(q.dir, "SITE"))[:140]
+            common[key] = common.get(key, 0) + 1
+        for key, count in sorted(common.items(), key=lambda kv: -kv[1])[:3]:
+            t.notes.append(f"log {kind} ×{count}: `{key}`")
+    for e in examples:
+        t.notes.append(f"example of a bad body: {e}")
+    if w["non2xx"] or w["socket"]:
+        t.problems.append(f"wrk: {w['non2xx']} non-2xx answers, {w['socket']} socket errors")
+    if seen["mixed"] or seen["incomplete"]:
+        t.problems.append(f"{seen['mixed']} mixed and {seen['incomplete']} incomplete bodies")
+    if non200:
+        t.problems.append(f"checker: answers other than 200: {non200}")
+    if final != ("complete", last):
+        t.problems.append(f"after the run {SOAK_ROUTE} is {final}, not v{last}")
+    if pid1 != pid0:
+        t.problems.append("the worker was replaced during the soak")
+    if add_errors:
+        t.problems.append(f"{len(add_errors)} answers other than 200/404 for added posts: "
+                          f"{add_errors[:3]}")
+    return t
+
+
 # Each benchmark is a function that starts what it needs, stops it before returning (with
 # blocks), and returns a Table. They run in this order; the command line may name some.
-# To come: cold render against md4c alone, 1,000- and 10,000-post sites, CGI wall time
-# with hyperfine, Hugo building the same sites.
 BENCHMARKS = {
     "fastcgi": fastcgi,
+    "microcache": microcache,
+    "cold": cold,
+    "scale": scale,
+    "cgi": cgi,
+    "hugo": hugo,
+    "soak": soak,
 }
 
 
@@ -277,7 +1074,15 @@ def main():
     tables = []
     try:
         for name in names:
-            tables.append(BENCHMARKS[name]())
+            try:
+                tables.append(BENCHMARKS[name]())
+            except (RuntimeError, OSError, subprocess.SubprocessError, KeyError,
+                    ValueError) as e:
+                # One benchmark that cannot run is reported; the others still run.
+                t = Table(f"{name}: did not run to the end", ["what"])
+                t.problems.append(f"{name}: {e.__class__.__name__}: {e}"[:1500])
+                tables.append(t)
+                print(f"bench: {name} failed: {e}", file=sys.stderr)
     finally:
         left = leftovers()
         if left:
