@@ -22,11 +22,14 @@ LIB_OBJS := $(filter-out build/obj/main.o,$(OBJS))
 LIB_SAN_OBJS := $(filter-out build/asan/main.o,$(SAN_OBJS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/*_test.c))
 
-.PHONY: all asan deps run test golden-regen bench bench-layout clean
+.PHONY: all asan deps deps-run run test golden-regen bench bench-layout clean
 all: build/quire
 
 deps:
-	@sh deploy/install-deps.sh
+	@sh deploy/install-deps.sh test
+
+deps-run:
+	@sh deploy/install-deps.sh run
 
 build/emoji-table.h: src/emoji-table.sh $(EMOJI_TXT)
 	@mkdir -p build
@@ -77,7 +80,7 @@ test: deps
 golden-regen: build/quire
 	@sh tests/golden-regen.sh
 
-run: deps
+run: deps-run
 	@$(MAKE) --no-print-directory build/quire
 	@MICROCACHE=$(MICROCACHE) sh deploy/run.sh $(PORT)
 

@@ -2,9 +2,12 @@
 # install-deps.sh — install the Debian packages quire needs to build, run and test
 # that are missing. Uses apt-get as root, or through sudo.
 set -eu
-PKGS="gcc make pkg-config libfcgi-dev libyaml-dev libmd4c-html0-dev libmd4c-dev unicode-data
-nginx curl python3 tidy chromium python3-feedparser libxml2-utils wrk hyperfine
+# Usage: install-deps.sh run|test — what `make run` needs, or all that the tests need too.
+RUN="gcc make pkg-config libfcgi-dev libyaml-dev libmd4c-html0-dev libmd4c-dev unicode-data nginx"
+TEST="curl python3 tidy chromium python3-feedparser libxml2-utils wrk hyperfine
 apache2-bin libapache2-mod-fcgid systemd mandoc"
+PKGS=$RUN
+[ "${1:-test}" = run ] || PKGS="$RUN $TEST"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
