@@ -41,18 +41,18 @@ static void page_cache_control(const char *cc, long left, struct buf *out)
 	}
 }
 
-void page_send(const struct site *s, struct request *rq, struct response *rs, const char *data,
-               size_t len, const char *etag, time_t modified)
+void page_send(const struct site *s, struct request *rq, struct response *rs,
+               struct cache_entry *page)
 {
 	const char *cc = s->config->cache_control;
 	char date[40];
-	time_t now = time(NULL);
+	time_t now = time(NULL), modified = page->modified;
 
 	/* A file stamped in the future would make If-Modified-Since useless. */
 	if (modified > now)
 		modified = now;
 	conditional_format_date(modified, date, sizeof(date));
-	response_header(rs, "ETag", etag, strlen(etag));
+	response_header(rs, "ETag", page->etag, strlen(page->etag));
 	response_header(rs, "Last-Modified", date, strlen(date));
 	if (*cc) {
 		struct buf *h = &rq->file;
@@ -61,11 +61,12 @@ void page_send(const struct site *s, struct request *rq, struct response *rs, co
 		response_header(rs, "Cache-Control", h->data, h->len);
 	}
 	buf_reset(&rs->body);
-	if (conditional_not_modified(rq->if_none_match, rq->if_modified_since, etag, modified,
+	if (conditional_not_modified(rq->if_none_match, rq->if_modified_since, page->etag, modified,
 	                             now)) {
 		rs->status = 304;
+		cache_release(page);
 		return;
 	}
 	rs->status = 200;
-	buf_add(&rs->body, data, len);
+	response_page(rs, page);
 }

@@ -36,9 +36,10 @@ void page_post_summary(const struct post *p, const struct cache_entry *body, str
 int page_file(const struct site *s, struct request *rq, struct response *rs);
 
 /* Answer with a rendered page and its validators: 304 when the request's
- * conditions say the client has it, else 200 with the bytes. */
-void page_send(const struct site *s, struct request *rq, struct response *rs, const char *data,
-               size_t len, const char *etag, time_t modified);
+ * conditions say the client has it, else 200 with its bytes. Takes the caller's
+ * reference to page. */
+void page_send(const struct site *s, struct request *rq, struct response *rs,
+               struct cache_entry *page);
 /* The cache key of a page of snapshot s, named by name. */
 uint64_t page_key(const struct site *s, const char *name);
 

@@ -449,8 +449,7 @@ int page_file(const struct site *s, struct request *rq, struct response *rs)
 			buf_free(&f.html);
 		}
 		rs->content_type = file->type;
-		page_send(s, rq, rs, e->data, e->len, e->etag, e->modified);
-		cache_release(e);
+		page_send(s, rq, rs, e);
 		return 1;
 	}
 	return 0;

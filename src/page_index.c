@@ -118,8 +118,7 @@ void page_index(const struct site *s, struct request *rq, struct response *rs, s
 		                        NULL, rq, rs);
 	if (page == NULL)
 		return;
-	page_send(s, rq, rs, page->data, page->len, page->etag, page->modified);
-	cache_release(page);
+	page_send(s, rq, rs, page);
 }
 
 void page_tag(const struct site *s, const struct site_tag *tag, struct request *rq,
@@ -145,8 +144,7 @@ void page_tag(const struct site *s, const struct site_tag *tag, struct request *
 	}
 	if (page == NULL)
 		return;
-	page_send(s, rq, rs, page->data, page->len, page->etag, page->modified);
-	cache_release(page);
+	page_send(s, rq, rs, page);
 }
 
 void page_tags(const struct site *s, struct request *rq, struct response *rs)
@@ -192,6 +190,5 @@ void page_tags(const struct site *s, struct request *rq, struct response *rs)
 		}
 		page = cache_put(page_key(s, "/tags/"), rs->body.data, rs->body.len, s->modified);
 	}
-	page_send(s, rq, rs, page->data, page->len, page->etag, page->modified);
-	cache_release(page);
+	page_send(s, rq, rs, page);
 }

@@ -237,6 +237,5 @@ void page_post(const struct site *s, const struct post *p, struct request *rq, s
 		return;
 	if (p->robots != NULL)
 		response_header(rs, "X-Robots-Tag", p->robots, strlen(p->robots));
-	page_send(s, rq, rs, page->data, page->len, page->etag, page->modified);
-	cache_release(page);
+	page_send(s, rq, rs, page);
 }

@@ -3,8 +3,12 @@
 
 #include <string.h>
 
+#include "cache.h"
+
 void response_reset(struct response *rs)
 {
+	cache_release(rs->page);
+	rs->page = NULL;
 	rs->status = 200;
 	rs->content_type = "text/html; charset=utf-8";
 	rs->head = 0;
@@ -14,6 +18,8 @@ void response_reset(struct response *rs)
 
 void response_free(struct response *rs)
 {
+	cache_release(rs->page);
+	rs->page = NULL;
 	buf_free(&rs->headers);
 	buf_free(&rs->body);
 }
@@ -60,13 +66,22 @@ const char *response_reason(int status)
 	}
 }
 
-void response_serialize(const struct response *rs, struct buf *out)
+void response_page(struct response *rs, struct cache_entry *page)
 {
+	cache_release(rs->page);
+	rs->page = page;
+}
+
+void response_serialize(const struct response *rs, struct buf *out, const char **body, size_t *len)
+{
+	const char *p = rs->page ? rs->page->data : rs->body.data;
+	size_t n = rs->page ? rs->page->len : rs->body.len;
+
 	buf_reset(out);
 	buf_printf(out, "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n", rs->status,
-	           response_reason(rs->status), rs->content_type, rs->body.len);
+	           response_reason(rs->status), rs->content_type, n);
 	buf_add(out, rs->headers.data, rs->headers.len);
 	buf_add(out, "\r\n", 2);
-	if (!rs->head)
-		buf_add(out, rs->body.data, rs->body.len);
+	*body = rs->head ? NULL : p;
+	*len = rs->head ? 0 : n;
 }

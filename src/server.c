@@ -28,6 +28,9 @@
 
 /* How long SIGTERM waits for requests in flight before the process exits. */
 #define SERVER_DRAIN_MS 1800
+/* Requests a kept connection may carry before its thread lets it go, when other
+ * connections are waiting to be accepted. */
+#define SERVER_KEPT_TURN 16
 /* How long a connection may be silent in the middle of a request, or between
  * requests on a kept one, before it is closed. */
 #define SERVER_READ_TIMEOUT 30
@@ -47,8 +50,9 @@ struct server {
 
 struct worker {
 	struct server *server;
-	int kept; /* waiting for the next request on a kept connection */
-	int done; /* the thread has left its loop */
+	int kept;   /* waiting for the next request on a kept connection */
+	int served; /* requests on this kept connection since it last looked at the queue */
+	int done;   /* the thread has left its loop */
 	struct request rq;
 	struct response rs;
 	struct buf out;
@@ -126,8 +130,11 @@ int server_cgi(const struct site *s)
 
 	dispatch(s, &env, &rq, &rs);
 	server_cgi_drain();
-	response_serialize(&rs, &out);
-	if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
+	const char *body;
+	size_t len;
+	response_serialize(&rs, &out, &body, &len);
+	if (fwrite(out.data, 1, out.len, stdout) != out.len ||
+	    (len && fwrite(body, 1, len, stdout) != len) || fflush(stdout) != 0)
 		rc = -1;
 	request_free(&rq);
 	response_free(&rs);
@@ -219,6 +226,7 @@ static void *server_worker(void *arg)
 			req.ipcFd = server_accept(sv, ep);
 			if (req.ipcFd < 0)
 				break;
+			w->served = 0;
 			/* So that FCGX_Accept_r's finishing of the last request keeps it open. */
 			req.keepConnection = 1;
 		} else {
@@ -245,17 +253,22 @@ static void *server_worker(void *arg)
 		struct site *site = site_acquire();
 		dispatch(site, &env, &w->rq, &w->rs);
 		site_release(site);
-		response_serialize(&w->rs, &w->out);
+		const char *body;
+		size_t len;
+		response_serialize(&w->rs, &w->out, &body, &len);
 		/* A client that went away makes this fail; only this response is lost. */
 		FCGX_PutStr(w->out.data, (int)w->out.len, req.out);
+		if (len)
+			FCGX_PutStr(body, (int)len, req.out);
 		FCGX_Finish_r(&req);
 		/* A kept connection holds this thread for the web server's next request;
 		 * while connections wait to be accepted, let it go instead, so that those
 		 * are not starved (nginx reopens, and retries on a kept one that closed). */
-		if (req.ipcFd >= 0) {
+		if (req.ipcFd >= 0 && ++w->served >= SERVER_KEPT_TURN) {
 			struct pollfd waiting = {.fd = sv->listen_fd, .events = POLLIN};
 			if (poll(&waiting, 1, 0) > 0)
 				FCGX_Free(&req, 1);
+			w->served = 0;
 		}
 
 		pthread_mutex_lock(&sv->lock);
