@@ -242,7 +242,7 @@ static void config_defaults(struct config *c, const char *file)
 	c->workers = 8;
 	c->paginate = 10;
 	c->feed_size = 20;
-	c->cache_size = 32L * 1024 * 1024;
+	c->cache_size = 20L * 1024 * 1024;
 	c->cache_control = xstrndup("public, max-age=0, must-revalidate", 35);
 	c->post_max = 1024L * 1024;
 	c->front_matter_max = 64L * 1024;
