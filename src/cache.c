@@ -161,13 +161,3 @@ void cache_release(struct cache_entry *e)
 	if (last)
 		free(e);
 }
-
-size_t cache_bytes(void)
-{
-	size_t n;
-
-	pthread_mutex_lock(&cache_lock);
-	n = cache_used;
-	pthread_mutex_unlock(&cache_lock);
-	return n;
-}

@@ -32,8 +32,6 @@ struct cache_entry *cache_put(uint64_t key, const char *data, size_t len, time_t
 /* An entry made like cache_put()'s but kept nowhere: freed by its release. */
 struct cache_entry *cache_make(const char *data, size_t len, time_t modified);
 void cache_release(struct cache_entry *e);
-/* Bytes held by entries (for tests and benchmarks). */
-size_t cache_bytes(void);
 
 /* A 64-bit hash of bytes (FNV-1a), chained through seed. */
 uint64_t cache_hash(const void *p, size_t len, uint64_t seed);

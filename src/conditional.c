@@ -12,7 +12,8 @@ void conditional_format_date(time_t t, char *out, size_t size)
 	strftime(out, size, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 }
 
-time_t conditional_parse_date(const char *s)
+/* Any of the three HTTP date forms; -1 when it is none of them. */
+static time_t conditional_parse_date(const char *s)
 {
 	/* IMF-fixdate, the obsolete RFC 850 form, and asctime's. */
 	static const char *forms[] = {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT",

@@ -7,8 +7,6 @@
 
 /* An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") into out (at least 30 bytes). */
 void conditional_format_date(time_t t, char *out, size_t size);
-/* Parse any of the three HTTP date forms; -1 when it is none of them. */
-time_t conditional_parse_date(const char *s);
 
 /* Whether a GET or HEAD with these header values (NULL when absent) is answered
  * 304 for a representation with etag (quoted) and modified. If-None-Match wins
