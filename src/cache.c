@@ -90,14 +90,22 @@ static void cache_evict(void)
 	}
 }
 
+/* The entry under key, or NULL. Called with cache_lock held. */
+static struct cache_entry *cache_find(uint64_t key)
+{
+	struct cache_entry *e = cache_table[key & (CACHE_BUCKETS - 1)];
+
+	while (e != NULL && e->key != key)
+		e = e->hash_next;
+	return e;
+}
+
 struct cache_entry *cache_get(uint64_t key)
 {
 	struct cache_entry *e;
 
 	pthread_mutex_lock(&cache_lock);
-	for (e = cache_table[key & (CACHE_BUCKETS - 1)]; e != NULL; e = e->hash_next)
-		if (e->key == key)
-			break;
+	e = cache_find(key);
 	if (e != NULL) {
 		e->refs++;
 		cache_lru_unlink(e);
@@ -128,9 +136,7 @@ struct cache_entry *cache_put(uint64_t key, const char *data, size_t len, time_t
 
 	e->key = key;
 	pthread_mutex_lock(&cache_lock);
-	for (old = cache_table[key & (CACHE_BUCKETS - 1)]; old != NULL; old = old->hash_next)
-		if (old->key == key)
-			break;
+	old = cache_find(key);
 	if (old != NULL) {
 		old->refs++;
 		pthread_mutex_unlock(&cache_lock);
