@@ -73,7 +73,7 @@ TEST_BINS := build/quire build/asan/quire build/tests/mustache_spec build/tests-
              $(UNIT_TESTS:%=build/tests/%) $(UNIT_TESTS:%=build/tests-asan/%)
 
 test: deps
-	@$(MAKE) -s --no-print-directory $(TEST_BINS)
+	@$(MAKE) -s --no-print-directory $(TEST_BINS) fuzz-build
 	@sh tests/run.sh
 
 # Regenerate the golden files after checking the change by eye.
@@ -165,3 +165,41 @@ shared-hosting: $(OBJS)
 	cp posts/*.md $(SH)/posts/
 	chmod -R u=rwX,go=rX $(SH)
 	@echo "Upload the contents of $(SH)/ (with .htaccess) to your web space; see deploy/shared-hosting/README.md."
+
+
+# libFuzzer targets (tests/fuzz/): quire's objects built again with clang, ASan and UBSan.
+FUZZ_CC      ?= clang
+FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_TARGETS := fuzz_frontmatter fuzz_path fuzz_template fuzz_post fuzz_request
+FUZZ_BINS    := $(FUZZ_TARGETS:%=build/fuzz/%)
+FUZZ_OBJS    := $(filter-out build/fuzz/obj/main.o,$(SRCS:src/%.c=build/fuzz/obj/%.o))
+FUZZ_SECONDS ?= 300
+FUZZ_MAXLEN_fuzz_frontmatter := 70000
+FUZZ_MAXLEN_fuzz_path        := 8192
+FUZZ_MAXLEN_fuzz_template    := 8192
+FUZZ_MAXLEN_fuzz_post        := 65536
+FUZZ_MAXLEN_fuzz_request     := 4096
+
+build/fuzz/obj/%.o: src/%.c build/emoji-table.h
+	@mkdir -p build/fuzz/obj
+	$(FUZZ_CC) $(ALL_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) -MMD -MP -c $< -o $@
+
+build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_OBJS)
+	$(FUZZ_CC) $(ALL_CFLAGS) -DFUZZ_ROOT='"$(CURDIR)"' -fsanitize=fuzzer $(FUZZ_SAN) \
+		-o $@ $< $(FUZZ_OBJS) $(LDLIBS)
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(FUZZ_BINS)
+
+# make fuzz: each target for FUZZ_SECONDS, one after another, from its seeds and what
+# earlier runs found (build/fuzz/corpus/TARGET, where new inputs go); crashes go to
+# build/fuzz/crashes/.
+fuzz: $(FUZZ_TARGETS:%=fuzz-run-%)
+
+fuzz-run-%: build/fuzz/%
+	@mkdir -p build/fuzz/corpus/$* build/fuzz/crashes
+	./build/fuzz/$* -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAXLEN_$*) -timeout=10 \
+		-print_final_stats=1 -artifact_prefix=build/fuzz/crashes/$*- \
+		build/fuzz/corpus/$* tests/fuzz/$*
+
+-include $(FUZZ_OBJS:.o=.d)

@@ -42,6 +42,9 @@ for t in tests/e2e/*_test.py; do
 	run_suite "$(basename "$t" .py)" "" env QUIRE_BIN="$top/build/quire" "$PY" "$t"
 done
 
+# The fuzz targets, briefly, on their seed corpora (make fuzz runs them for long).
+run_suite fuzz "" sh tests/fuzz/run.sh
+
 for t in build/tests-asan/*_test; do
 	run_suite "asan-$(basename "$t")" "asan " "$t"
 done
