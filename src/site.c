@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -299,22 +298,6 @@ static const struct template *site_layout(const struct site *s, const char *name
 	return template_set_find(s->layouts->set, name, strlen(name));
 }
 
-/* Jekyll's "layout: post" finds Post.mustache: names match without regard to case. */
-static const struct template *site_layout_nocase(const struct site *s, const char *name)
-{
-	const struct template *t = NULL;
-	DIR *d = opendir(s->config->layouts_dir);
-	struct dirent *e;
-	size_t n = strlen(name);
-
-	while (d != NULL && t == NULL && (e = readdir(d)) != NULL)
-		if (strncasecmp(e->d_name, name, n) == 0 && strcmp(e->d_name + n, ".mustache") == 0)
-			t = template_set_find(s->layouts->set, e->d_name, n);
-	if (d != NULL)
-		closedir(d);
-	return t;
-}
-
 /* Compile the layouts, or share old's: unchanged, or when the new ones are broken. */
 static int site_layouts(struct site *s, const struct site *old, int reload)
 {
@@ -351,8 +334,6 @@ struct site *site_load(const struct config *c, const struct site *old, int reloa
 	struct site *s = xcalloc(1, sizeof(*s));
 	char **names = NULL;
 	size_t count = 0, n = 0, listed = 0;
-	const char *nocase_name = NULL;
-	const struct template *nocase = NULL;
 	struct stat st;
 	int dfd = -1, ok = 0;
 
@@ -405,14 +386,10 @@ struct site *site_load(const struct config *c, const struct site *old, int reloa
 			continue;
 		}
 		s->places[i].layout = site_layout(s, p->layout ? p->layout : c->default_layout);
-		if (s->places[i].layout == NULL && p->layout != NULL) {
-			/* Most posts name the same layout: look each name up once. */
-			if (nocase_name == NULL || strcmp(nocase_name, p->layout) != 0) {
-				nocase_name = p->layout;
-				nocase = site_layout_nocase(s, p->layout);
-			}
-			s->places[i].layout = nocase;
-		}
+		/* Jekyll's "layout: post" finds Post.mustache. */
+		if (s->places[i].layout == NULL && p->layout != NULL)
+			s->places[i].layout =
+			    template_set_find_nocase(s->layouts->set, p->layout, strlen(p->layout));
 		if (s->places[i].layout == NULL) {
 			log_msg(LOG_WARN, "%s: layout \"%s\" does not exist; using \"%s\"", p->path,
 			        p->layout, c->default_layout);

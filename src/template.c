@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "html.h"
@@ -529,6 +530,17 @@ const struct template *template_set_find(const struct template_set *set, const c
 	for (size_t i = 0; i < set->n; i++) {
 		const struct template *t = set->tpls[i];
 		if (t->namelen == namelen && memcmp(t->name, name, namelen) == 0)
+			return t;
+	}
+	return NULL;
+}
+
+const struct template *template_set_find_nocase(const struct template_set *set, const char *name,
+                                                size_t namelen)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		const struct template *t = set->tpls[i];
+		if (t->namelen == namelen && strncasecmp(t->name, name, namelen) == 0)
 			return t;
 	}
 	return NULL;

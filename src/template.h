@@ -25,6 +25,10 @@ int template_set_link(struct template_set *set, struct buf *err);
 const struct template *template_set_find(const struct template_set *set, const char *name,
                                          size_t namelen);
 
+/* The same, with names matched without regard to ASCII case. */
+const struct template *template_set_find_nocase(const struct template_set *set, const char *name,
+                                                size_t namelen);
+
 /* Render with ctx as the root of the context stack, appending to out.
  * Returns -1 (out then holds a partial result) only when nesting runs too deep. */
 int template_render(const struct template *t, const struct value *ctx, struct buf *out);

@@ -103,40 +103,6 @@ static void bench_pair(const struct bench_input *in, double *md_best, double *la
 	buf_free(&out);
 }
 
-/* The whole file of post p into file; its Markdown starts at p->body_offset. */
-static int bench_read(const struct post *p, struct buf *file)
-{
-	FILE *f = fopen(p->path, "rb");
-	char chunk[65536];
-	size_t n;
-
-	if (f == NULL)
-		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(file, chunk, n);
-	fclose(f);
-	return file->len >= p->body_offset ? 0 : -1;
-}
-
-/* The page value for p with body as its HTML, like page_post() makes it. */
-static struct value bench_page(const struct post *p, const struct buf *body, struct member *m)
-{
-	struct value page = p->fields;
-	size_t n = p->fields.u.map.len;
-
-	memcpy(m, p->fields.u.map.items, n * sizeof(*m));
-	memset(&m[n], 0, sizeof(m[n]));
-	m[n].key = "body";
-	m[n].keylen = 4;
-	m[n].value.type = VALUE_STRING;
-	m[n].value.html = 1;
-	m[n].value.u.string.p = body->data ? body->data : "";
-	m[n].value.u.string.len = body->len;
-	page.u.map.items = m;
-	page.u.map.len = n + 1;
-	return page;
-}
-
 static void bench_row(const char *what, double secs, size_t in, size_t out)
 {
 	printf("%-28s %10.2f %10.0f %12zu %12zu\n", what, secs * 1e6, (double)in / secs / 1e6, in,
@@ -150,7 +116,10 @@ int main(int argc, char **argv)
 	struct site *s = NULL;
 	struct layouts *l = NULL;
 	struct buf src = {0}, body = {0}, page_html = {0};
-	struct member *m = NULL;
+	struct arena page_arena = {0};
+	struct post *fresh = NULL;
+	struct buf why = {0};
+	uint64_t hash;
 	struct bench_input in = {0};
 	double t_load, t_md, t_layout;
 	int rc = 1;
@@ -168,7 +137,7 @@ int main(int argc, char **argv)
 	}
 	const struct post *p = s->listed[0];
 	in.layout = template_set_find(l->set, "Post", 4);
-	if (in.layout == NULL || bench_read(p, &src) < 0) {
+	if (in.layout == NULL || post_read(p, &c, &src, &fresh, &hash, &why) != 0) {
 		fprintf(stderr, "layout_bench: no Post layout, or %s unreadable\n", p->path);
 		goto out;
 	}
@@ -177,8 +146,11 @@ int main(int argc, char **argv)
 	in.md_len = src.len - p->body_offset;
 	in.escape = c.raw_html_escape;
 	bench_markdown(&in, &body);
-	m = calloc(p->fields.u.map.len + 1, sizeof(*m));
-	in.page = bench_page(p, &body, m);
+	/* The page as page_post() makes it, less the neighbours and the reading time. */
+	struct value html = value_string(body.data ? body.data : "", body.len);
+	html.html = 1;
+	in.page = p->fields;
+	value_set(&in.page, "body", &html, &page_arena);
 	bench_layout(&in, &page_html);
 	bench_pair(&in, &t_md, &t_layout);
 
@@ -195,7 +167,9 @@ int main(int argc, char **argv)
 	printf("%s: the layout costs %s than the Markdown\n", rc ? "FAIL" : "PASS",
 	       rc ? "more" : "less");
 out:
-	free(m);
+	arena_free(&page_arena);
+	post_unref(fresh);
+	buf_free(&why);
 	buf_free(&src);
 	buf_free(&body);
 	buf_free(&page_html);

@@ -240,41 +240,6 @@ static void bench_run(struct bench_case *cases, size_t ncases, struct bench_inpu
 	buf_free(&out);
 }
 
-/* The whole file of post p into file; its Markdown starts at p->body_offset. */
-static int bench_slurp(const struct post *p, struct buf *file)
-{
-	FILE *f = fopen(p->path, "rb");
-	char chunk[65536];
-	size_t n;
-
-	if (f == NULL)
-		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(file, chunk, n);
-	fclose(f);
-	return file->len >= p->body_offset ? 0 : -1;
-}
-
-/* The page value for p with body as its HTML, like page_post() makes it (without the
- * neighbours and the reading time). */
-static struct value bench_page(const struct post *p, const struct buf *body, struct member *m)
-{
-	struct value page = p->fields;
-	size_t n = p->fields.u.map.len;
-
-	memcpy(m, p->fields.u.map.items, n * sizeof(*m));
-	memset(&m[n], 0, sizeof(m[n]));
-	m[n].key = "body";
-	m[n].keylen = 4;
-	m[n].value.type = VALUE_STRING;
-	m[n].value.html = 1;
-	m[n].value.u.string.p = body->data ? body->data : "";
-	m[n].value.u.string.len = body->len;
-	page.u.map.items = m;
-	page.u.map.len = n + 1;
-	return page;
-}
-
 /* The request URI of a route in the site: the mount ("/" or "/blog/") before it. */
 static char *bench_uri(const struct config *c, const char *route)
 {
@@ -292,7 +257,10 @@ static int bench_cold_main(const char *file, const char *route)
 	struct site *s = NULL;
 	struct bench_input in = {0};
 	struct buf src = {0};
-	struct member *m = NULL;
+	struct arena page_arena = {0};
+	struct post *fresh = NULL;
+	struct buf why = {0};
+	uint64_t hash;
 	int rc = 1;
 
 	if (config_load(&c, file) < 0)
@@ -307,7 +275,7 @@ static int bench_cold_main(const char *file, const char *route)
 	}
 	const struct post *p = in.post;
 	in.layout = site_post_place(s, p).layout;
-	if (in.layout == NULL || bench_slurp(p, &src) < 0) {
+	if (in.layout == NULL || post_read(p, &c, &src, &fresh, &hash, &why) != 0) {
 		fprintf(stderr, "render_bench: no layout for %s, or %s unreadable\n", route,
 		        p->path);
 		goto out;
@@ -322,8 +290,11 @@ static int bench_cold_main(const char *file, const char *route)
 	in.budget = (size_t)c.cache_size;
 	bench_markdown(&in, &in.html);
 	bench_cold(&in, &in.whole);
-	m = calloc(p->fields.u.map.len + 1, sizeof(*m));
-	in.page = bench_page(p, &in.html, m);
+	/* The page as page_post() makes it, less the neighbours and the reading time. */
+	struct value html = value_string(in.html.data ? in.html.data : "", in.html.len);
+	html.html = 1;
+	in.page = p->fields;
+	value_set(&in.page, "body", &html, &page_arena);
 
 	struct bench_case cases[] = {
 	    {"md4c", "md4c alone (md_html)", bench_md4c, 0, {0}, 0, 0},
@@ -364,7 +335,9 @@ static int bench_cold_main(const char *file, const char *route)
 	       in.html.len, in.whole.len);
 	rc = 0;
 out:
-	free(m);
+	arena_free(&page_arena);
+	post_unref(fresh);
+	buf_free(&why);
 	free((char *)in.uri);
 	buf_free(&src);
 	buf_free(&in.html);

@@ -8,7 +8,7 @@ import signal
 import socket
 import subprocess
 
-from harness import TOP, wait_for
+from harness import TOP, processes, wait_for
 
 MAKE_CONF = os.path.join(TOP, "deploy", "apache", "make-conf.sh")
 
@@ -113,14 +113,4 @@ class Apache:
 
 def group_members(pgid):
     """The processes of process group pgid."""
-    found = []
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                with open(f"/proc/{d}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                if int(fields[2]) == pgid and fields[0] != "Z":
-                    found.append(int(d))
-            except (OSError, IndexError, ValueError):
-                pass
-    return found
+    return processes(2, pgid)

@@ -12,14 +12,13 @@ import re
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import tempfile
 import threading
 import time
 
 import apache
-from harness import (QUIRE, TOP, Site, check, fcgi_params, fcgi_record, finish, free_port,
+from harness import (QUIRE, TOP, Site, check, fcgi_request, finish, free_port, processes,
                      sanitizer_report, wait_for)
 
 FIRST = "/on-node-go-concurrency"
@@ -74,44 +73,19 @@ def post(port, path, body):
         c.close()
 
 
-def fcgi_probe(family, addr, timeout=3):
+def fcgi_probe(addr, timeout=3):
     """One FastCGI request for / straight to a socket quire was handed; its output, or
     the error. Run first, so that a quire that does not answer fails fast."""
-    s = socket.socket(family)
-    s.settimeout(timeout)
     try:
-        s.connect(addr)
-        params = fcgi_params([(b"REQUEST_METHOD", b"GET"), (b"REQUEST_URI", b"/")])
-        s.sendall(fcgi_record(1, 1, struct.pack("!HB5x", 1, 0)) + fcgi_record(4, 1, params) +
-                  fcgi_record(4, 1) + fcgi_record(5, 1))
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-            if b"Status: " in data and len(data) > 200:
-                break
-        return data
+        return fcgi_request(addr, [(b"REQUEST_METHOD", b"GET"), (b"REQUEST_URI", b"/")],
+                            timeout)
     except OSError as e:
         return repr(e).encode()
-    finally:
-        s.close()
 
 
 def children(pid):
     """The processes whose parent is pid."""
-    found = []
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                with open(f"/proc/{d}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                if int(fields[1]) == pid and fields[0] != "Z":
-                    found.append(int(d))
-            except (OSError, IndexError, ValueError):
-                pass
-    return found
+    return processes(1, pid)
 
 
 def wait_until(cond, timeout):
@@ -201,7 +175,7 @@ def systemd_nginx():
         if not wait_for(lambda: os.path.exists(site.sock)):
             check(S, "systemd-socket-activate made the socket", False, site.read_log())
             return
-        out = fcgi_probe(socket.AF_UNIX, site.sock)
+        out = fcgi_probe(site.sock)
         if not check(S, "quire answers on the socket it was handed", b"Status: 200" in out,
                      (out[:120], site.read_log()[-300:])):
             return
@@ -386,7 +360,7 @@ def two_backends():
                 stdin=subprocess.DEVNULL, stdout=logf, stderr=logf)
         try:
             wait_for(lambda: apache.port_open(port_b) or quire_b.poll() is not None)
-            out = fcgi_probe(socket.AF_INET, ("127.0.0.1", port_b))
+            out = fcgi_probe(("127.0.0.1", port_b))
             if not check(S, "back end B answers on the TCP socket it was handed",
                          b"Status: 200" in out, (out[:120], read(log_b)[-300:])):
                 return

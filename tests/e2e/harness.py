@@ -201,11 +201,12 @@ def fcgi_params(pairs):
     return out
 
 
-def fcgi_request(sock_path, params, timeout=5):
-    """Send one FastCGI request straight to quire's socket; return its stdout bytes."""
-    s = socket.socket(socket.AF_UNIX)
+def fcgi_request(addr, params, timeout=5):
+    """Send one FastCGI request straight to quire's socket (a Unix socket's path, or a
+    (host, port) pair); return its stdout bytes."""
+    s = socket.socket(socket.AF_UNIX if isinstance(addr, str) else socket.AF_INET)
     s.settimeout(timeout)
-    s.connect(sock_path)
+    s.connect(addr)
     try:
         msg = fcgi_record(1, 1, struct.pack("!HB5x", 1, 0))
         if params:
@@ -231,6 +232,22 @@ def fcgi_request(sock_path, params, timeout=5):
         return out
     finally:
         s.close()
+
+
+def processes(field, value):
+    """The live processes whose /proc/PID/stat field (0: state, 1: parent, 2: process
+    group) is value."""
+    found = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                if int(fields[field]) == value and fields[0] != "Z":
+                    found.append(int(d))
+            except (OSError, IndexError, ValueError):
+                pass
+    return found
 
 
 def finish():
