@@ -10,6 +10,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DQUIRE_VERSION='"$(VERSION)"' $(WARN) $(CFL
              -Isrc -Ibuild $(PKG_CFLAGS) -pthread
 LDLIBS    := $(PKG_LIBS) -pthread -lm
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
 EMOJI_TXT ?= /usr/share/unicode/emoji/emoji-test.txt
 PORT      ?= 8080
 MICROCACHE ?= 0
@@ -18,11 +19,12 @@ PREFIX    ?= /usr/local
 SRCS := $(wildcard src/*.c)
 OBJS := $(SRCS:src/%.c=build/obj/%.o)
 SAN_OBJS := $(SRCS:src/%.c=build/asan/%.o)
+TSAN_OBJS := $(SRCS:src/%.c=build/tsan/%.o)
 LIB_OBJS := $(filter-out build/obj/main.o,$(OBJS))
 LIB_SAN_OBJS := $(filter-out build/asan/main.o,$(SAN_OBJS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/*_test.c))
 
-.PHONY: all asan deps deps-run run test golden-regen bench bench-layout clean
+.PHONY: all asan deps deps-run run test test-tsan golden-regen bench bench-layout clean
 all: build/quire
 
 deps:
@@ -43,11 +45,18 @@ build/asan/%.o: src/%.c build/emoji-table.h
 	@mkdir -p build/asan
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -MMD -MP -c $< -o $@
 
+build/tsan/%.o: src/%.c build/emoji-table.h
+	@mkdir -p build/tsan
+	$(CC) $(ALL_CFLAGS) $(TSAN_FLAGS) -MMD -MP -c $< -o $@
+
 build/quire: $(OBJS)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 build/asan/quire: $(SAN_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+
+build/tsan/quire: $(TSAN_OBJS)
+	$(CC) $(ALL_CFLAGS) $(TSAN_FLAGS) -o $@ $^ $(LDLIBS)
 
 asan: build/asan/quire
 
@@ -68,13 +77,18 @@ build/tests-asan/mustache_spec: tests/mustache_spec.c $(LIB_SAN_OBJS)
 	@mkdir -p build/tests-asan
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
-TEST_BINS := build/quire build/asan/quire build/tests/mustache_spec build/tests-asan/mustache_spec \
+TEST_BINS := build/quire build/asan/quire build/tsan/quire build/tests/mustache_spec build/tests-asan/mustache_spec \
              build/bench/layout_bench build/bench/render_bench build/bench/bare_fcgi \
              $(UNIT_TESTS:%=build/tests/%) $(UNIT_TESTS:%=build/tests-asan/%)
 
 test: deps
 	@$(MAKE) -s --no-print-directory $(TEST_BINS) fuzz-build
 	@sh tests/run.sh
+
+# Only the ThreadSanitizer runs (make test runs them too).
+test-tsan: deps
+	@$(MAKE) -s --no-print-directory build/tsan/quire
+	@sh tests/run.sh tsan
 
 # Regenerate the golden files after checking the change by eye.
 golden-regen: build/quire
@@ -108,7 +122,7 @@ bench-layout: build/bench/layout_bench
 clean:
 	rm -rf build
 
--include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(TSAN_OBJS:.o=.d)
 
 # --- install, uninstall, shared hosting (deploy/) ---
 BINDIR      ?= $(PREFIX)/sbin

@@ -327,6 +327,14 @@ static void server_drain(struct server *sv, int started)
 	}
 	if (busy > 0)
 		log_msg(LOG_WARN, "%d requests still running at exit", busy);
+	/* Threads that left are joined; one still blocked ends with the process. */
+	for (int i = 0; i < started; i++) {
+		pthread_mutex_lock(&sv->lock);
+		int done = sv->workers[i].done;
+		pthread_mutex_unlock(&sv->lock);
+		if (done)
+			pthread_join(sv->threads[i], NULL);
+	}
 }
 
 int server_run(int listen_fd, int workers, int ready_fd)

@@ -1,7 +1,10 @@
 #!/bin/sh
-# run.sh — `make test`: every suite, plain and under ASan+UBSan. Each suite prints
+# run.sh — `make test`: every suite, plain and under ASan+UBSan, the fuzz targets briefly,
+# and the suites that drive the threaded server under ThreadSanitizer. Each suite prints
 # PASS/FAIL lines; this counts them and ends with "N passed, N failed".
+# `run.sh tsan` (make test-tsan) runs only the ThreadSanitizer part.
 set -u
+parts=${1:-plain asan tsan}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 SHARED=${SHARED:-$top/../shared}
@@ -34,23 +37,43 @@ run_suite() {
 	grep '^FAIL ' "$log" | head -20 | sed 's/^/    /'
 }
 
-for t in build/tests/*_test; do
-	run_suite "$(basename "$t")" "" "$t"
-done
-run_suite mustache_spec "" build/tests/mustache_spec "$SHARED/mustache-spec"
-for t in tests/e2e/*_test.py; do
-	run_suite "$(basename "$t" .py)" "" env QUIRE_BIN="$top/build/quire" "$PY" "$t"
-done
+# The suites that start the threaded FastCGI server, run again under ThreadSanitizer.
+TSAN_SUITES="serve reload soak deploy hostile_request fault sandbox"
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=0:second_deadlock_stack=1}
 
-# The fuzz targets, briefly, on their seed corpora (make fuzz runs them for long).
-run_suite fuzz "" sh tests/fuzz/run.sh
-
-for t in build/tests-asan/*_test; do
-	run_suite "asan-$(basename "$t")" "asan " "$t"
-done
-run_suite asan-mustache_spec "asan " build/tests-asan/mustache_spec "$SHARED/mustache-spec"
-for t in tests/e2e/*_test.py; do
-	run_suite "asan-$(basename "$t" .py)" "asan " env QUIRE_BIN="$top/build/asan/quire" "$PY" "$t"
+for part in $parts; do
+	case $part in
+	plain)
+		for t in build/tests/*_test; do
+			run_suite "$(basename "$t")" "" "$t"
+		done
+		run_suite mustache_spec "" build/tests/mustache_spec "$SHARED/mustache-spec"
+		for t in tests/e2e/*_test.py; do
+			run_suite "$(basename "$t" .py)" "" env QUIRE_BIN="$top/build/quire" "$PY" "$t"
+		done
+		# CGI mode under valgrind memcheck (the plain build only).
+		run_suite memcheck "" env QUIRE_BIN="$top/build/quire" "$PY" tests/e2e/memcheck.py
+		# The fuzz targets, briefly, on their seed corpora (make fuzz runs them for long).
+		run_suite fuzz "" sh tests/fuzz/run.sh
+		;;
+	asan)
+		for t in build/tests-asan/*_test; do
+			run_suite "asan-$(basename "$t")" "asan " "$t"
+		done
+		run_suite asan-mustache_spec "asan " build/tests-asan/mustache_spec "$SHARED/mustache-spec"
+		for t in tests/e2e/*_test.py; do
+			run_suite "asan-$(basename "$t" .py)" "asan " \
+				env QUIRE_BIN="$top/build/asan/quire" "$PY" "$t"
+		done
+		;;
+	tsan)
+		for n in $TSAN_SUITES; do
+			t=tests/e2e/${n}_test.py
+			[ -f "$t" ] || continue
+			run_suite "tsan-$n" "tsan " env QUIRE_BIN="$top/build/tsan/quire" "$PY" "$t"
+		done
+		;;
+	esac
 done
 
 passed=$(cat "$out"/*.log | grep -c '^PASS ')

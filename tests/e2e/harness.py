@@ -183,6 +183,7 @@ def sanitizer_report(text):
     """The first line of an ASan/UBSan/LSan report in text, or None."""
     for line in text.splitlines():
         if "ERROR: AddressSanitizer" in line or "runtime error:" in line or \
+                "WARNING: ThreadSanitizer" in line or \
                 "ERROR: LeakSanitizer" in line:
             return line
     return None

@@ -119,9 +119,10 @@ def layouts(site):
 
 
 def worker_pid(site):
+    """The serving worker: None while a replaced one is still finishing (two children)."""
     with open(f"/proc/{site.quire.pid}/task/{site.quire.pid}/children") as f:
         kids = f.read().split()
-    return int(kids[0]) if kids else None
+    return int(kids[0]) if len(kids) == 1 else None
 
 
 class Load:
@@ -176,6 +177,7 @@ def config_reload(site):
 def kill_worker(site):
     with Load(site) as load:
         time.sleep(0.3)
+        wait_for(lambda: worker_pid(site) is not None, 5.0)
         pid = worker_pid(site)
         os.kill(pid, signal.SIGKILL)
         t0 = time.monotonic()

@@ -88,8 +88,8 @@ def main():
                   reqs and int(reqs.group(1)) > 100 and bad is None and errs is None, wrk)
         else:
             check(S, "wrk is installed (deploy/install-deps.sh)", False, "no wrk")
-        # AddressSanitizer keeps freed memory in quarantine: only the plain build counts.
-        if "asan" not in os.environ.get("QUIRE_BIN", ""):
+        # The sanitizers keep shadow memory and quarantine: only the plain build counts.
+        if not re.search(r"/[at]san/", os.environ.get("QUIRE_BIN", "")):
             check(S, "the worker's memory does not run away", end_rss < start_rss * 1.5 + 8192,
                   (start_rss, end_rss))
         log = site.read_log()
