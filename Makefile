@@ -24,7 +24,7 @@ LIB_OBJS := $(filter-out build/obj/main.o,$(OBJS))
 LIB_SAN_OBJS := $(filter-out build/asan/main.o,$(SAN_OBJS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/*_test.c))
 
-.PHONY: all asan deps deps-run run test test-tsan golden-regen bench bench-layout clean
+.PHONY: all asan deps deps-run run test test-tsan golden-regen bench bench-layout soak clean
 all: build/quire
 
 deps:
@@ -116,6 +116,11 @@ build/bench/layout_bench: tests/bench/layout_bench.c $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 # The layout against md4c on the first post: the layout should cost less.
+# make soak: the soak alone for SOAK_SECONDS (10 minutes), results into tests/bench/RESULTS.md.
+SOAK_SECONDS ?= 600
+soak: deps build/quire
+	@BENCH_SOAK_SECONDS=$(SOAK_SECONDS) /usr/bin/python3 tests/bench/bench.py soak
+
 bench-layout: build/bench/layout_bench
 	@./build/bench/layout_bench conf/quire.yaml
 

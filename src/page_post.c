@@ -102,11 +102,13 @@ static int page_post_layout(const struct site *s, const struct post *v, struct c
 }
 
 /* page_post_body(), telling through fresh (when not NULL) of a version of the
- * file newer than p: the body is then that version's. When the file cannot be
- * read or no longer loads, the body last rendered for p (if the cache still has
- * it) keeps serving. */
+ * file newer than p: the body is then that version's, and *page_out (when not
+ * NULL) the key its whole page goes under. When the file cannot be read or no
+ * longer loads, the body last rendered for p's own version (if the cache still
+ * has it) keeps serving, with *page_out 0. */
 static struct cache_entry *page_post_body_fresh(const struct site *s, const struct post *p,
-                                                struct request *rq, struct post **fresh_out)
+                                                struct request *rq, struct post **fresh_out,
+                                                uint64_t *page_out)
 {
 	const struct config *c = s->config;
 	struct cache_entry *body;
@@ -115,6 +117,8 @@ static struct cache_entry *page_post_body_fresh(const struct site *s, const stru
 	uint64_t hash, key;
 
 	struct buf why = {0};
+	if (page_out != NULL)
+		*page_out = 0;
 	int r = post_read(p, c, &rq->file, &fresh, &hash, &why);
 	/* Shorter than its front matter: an editor is writing it now. Look again. */
 	for (int tries = 0; r == -1 && rq->file.len < p->body_offset && tries < 3; tries++) {
@@ -148,9 +152,13 @@ static struct cache_entry *page_post_body_fresh(const struct site *s, const stru
 		body = cache_put(key, rq->html.data ? rq->html.data : "", rq->html.len,
 		                 v->mtime.tv_sec);
 	}
-	/* The last body that rendered whole, for a moment when the file is being
-	 * written (even a version newer than p: it is the file's latest). */
-	__atomic_store_n(&((struct post *)p)->last_body, key, __ATOMIC_RELAXED);
+	/* p's own body, for a moment when the file is being written: a newer
+	 * version's body would not match p's fields. */
+	if (fresh == NULL)
+		__atomic_store_n(&((struct post *)p)->last_body, key, __ATOMIC_RELAXED);
+	if (page_out != NULL)
+		*page_out = fresh == NULL ? page_key(s, p->name)
+		                          : cache_hash("fresh", 5, page_key(s, p->name) ^ hash);
 	if (fresh_out != NULL)
 		*fresh_out = fresh;
 	else
@@ -160,7 +168,7 @@ static struct cache_entry *page_post_body_fresh(const struct site *s, const stru
 
 struct cache_entry *page_post_body(const struct site *s, const struct post *p, struct request *rq)
 {
-	return page_post_body_fresh(s, p, rq, NULL);
+	return page_post_body_fresh(s, p, rq, NULL, NULL);
 }
 
 void page_post_summary(const struct post *p, const struct cache_entry *body, struct value *v)
@@ -191,16 +199,26 @@ void page_post_summary(const struct post *p, const struct cache_entry *body, str
 
 /* Render the post's page around its body. Returns the page held from the cache,
  * or NULL with an error page in rs. When the file changed since the snapshot,
- * the new version is rendered whole and not kept. */
+ * the new version is rendered whole, fields and body. While the file is being
+ * written, the last page rendered whole from it serves. */
 static struct cache_entry *page_post_render(const struct site *s, const struct post *p,
                                             struct request *rq, struct response *rs)
 {
 	struct cache_entry *body, *page = NULL;
 	struct post *fresh = NULL;
 	const struct post *v = p;
+	uint64_t key;
 
 	rq->gone = 0;
-	body = page_post_body_fresh(s, p, rq, &fresh);
+	body = page_post_body_fresh(s, p, rq, &fresh, &key);
+	if (key == 0 && !rq->gone) {
+		uint64_t last = __atomic_load_n(&p->last_page, __ATOMIC_RELAXED);
+		page = last ? cache_get(last) : NULL;
+		if (page != NULL) {
+			cache_release(body);
+			return page;
+		}
+	}
 	if (body == NULL) {
 		/* Deleted: 404 (the new snapshot will not have it). Unreadable or broken
 		 * with nothing rendered before: 503, try again. */
@@ -217,10 +235,12 @@ static struct cache_entry *page_post_render(const struct site *s, const struct p
 	}
 	/* Any post can change any page (layouts see every post): the snapshot's time. */
 	time_t modified = v->mtime.tv_sec > s->modified ? v->mtime.tv_sec : s->modified;
-	if (fresh == NULL)
-		page = cache_put(page_key(s, p->name), rs->body.data, rs->body.len, modified);
-	else
+	if (key != 0) {
+		page = cache_put(key, rs->body.data, rs->body.len, modified);
+		__atomic_store_n(&((struct post *)p)->last_page, key, __ATOMIC_RELAXED);
+	} else {
 		page = cache_make(rs->body.data, rs->body.len, modified);
+	}
 out:
 	cache_release(body);
 	post_unref(fresh);

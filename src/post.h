@@ -37,8 +37,9 @@ struct post {
 	struct value fields; /* front matter and computed fields, for layouts */
 	size_t body_offset;  /* where the Markdown starts in the file */
 	uint64_t hash;       /* of the front matter bytes: names this version of the fields */
-	uint64_t last_body;  /* cache key of the body last rendered for it (atomic) */
-	dev_t dev;           /* the file as read, to notice a change without reading it */
+	uint64_t last_body;  /* cache key of this version's body, last rendered (atomic) */
+	uint64_t last_page; /* cache key of the newest page rendered whole from the file (atomic) */
+	dev_t dev;          /* the file as read, to notice a change without reading it */
 	ino_t ino;
 	off_t size;
 	struct timespec mtime;

@@ -246,8 +246,9 @@ static struct post *site_post(const struct site *old, int dfd, const struct conf
 	}
 	p = post_load(dfd, c->posts_dir, name, c);
 	*loaded += p != NULL;
+	/* The last whole page keeps serving while the new version is being written. */
 	if (p != NULL && prev != NULL)
-		p->last_body = __atomic_load_n(&prev->last_body, __ATOMIC_RELAXED);
+		p->last_page = __atomic_load_n(&prev->last_page, __ATOMIC_RELAXED);
 	if (p == NULL && prev != NULL) {
 		log_msg(LOG_WARN, "%s: the last good version keeps serving", prev->path);
 		post_ref(prev);

@@ -5,6 +5,7 @@ Usage: python3 tests/bench/bench.py [BENCHMARK...]   (default: all of BENCHMARKS
        benchmarks: fastcgi microcache cold scale cgi hugo soak
 Env:   BENCH_SECONDS       length of each wrk run (default 10)
        BENCH_SOAK_SECONDS  length of the soak (default 120)
+       BENCH_SOAK_CACHE    the soak's cache.size in bytes (default 4 MiB: full within seconds)
        BENCH_SOAK_WRITE    how the soak rewrites its post: inplace (truncate and write, as
                            most editors save; default) or rename (write aside, then rename)
        BENCH_SCALE         the site sizes of the scale benchmark (default "1000 10000")
@@ -45,6 +46,9 @@ RESULTS = os.path.join(HERE, "RESULTS.md")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 SOAK_SECONDS = int(os.environ.get("BENCH_SOAK_SECONDS", "120"))
 SOAK_WRITE = os.environ.get("BENCH_SOAK_WRITE", "inplace")
+# The soak's render cache: small, so that it is full (evicting) within seconds and the
+# memory left to watch is what would leak (the default 20 MiB fills in about 2 minutes).
+SOAK_CACHE = int(os.environ.get("BENCH_SOAK_CACHE", str(4 << 20)))
 SCALE = [int(n) for n in os.environ.get("BENCH_SCALE", "1000 10000").split()]
 CORPUS = os.environ.get("BENCH_CORPUS", "/work/shared/corpus/rust-blog/posts")
 WRK = ["wrk", "-t2", "-c64", f"-d{SECONDS}s", "--latency"]
@@ -306,6 +310,10 @@ def worker_pid(site):
 def memory_kb(pid, field="VmRSS"):
     with open(f"/proc/{pid}/status") as f:
         return int(re.search(rf"^{field}:\s+(\d+) kB", f.read(), re.M).group(1))
+
+
+def open_fds(pid):
+    return len(os.listdir(f"/proc/{pid}/fd"))
 
 
 def mb(kb):
@@ -858,7 +866,7 @@ def soak():
     statuses, examples = {}, []
     adds, removes, add_errors, lags, saves = [], [], [], [], []
     samples = []  # (time, worker pid, VmRSS kB)
-    with started(quire_site(workers)) as q:
+    with started(quire_site(workers, config_extra=f"cache:\n  size: {SOAK_CACHE}\n")) as q:
         path = os.path.join(q.posts, SOAK_ROUTE[1:] + ".md")
         begun.append(time.monotonic())
         soak_write(path, soak_text(0, filler))
@@ -868,7 +876,8 @@ def soak():
         if status != 200 or soak_classify(body) != ("complete", 0):
             raise RuntimeError(f"{SOAK_ROUTE} answered {status}: {q.read_log()[-2000:]}")
         pid0 = worker_pid(q)
-        samples.append((time.monotonic(), pid0, memory_kb(pid0)))
+        t_start = time.monotonic()
+        samples.append((t_start, pid0, memory_kb(pid0), open_fds(pid0)))
 
         def writer():
             v, tick = 0, time.monotonic()
@@ -909,7 +918,7 @@ def soak():
                 pid = worker_pid(q)
                 if pid:
                     try:
-                        samples.append((time.monotonic(), pid, memory_kb(pid)))
+                        samples.append((time.monotonic(), pid, memory_kb(pid), open_fds(pid)))
                     except (OSError, AttributeError):
                         pass
                 tick += 1.0
@@ -974,13 +983,15 @@ def soak():
         final = soak_classify(body) if status == 200 else (f"status {status}", None)
         pid1 = worker_pid(q)
         rss_end = memory_kb(pid1) if pid1 else 0
+        t_end = time.monotonic()
         still_up(t, q, "quire")
         log = q.read_log()
     errors = re.findall(r"quire: error: (.*)", log)
     warns = re.findall(r"quire: warn(?:ing)?: (.*)", log)
     t.notes.append(f"`{' '.join(WRK[:3])} -d{SOAK_SECONDS}s --latency` on {SOAK_ROUTE} through "
-                   f"nginx (deploy/nginx/quire.conf), quire `workers: {workers}`; the post "
-                   "rewritten " + ("aside and renamed over" if SOAK_WRITE == "rename" else
+                   f"nginx (deploy/nginx/quire.conf), quire `workers: {workers}`, "
+                   f"`cache.size: {SOAK_CACHE}` (BENCH_SOAK_CACHE); the post rewritten "
+                   + ("aside and renamed over" if SOAK_WRITE == "rename" else
                                    "in place (truncate, one write)")
                    + " every 100 ms (BENCH_SOAK_WRITE), version v's title and the first and last "
                    "lines of its body saying SOAKv<v>END; soak-add-K.md added and "
@@ -991,6 +1002,14 @@ def soak():
                    "older than the newest version that was whole on disk 50 ms before the "
                    "request began (or for 50 ms before the next save emptied the file)")
     rss = [s[2] for s in samples if s[1] == pid0]
+    # Flat: the median of the last minute's samples against the first minute's.
+    minute1 = [s for s in samples if s[1] == pid0 and s[0] - t_start <= 60]
+    minute_n = [s for s in samples if s[1] == pid0 and t_end - s[0] <= 60]
+    flat = {}
+    for i, what in ((2, "VmRSS"), (3, "open descriptors")):
+        a = statistics.median(s[i] for s in minute1) if minute1 else 0
+        b = statistics.median(s[i] for s in minute_n) if minute_n else 0
+        flat[what] = (a, b, (b - a) / a * 100 if a else float("inf"))
     fresh = [a for a in adds if a is not None]
     gone = [r for r in removes if r is not None]
     non200 = {k: v for k, v in statuses.items() if k != 200}
@@ -1020,6 +1039,12 @@ def soak():
     t.add("after the run: the last version served", f"{final[0]}, v{final[1]} of v{last}")
     t.add("worker VmRSS: start → end (max)",
           f"{mb(rss[0])} → {mb(rss_end)} (max {mb(max(rss + [rss_end]))})")
+    for what, (a, b, grown) in flat.items():
+        show = mb if what == "VmRSS" else (lambda n: f"{n:.0f}")
+        t.add(f"worker {what}: first minute → last minute (medians of 1 s samples)",
+              f"{show(a)} → {show(b)} ({grown:+.1f} %)")
+        if grown >= 5:
+            t.problems.append(f"worker {what} grew {grown:.1f} % from the first minute to the last")
     t.add("worker process", "the same throughout" if pid1 == pid0 and
           all(s[1] == pid0 for s in samples) else f"replaced: {pid0} → {pid1}")
     t.add("quire log: errors / warnings", f"{len(errors)} / {len(warns)}")
