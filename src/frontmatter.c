@@ -130,6 +130,17 @@ static void fm_value(const struct ynode *n, struct value *v, struct arena *a)
 	}
 }
 
+/* A field kept as a C string: a NUL inside would cut it short unseen (a route
+ * "a\0b" served at /a), so it is refused. NULL then. */
+static const char *fm_cstr(const struct ynode *n, const char *key, struct arena *a, struct buf *err)
+{
+	if (n->len && memchr(n->str, '\0', n->len) != NULL) {
+		buf_printf(err, "%zu: \"%s\" holds a NUL character", n->line, key);
+		return NULL;
+	}
+	return arena_strndup(a, n->str, n->len);
+}
+
 /* A field that must be one line of text: NULL when absent, -1 on the wrong type. */
 static int fm_text(const struct ynode *root, const char *key, const char **out, struct buf *err,
                    struct arena *a)
@@ -146,8 +157,8 @@ static int fm_text(const struct ynode *root, const char *key, const char **out, 
 	}
 	if (ytree_null(n))
 		return 0;
-	*out = arena_strndup(a, n->str, n->len);
-	return 0;
+	*out = fm_cstr(n, key, a, err);
+	return *out ? 0 : -1;
 }
 
 /* The first of several names for one text field that is present. */
@@ -187,7 +198,9 @@ static int fm_list(const struct ynode *root, const char *key, struct strlist *l,
 			           key);
 			return -1;
 		}
-		items[l->len++] = arena_strndup(a, it->str, it->len);
+		if ((items[l->len] = fm_cstr(it, key, a, err)) == NULL)
+			return -1;
+		l->len++;
 	}
 	l->items = items;
 	return 0;

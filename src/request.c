@@ -52,6 +52,10 @@ void request_parse(struct request *rq, const struct request_env *env, const char
 		rq->status = 400;
 		return;
 	}
+	/* Every other method is 405 whatever the address, "OPTIONS *" included: the
+	 * address is not looked at. */
+	if (rq->method == METHOD_OTHER)
+		return;
 	q = strchr(uri, '?');
 	plen = q ? (size_t)(q - uri) : strlen(uri);
 	if (q != NULL && !request_query_ok(q + 1)) {

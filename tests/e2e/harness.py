@@ -202,18 +202,34 @@ def fcgi_params(pairs):
     return out
 
 
-def fcgi_request(addr, params, timeout=5):
+# BEGIN_REQUEST for request 1, role responder, no kept connection.
+FCGI_BEGIN = fcgi_record(1, 1, struct.pack("!HB5x", 1, 0))
+
+
+def fcgi_request(addr, params, timeout=5, body_ends=True):
     """Send one FastCGI request straight to quire's socket (a Unix socket's path, or a
-    (host, port) pair); return its stdout bytes."""
+    (host, port) pair); return its stdout bytes. With body_ends false no STDIN record
+    is sent: the request body never arrives."""
+    msg = FCGI_BEGIN
+    stream = fcgi_params(params)
+    # A record holds at most 65535 bytes: a longer stream goes in several.
+    for at in range(0, len(stream), 65535):
+        msg += fcgi_record(4, 1, stream[at:at + 65535])
+    msg += fcgi_record(4, 1) + (fcgi_record(5, 1) if body_ends else b"")
+    return fcgi_exchange(addr, msg, timeout)
+
+
+def fcgi_exchange(addr, msg, timeout=5, close_write=False):
+    """Send the bytes msg (FastCGI records) to addr, shutting the sending side after
+    them when close_write; return the stdout bytes received until END_REQUEST or the
+    end of the connection."""
     s = socket.socket(socket.AF_UNIX if isinstance(addr, str) else socket.AF_INET)
     s.settimeout(timeout)
     s.connect(addr)
     try:
-        msg = fcgi_record(1, 1, struct.pack("!HB5x", 1, 0))
-        if params:
-            msg += fcgi_record(4, 1, fcgi_params(params))
-        msg += fcgi_record(4, 1) + fcgi_record(5, 1)
         s.sendall(msg)
+        if close_write:
+            s.shutdown(socket.SHUT_WR)
         out = b""
         buf = b""
         while True:
