@@ -149,8 +149,10 @@ static struct cache_entry *page_post_body_fresh(const struct site *s, const stru
 		                 v->mtime.tv_sec);
 	}
 	/* The last body that rendered whole, for a moment when the file is being
-	 * written (even a version newer than p: it is the file's latest). */
-	__atomic_store_n(&((struct post *)p)->last_body, key, __ATOMIC_RELAXED);
+	 * written: a newer version's only when its front matter is p's, since the
+	 * page around it is made from p's fields. */
+	if (fresh == NULL || fresh->hash == p->hash)
+		__atomic_store_n(&((struct post *)p)->last_body, key, __ATOMIC_RELAXED);
 	if (fresh_out != NULL)
 		*fresh_out = fresh;
 	else
