@@ -398,7 +398,7 @@ def permissions(site, log):
     check(S, "case 32: a post made unreadable while serving is 404 and unlisted",
           wait_for(lambda: left_out(site, "/hidden", "Hidden"), PROMPT),
           (site.get("/hidden")[0], site.read_log()[-300:]))
-    check(S, "case 32: the rest is served", first_ok(site), "")
+    check(S, "case 32: beside the unreadable post the rest is served", first_ok(site), "")
     os.chmod(hidden, 0o644)
     check(S, "case 32: readable again, it is served again",
           wait_for(lambda: served(site, "/hidden", b"HIDDEN-BODY"), PROMPT), "")
@@ -412,7 +412,7 @@ def permissions(site, log):
     os.unlink(os.path.join(site.posts, "doomed.md"))
     check(S, "case 32: a deleted post is 404 and unlisted",
           wait_for(lambda: left_out(site, "/doomed", "Doomed"), PROMPT), "")
-    check(S, "case 32: the rest is served", first_ok(site), "")
+    check(S, "case 32: after the deletion the rest is served", first_ok(site), "")
     saved = os.path.join(site.dir, "saved")
     shutil.copytree(site.posts, saved, symlinks=True)
     shutil.rmtree(site.posts)
