@@ -167,11 +167,8 @@ int main(int argc, char **argv)
 		config_free(&config);
 		return rc;
 	}
-	/* FastCGI: this process holds the socket and supervises the worker that serves. */
-	if (main_privileges(&config, mode == SERVER_SOCKET ? config.socket : NULL) < 0) {
-		config_free(&config);
-		return 1;
-	}
+	/* FastCGI: this process holds the socket and supervises the worker that serves.
+	 * The socket is made first, while quire may still be root, then given away. */
 	if (mode == SERVER_INHERITED) {
 		/* fd came from server_mode(). */
 	} else if (config.socket == NULL) {
@@ -184,6 +181,14 @@ int main(int argc, char **argv)
 			config_free(&config);
 			return 1;
 		}
+	}
+	if (main_privileges(&config, mode == SERVER_SOCKET ? config.socket : NULL) < 0) {
+		if (mode == SERVER_SOCKET) {
+			close(fd);
+			unlink(config.socket);
+		}
+		config_free(&config);
+		return 1;
 	}
 	rc = supervisor_run(fd, &w);
 	if (mode == SERVER_SOCKET)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -17,35 +18,29 @@
 #include "log.h"
 #include "path.h"
 
-#define POST_ROUTE_MAX  1024
-#define POST_HEADER_MAX 256
+#define POST_ROUTE_MAX    1024
+#define POST_HEADER_MAX   256
+#define POST_SETTLE_MS    20
+#define POST_SETTLE_TRIES 12
 
-/* Read a regular file (never mmap: a file truncated while read must not raise
- * SIGBUS). Symlinks and FIFOs are refused without blocking. With head set, stop
- * once the front matter is in: the body is read when a request needs it. */
-static int post_slurp(int dirfd, const char *name, const struct config *c, int head,
-                      struct buf *out, const char **why, struct stat *st_out)
+/* Read the open file from its start into out (head: stop once the front matter is in). */
+static int post_read_fd(int fd, const struct stat *st, const struct config *c, int head,
+                        struct buf *out, const char **why)
 {
-	struct stat st;
 	struct buf err = {0};
 	size_t yoff, ylen, yline;
-	int fd, rc = -1;
+	int rc = -1;
 
 	buf_reset(out);
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		*why = errno == ELOOP ? "a symbolic link" : strerror(errno);
+	if (st->st_size > c->post_max) {
+		*why = "larger than the post size limit (limits.post_size)";
 		return -1;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		*why = "not a regular file";
-		goto out;
+	if (lseek(fd, 0, SEEK_SET) < 0) {
+		*why = strerror(errno);
+		return -1;
 	}
-	if (st.st_size > c->post_max) {
-		*why = "larger than the post size limit (limits.post_size)";
-		goto out;
-	}
-	buf_grow(out, head ? 4096 : (size_t)st.st_size + 1);
+	buf_grow(out, head ? 4096 : (size_t)st->st_size + 1);
 	for (;;) {
 		ssize_t n;
 		if (out->len > (size_t)c->post_max) {
@@ -69,10 +64,71 @@ static int post_slurp(int dirfd, const char *name, const struct config *c, int h
 		                               &ylen, &yline, &err) >= 0))
 			break;
 	}
-	*st_out = st;
 	rc = 0;
 out:
 	buf_free(&err);
+	return rc;
+}
+
+/* A file written less than POST_SETTLE_MS ago may be in the middle of a write
+ * that its size does not show yet: it is read again until it is older. */
+static int post_young(const struct stat *st)
+{
+	struct timespec now;
+	long long age_ms;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	age_ms = (long long)(now.tv_sec - st->st_mtim.tv_sec) * 1000 +
+	         (now.tv_nsec - st->st_mtim.tv_nsec) / 1000000;
+	return age_ms >= 0 && age_ms < POST_SETTLE_MS;
+}
+
+/* Read a regular file (never mmap: a file truncated while read must not raise
+ * SIGBUS). Symlinks and FIFOs are refused without blocking. With head set, stop
+ * once the front matter is in: the body is read when a request needs it. A whole
+ * file whose size or time moved while it was read, or that was written a moment
+ * ago, is read again (for some milliseconds at most), so that a request gets one
+ * version whole rather than what an editor has written so far. */
+static int post_slurp(int dirfd, const char *name, const struct config *c, int head,
+                      struct buf *out, const char **why, struct stat *st_out)
+{
+	struct stat st, after;
+	int fd, rc = -1;
+
+	buf_reset(out);
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		*why = errno == ELOOP ? "a symbolic link" : strerror(errno);
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		*why = "not a regular file";
+		goto out;
+	}
+	for (int tries = 0;; tries++) {
+		if (post_read_fd(fd, &st, c, head, out, why) < 0)
+			goto out;
+		if (head)
+			break;
+		if (fstat(fd, &after) < 0) {
+			*why = strerror(errno);
+			goto out;
+		}
+		int moved = after.st_size != (off_t)out->len ||
+		            after.st_mtim.tv_sec != st.st_mtim.tv_sec ||
+		            after.st_mtim.tv_nsec != st.st_mtim.tv_nsec;
+		if (!moved && (tries == POST_SETTLE_TRIES || !post_young(&after)))
+			break;
+		if (tries == POST_SETTLE_TRIES) {
+			*why = "the file kept changing while it was read";
+			goto out;
+		}
+		usleep(POST_SETTLE_MS * 1000 / 4);
+		st = after;
+	}
+	*st_out = st;
+	rc = 0;
+out:
 	close(fd);
 	return rc;
 }

@@ -231,25 +231,32 @@ static size_t site_find(const struct site *s, const char *name)
 	return s->nposts;
 }
 
-/* This file's post: shared with old when unchanged; old's when it no longer loads. */
+/* This file's post: shared with old when unchanged; old's when it no longer loads
+ * (but not when quire may no longer read it: that post is left out). */
 static struct post *site_post(const struct site *old, int dfd, const struct config *c,
                               const char *name, size_t *loaded)
 {
 	size_t at = old ? site_find(old, name) : 0;
 	struct post *prev = old && at < old->nposts ? old->posts[at] : NULL, *p;
 	struct stat st;
+	int readable = prev == NULL || faccessat(dfd, name, R_OK, AT_EACCESS) == 0;
 
-	if (prev != NULL && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	if (prev != NULL && readable && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    post_same_file(prev, &st)) {
 		post_ref(prev);
 		return prev;
 	}
 	p = post_load(dfd, c->posts_dir, name, c);
 	*loaded += p != NULL;
-	/* The last whole page keeps serving while the new version is being written. */
-	if (p != NULL && prev != NULL)
+	/* The last whole page keeps serving while the new version is being written;
+	 * the last body only when the front matter is the same (a page is never one
+	 * version's fields around another's body). */
+	if (p != NULL && prev != NULL) {
 		p->last_page = __atomic_load_n(&prev->last_page, __ATOMIC_RELAXED);
-	if (p == NULL && prev != NULL) {
+		if (p->hash == prev->hash)
+			p->last_body = __atomic_load_n(&prev->last_body, __ATOMIC_RELAXED);
+	}
+	if (p == NULL && prev != NULL && readable) {
 		log_msg(LOG_WARN, "%s: the last good version keeps serving", prev->path);
 		post_ref(prev);
 		return prev;
