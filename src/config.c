@@ -78,6 +78,7 @@ static const struct config_key config_keys[] = {
     KEY("workers", CONFIG_COUNT, workers),
     KEY("user", CONFIG_STRING, user),
     KEY("allow_root", CONFIG_BOOL, allow_root),
+    KEY("sandbox", CONFIG_BOOL, sandbox),
     {"markdown", CONFIG_SECTION, 0},
     KEY("markdown.raw_html", CONFIG_RAW_HTML, raw_html_escape),
     {"cache", CONFIG_SECTION, 0},
@@ -240,6 +241,7 @@ static void config_defaults(struct config *c, const char *file)
 	c->default_layout = xstrndup("Post", 4);
 	c->socket = NULL;
 	c->workers = 8;
+	c->sandbox = 1;
 	c->paginate = 10;
 	c->feed_size = 20;
 	c->cache_size = 20L * 1024 * 1024;

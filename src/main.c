@@ -11,6 +11,7 @@
 #include "config.h"
 #include "log.h"
 #include "mem.h"
+#include "sandbox.h"
 #include "server.h"
 #include "site.h"
 #include "store.h"
@@ -108,7 +109,8 @@ static int main_worker(int listen_fd, int ready_fd, void *arg)
 		return 1;
 	cache_init((size_t)c.cache_size);
 	site = main_site(&c);
-	if (site == NULL)
+	/* Before any thread: Landlock confines only the caller and what it starts. */
+	if (site == NULL || sandbox_apply(&c) < 0)
 		return 1;
 	site_publish(site);
 	watch_start(&c);
@@ -162,7 +164,7 @@ int main(int argc, char **argv)
 			       config.layouts_dir);
 		rc = site == NULL;
 		if (site != NULL && mode == SERVER_CGI && !check)
-			rc = server_cgi(site) < 0;
+			rc = sandbox_apply(&config) < 0 || server_cgi(site) < 0;
 		site_release(site);
 		config_free(&config);
 		return rc;

@@ -127,7 +127,7 @@ static void watch_rebuild(struct watch *w, int layouts)
 static void *watch_loop(void *arg)
 {
 	struct watch *w = arg;
-	int changed[WATCH_TARGETS] = {0}, pending = 0, missing = w->missing;
+	int changed[WATCH_TARGETS] = {0}, pending = 0, missing = w->missing, back = 0;
 	long first = 0, last = 0, retry = watch_now_ms() + WATCH_RETRY_MS;
 
 	for (;;) {
@@ -156,7 +156,7 @@ static void *watch_loop(void *arg)
 			missing = watch_add(w);
 			/* A folder that is back may hold anything: look again. */
 			if (!missing)
-				changed[WATCH_POSTS] = changed[WATCH_LAYOUTS] = pending = 1;
+				changed[WATCH_POSTS] = changed[WATCH_LAYOUTS] = pending = back = 1;
 			retry = now + WATCH_RETRY_MS;
 		}
 		if (!pending || (now - last < WATCH_QUIET_MS && now - first < WATCH_MAX_DELAY_MS))
@@ -164,15 +164,26 @@ static void *watch_loop(void *arg)
 		for (int i = 0; i < WATCH_TARGETS; i++)
 			if (w->wd[i] < 0)
 				missing = 1;
-		if (changed[WATCH_CONFIG]) {
+		/* A sandboxed worker may read only the folders it started with: a folder
+		 * replaced or made again is for a new worker to read. */
+		int renew = 0;
+		if (w->config->sandbox && (missing || back)) {
+			missing = watch_add(w);
+			renew = !missing;
+		}
+		if (renew)
+			log_msg(LOG_INFO,
+			        "a watched folder was replaced: asking the supervisor for "
+			        "a new worker");
+		else if (changed[WATCH_CONFIG])
 			log_msg(LOG_INFO, "%s changed: asking the supervisor for a new worker",
 			        w->config->file);
+		if (renew || changed[WATCH_CONFIG])
 			kill(getppid(), SIGHUP);
-		}
-		if (changed[WATCH_POSTS] || changed[WATCH_LAYOUTS])
+		if (!renew && (changed[WATCH_POSTS] || changed[WATCH_LAYOUTS]))
 			watch_rebuild(w, changed[WATCH_LAYOUTS]);
 		memset(changed, 0, sizeof(changed));
-		pending = 0;
+		pending = back = 0;
 	}
 	return NULL;
 }
