@@ -1039,6 +1039,12 @@ def soak():
     t.add("after the run: the last version served", f"{final[0]}, v{final[1]} of v{last}")
     t.add("worker VmRSS: start → end (max)",
           f"{mb(rss[0])} → {mb(rss_end)} (max {mb(max(rss + [rss_end]))})")
+    by_minute = {}
+    for s_ in samples:
+        if s_[1] == pid0:
+            by_minute.setdefault(int((s_[0] - t_start) // 60), []).append(s_[2])
+    t.add("worker VmRSS, median of each minute",
+          ", ".join(mb(statistics.median(v)) for _, v in sorted(by_minute.items())))
     for what, (a, b, grown) in flat.items():
         show = mb if what == "VmRSS" else (lambda n: f"{n:.0f}")
         t.add(f"worker {what}: first minute → last minute (medians of 1 s samples)",
