@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -122,6 +123,10 @@ static void watch_rebuild(struct watch *w, int layouts)
 		log_msg(LOG_INFO, "%s: reloaded, %zu posts", w->config->posts_dir, s->nlisted);
 	}
 	site_release(old);
+	/* What the old snapshot and evicted pages held goes back to the system, so the
+	 * worker's size follows what it holds (malloc keeps each thread's arena at its
+	 * high-water mark otherwise). */
+	malloc_trim(0);
 }
 
 static void *watch_loop(void *arg)

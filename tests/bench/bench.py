@@ -5,6 +5,7 @@ Usage: python3 tests/bench/bench.py [BENCHMARK...]   (default: all of BENCHMARKS
        benchmarks: fastcgi microcache cold scale cgi hugo soak
 Env:   BENCH_SECONDS       length of each wrk run (default 10)
        BENCH_SOAK_SECONDS  length of the soak (default 120)
+       BENCH_SOAK_WARMUP   seconds of load before the soak's first minute (default 60)
        BENCH_SOAK_CACHE    the soak's cache.size in bytes (default 4 MiB: full within seconds)
        BENCH_SOAK_WRITE    how the soak rewrites its post: inplace (truncate and write, as
                            most editors save; default) or rename (write aside, then rename)
@@ -49,6 +50,9 @@ SOAK_WRITE = os.environ.get("BENCH_SOAK_WRITE", "inplace")
 # The soak's render cache: small, so that it is full (evicting) within seconds and the
 # memory left to watch is what would leak (the default 20 MiB fills in about 2 minutes).
 SOAK_CACHE = int(os.environ.get("BENCH_SOAK_CACHE", str(4 << 20)))
+# Seconds of the same load before the soak's first minute: the cache fills and malloc's
+# arenas reach their working size, which is growth but not a leak.
+SOAK_WARMUP = int(os.environ.get("BENCH_SOAK_WARMUP", "60"))
 SCALE = [int(n) for n in os.environ.get("BENCH_SCALE", "1000 10000").split()]
 CORPUS = os.environ.get("BENCH_CORPUS", "/work/shared/corpus/rust-blog/posts")
 WRK = ["wrk", "-t2", "-c64", f"-d{SECONDS}s", "--latency"]
@@ -854,7 +858,8 @@ def soak():
     rewritten post on its own connections and checks that each body is one complete,
     fresh version."""
     workers = shipped_workers()
-    t = Table(f"Soak: {SOAK_SECONDS} s of wrk on a post rewritten every 100 ms (nginx → quire)",
+    t = Table(f"Soak: {SOAK_SECONDS} s of wrk (after {SOAK_WARMUP} s of warm-up) on a post "
+              "rewritten every 100 ms (nginx → quire)",
               ["what", "value"])
     with open(os.path.join(TOP, "posts", "on-node-go-concurrency.md")) as f:
         filler = f.read().split("\n---\n", 1)[1]
@@ -972,7 +977,7 @@ def soak():
         print(f"bench: soak: wrk {SOAK_SECONDS} s with rewrites ({SOAK_WRITE}), adds, removes",
               file=sys.stderr, flush=True)
         try:
-            w = wrk(f"http://127.0.0.1:{q.port}{SOAK_ROUTE}", SOAK_SECONDS)
+            w = wrk(f"http://127.0.0.1:{q.port}{SOAK_ROUTE}", SOAK_WARMUP + SOAK_SECONDS)
         finally:
             stop.set()
             for th in threads:
@@ -988,7 +993,8 @@ def soak():
         log = q.read_log()
     errors = re.findall(r"quire: error: (.*)", log)
     warns = re.findall(r"quire: warn(?:ing)?: (.*)", log)
-    t.notes.append(f"`{' '.join(WRK[:3])} -d{SOAK_SECONDS}s --latency` on {SOAK_ROUTE} through "
+    t.notes.append(f"`{' '.join(WRK[:3])} -d{SOAK_WARMUP + SOAK_SECONDS}s --latency` on "
+                   f"{SOAK_ROUTE} through "
                    f"nginx (deploy/nginx/quire.conf), quire `workers: {workers}`, "
                    f"`cache.size: {SOAK_CACHE}` (BENCH_SOAK_CACHE); the post rewritten "
                    + ("aside and renamed over" if SOAK_WRITE == "rename" else
@@ -1002,8 +1008,10 @@ def soak():
                    "older than the newest version that was whole on disk 50 ms before the "
                    "request began (or for 50 ms before the next save emptied the file)")
     rss = [s[2] for s in samples if s[1] == pid0]
-    # Flat: the median of the last minute's samples against the first minute's.
-    minute1 = [s for s in samples if s[1] == pid0 and s[0] - t_start <= 60]
+    # Flat: the median of the last minute's samples against the first minute's after the
+    # warm-up.
+    t_warm = t_start + SOAK_WARMUP
+    minute1 = [s for s in samples if s[1] == pid0 and 0 <= s[0] - t_warm <= 60]
     minute_n = [s for s in samples if s[1] == pid0 and t_end - s[0] <= 60]
     flat = {}
     for i, what in ((2, "VmRSS"), (3, "open descriptors")):
@@ -1043,11 +1051,12 @@ def soak():
     for s_ in samples:
         if s_[1] == pid0:
             by_minute.setdefault(int((s_[0] - t_start) // 60), []).append(s_[2])
-    t.add("worker VmRSS, median of each minute",
+    t.add("worker VmRSS, median of each minute (the warm-up's included)",
           ", ".join(mb(statistics.median(v)) for _, v in sorted(by_minute.items())))
     for what, (a, b, grown) in flat.items():
         show = mb if what == "VmRSS" else (lambda n: f"{n:.0f}")
-        t.add(f"worker {what}: first minute → last minute (medians of 1 s samples)",
+        t.add(f"worker {what}: first minute after the warm-up → last minute "
+              "(medians of 1 s samples)",
               f"{show(a)} → {show(b)} ({grown:+.1f} %)")
         if grown >= 5:
             t.problems.append(f"worker {what} grew {grown:.1f} % from the first minute to the last")
