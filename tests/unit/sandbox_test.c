@@ -72,6 +72,9 @@ static void child(const struct config *c, const char *root, const char *outside,
 		_exit(2);
 	snprintf(path, sizeof(path), "%s/posts/hello.md", root);
 	report_opens("a post can be read", path, O_RDONLY);
+	/* A reload asks whether a post is still readable (site.c): seccomp must allow it. */
+	report("faccessat() answers for a post", faccessat(AT_FDCWD, path, R_OK, AT_EACCESS) == 0,
+	       errno);
 	report_opens("the posts folder can be listed", c->posts_dir, O_RDONLY | O_DIRECTORY);
 	report_opens("the configuration can be read", c->file, O_RDONLY);
 	if (landlock) {
