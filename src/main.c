@@ -167,11 +167,9 @@ int main(int argc, char **argv)
 		config_free(&config);
 		return rc;
 	}
-	/* FastCGI: this process holds the socket and supervises the worker that serves. */
-	if (main_privileges(&config, mode == SERVER_SOCKET ? config.socket : NULL) < 0) {
-		config_free(&config);
-		return 1;
-	}
+	/* FastCGI: this process holds the socket and supervises the worker that serves.
+	 * The socket is made before privileges are dropped, so that its folder need not
+	 * be writable by the user quire becomes, and can be given to that user. */
 	if (mode == SERVER_INHERITED) {
 		/* fd came from server_mode(). */
 	} else if (config.socket == NULL) {
@@ -184,6 +182,12 @@ int main(int argc, char **argv)
 			config_free(&config);
 			return 1;
 		}
+	}
+	if (main_privileges(&config, mode == SERVER_SOCKET ? config.socket : NULL) < 0) {
+		if (mode == SERVER_SOCKET)
+			unlink(config.socket);
+		config_free(&config);
+		return 1;
 	}
 	rc = supervisor_run(fd, &w);
 	if (mode == SERVER_SOCKET)
