@@ -656,7 +656,15 @@ def main():
     with make_site() as site:
         # libfcgi's allocation from a name length of 0x7ffffffe (case 34) is an
         # error report under ASan; told to fail, it aborts as in the plain build.
-        timed("start", start_with, site, asan_options("allocator_may_return_null=1"))
+        # libfcgi's leak per management record (case 34) is known: the worker that
+        # ends with it is not to be reported.
+        env = asan_options("allocator_may_return_null=1")
+        if ASAN:
+            suppress = os.path.join(site.dir, "lsan.supp")
+            with open(suppress, "w") as f:
+                f.write("leak:libfcgi.so\n")
+            env["LSAN_OPTIONS"] = f"suppressions={suppress}"
+        timed("start", start_with, site, env)
         for name, fn in (("33", case33), ("34", case34), ("36", case36), ("38", case38),
                          ("39", case39)):
             timed(name, fn, site)
