@@ -5,7 +5,8 @@ set -eu
 # Usage: install-deps.sh run|test — what `make run` needs, or all that the tests need too.
 RUN="gcc make pkg-config libfcgi-dev libyaml-dev libmd4c-html0-dev libmd4c-dev libseccomp-dev unicode-data nginx"
 TEST="curl python3 tidy chromium python3-feedparser libxml2-utils wrk hyperfine
-apache2-bin libapache2-mod-fcgid systemd mandoc clang libclang-rt-14-dev valgrind"
+apache2-bin libapache2-mod-fcgid systemd mandoc clang libclang-rt-14-dev valgrind
+faketime"
 PKGS=$RUN
 [ "${1:-test}" = run ] || PKGS="$RUN $TEST"
 missing=""

@@ -88,6 +88,7 @@ static const struct config_key config_keys[] = {
     {"limits", CONFIG_SECTION, 0},
     KEY("limits.post_size", CONFIG_BYTES, post_max),
     KEY("limits.front_matter_size", CONFIG_BYTES, front_matter_max),
+    KEY("limits.read_timeout", CONFIG_COUNT, read_timeout),
 };
 
 static char *config_resolve(const char *file, const char *path)
@@ -248,6 +249,7 @@ static void config_defaults(struct config *c, const char *file)
 	c->cache_control = xstrndup("public, max-age=0, must-revalidate", 35);
 	c->post_max = 1024L * 1024;
 	c->front_matter_max = 64L * 1024;
+	c->read_timeout = 30;
 }
 
 /* "/blog", "blog/", "/blog/" all become "/blog/"; "" and "/" become "/". */

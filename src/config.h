@@ -31,6 +31,7 @@ struct config {
 	char *cache_control;   /* http.cache_control: the header on pages */
 	long post_max;         /* limits.post_size, bytes */
 	long front_matter_max; /* limits.front_matter_size, bytes */
+	long read_timeout;     /* limits.read_timeout: seconds a peer may be silent mid-request */
 };
 
 /* Read file into c. On any problem logs "file:line: problem" and returns -1. */

@@ -114,7 +114,7 @@ static int main_worker(int listen_fd, int ready_fd, void *arg)
 		return 1;
 	site_publish(site);
 	watch_start(&c);
-	server_run(listen_fd, (int)c.workers, ready_fd);
+	server_run(listen_fd, &c, ready_fd);
 	/* Threads may still be blocked on kept connections: exit, do not return. */
 	exit(0);
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcgiapp.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -13,12 +14,14 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "dispatch.h"
 #include "log.h"
 #include "mem.h"
@@ -28,13 +31,15 @@
 
 /* How long SIGTERM waits for requests in flight before the process exits. */
 #define SERVER_DRAIN_MS 1800
+/* Descriptors a worker thread may hold at once: its epoll set, a connection and a
+ * post file being read; and those kept for the watcher's reloads. */
+#define SERVER_FDS_PER_THREAD 3
+#define SERVER_FDS_SPARE      4
+/* Memory a worker may gain beyond the render cache's budget before it is replaced. */
+#define SERVER_GROWTH_MAX (64L * 1024 * 1024)
 /* Requests a kept connection may carry before its thread lets it go, when other
  * connections are waiting to be accepted. */
 #define SERVER_KEPT_TURN 16
-/* How long a connection may be silent in the middle of a request, or between
- * requests on a kept one, before it is closed. */
-#define SERVER_READ_TIMEOUT 30
-
 struct worker;
 
 /* Process lifetime: threads idle at exit still hold pointers into it. */
@@ -44,6 +49,11 @@ struct server {
 	int busy; /* requests being answered */
 	int stopping;
 	int stop_fd; /* an eventfd: readable once the worker stops */
+	/* Seconds a connection may be silent in the middle of a request, or between
+	 * requests on a kept one, before it is closed (limits.read_timeout). */
+	int read_timeout;
+	long memory_max; /* bytes allocated past which the worker asks to be replaced */
+	int replacing;
 	struct worker *workers;
 	pthread_t *threads;
 };
@@ -185,7 +195,7 @@ static int server_accept(struct server *sv, int ep)
 		if (fd >= 0) {
 			/* libfcgi has no timeouts: a peer that starts a request and stalls
 			 * would hold this thread for ever. */
-			struct timeval tv = {.tv_sec = SERVER_READ_TIMEOUT};
+			struct timeval tv = {.tv_sec = sv->read_timeout};
 			setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 			return fd;
 		}
@@ -201,6 +211,39 @@ static int server_accept(struct server *sv, int ep)
 			usleep(10000);
 		}
 	}
+}
+
+/* Bytes allocated and not freed. Under AddressSanitizer, malloc is its own, and
+ * memory it keeps back after free (its quarantine) is not counted. */
+#ifdef __SANITIZE_ADDRESS__
+size_t __sanitizer_get_current_allocated_bytes(void);
+
+static long server_in_use(void)
+{
+	return (long)__sanitizer_get_current_allocated_bytes();
+}
+#else
+static long server_in_use(void)
+{
+	struct mallinfo2 m = mallinfo2();
+	return (long)(m.uordblks + m.hblkhd);
+}
+#endif
+
+/* libfcgi leaks some 64 bytes for each unknown management record it answers, so
+ * a peer could grow a worker without bound. When a connection ends and the worker
+ * holds more than it may, it asks the supervisor for a fresh one, as SIGHUP does:
+ * no request is dropped. */
+static void server_check_memory(struct server *sv)
+{
+	long held = server_in_use();
+
+	if (held <= sv->memory_max || __atomic_exchange_n(&sv->replacing, 1, __ATOMIC_RELAXED))
+		return;
+	log_msg(LOG_WARN,
+	        "this worker has %ld MiB allocated, more than %ld: asking for a new worker",
+	        held >> 20, sv->memory_max >> 20);
+	kill(getppid(), SIGHUP);
 }
 
 static void *server_worker(void *arg)
@@ -246,6 +289,7 @@ static void *server_worker(void *arg)
 			/* Whatever went wrong, the connection is done with. */
 			if (req.ipcFd >= 0)
 				FCGX_Free(&req, 1);
+			server_check_memory(sv);
 			continue;
 		}
 
@@ -283,6 +327,29 @@ out:
 	w->done = 1;
 	pthread_mutex_unlock(&sv->lock);
 	return NULL;
+}
+
+/* How many of the wanted threads the descriptor limit (ulimit -n) leaves room for:
+ * threads that hold all the descriptors between them could never accept a
+ * connection, and the worker would serve nothing. */
+static int server_room(int wanted)
+{
+	struct rlimit rl;
+	long used = 0, room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    (long)rl.rlim_cur >= 1024L + (long)wanted * SERVER_FDS_PER_THREAD)
+		return wanted;
+	/* Counted by asking each number: /proc is out of the sandbox's reach. */
+	for (int fd = 0; fd < (int)rl.rlim_cur; fd++)
+		used += fcntl(fd, F_GETFD) >= 0;
+	room = ((long)rl.rlim_cur - used - SERVER_FDS_SPARE) / SERVER_FDS_PER_THREAD;
+	if (room >= wanted)
+		return wanted;
+	room = room < 1 ? 1 : room;
+	log_msg(LOG_WARN, "%ld descriptors (ulimit -n) leave room for %ld of %d worker threads",
+	        (long)rl.rlim_cur, room, wanted);
+	return (int)room;
 }
 
 static long server_now_ms(void)
@@ -337,9 +404,10 @@ static void server_drain(struct server *sv, int started)
 	}
 }
 
-int server_run(int listen_fd, int workers, int ready_fd)
+int server_run(int listen_fd, const struct config *c, int ready_fd)
 {
 	static struct server sv;
+	int workers = (int)c->workers;
 	struct worker *w = xcalloc((size_t)workers, sizeof(*w));
 	pthread_t *threads = xcalloc((size_t)workers, sizeof(*threads));
 	struct sigaction sa;
@@ -347,6 +415,8 @@ int server_run(int listen_fd, int workers, int ready_fd)
 	int sig = 0, started = 0;
 
 	sv.listen_fd = listen_fd;
+	sv.read_timeout = (int)c->read_timeout;
+	sv.memory_max = server_in_use() + c->cache_size + SERVER_GROWTH_MAX;
 	sv.stop_fd = eventfd(0, EFD_CLOEXEC);
 	sv.workers = w;
 	sv.threads = threads;
@@ -366,6 +436,7 @@ int server_run(int listen_fd, int workers, int ready_fd)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = server_wake;
 	sigaction(SIGUSR2, &sa, NULL);
+	workers = server_room(workers);
 	for (int i = 0; i < workers; i++) {
 		w[i].server = &sv;
 		if (pthread_create(&threads[i], NULL, server_worker, &w[i]) != 0) {

@@ -2,6 +2,7 @@
 #ifndef QUIRE_SERVER_H
 #define QUIRE_SERVER_H
 
+struct config;
 struct site;
 
 enum server_mode {
@@ -20,6 +21,6 @@ int server_listen(const char *path);
 /* Serve the published snapshot (site_acquire()) with a pool of threads until
  * SIGTERM or SIGINT; returns once drained. One byte is written to ready_fd
  * (when >= 0) once the threads are accepting. */
-int server_run(int listen_fd, int workers, int ready_fd);
+int server_run(int listen_fd, const struct config *c, int ready_fd);
 
 #endif

@@ -23,6 +23,35 @@
 
 static int state_warned;
 
+int state_replace(const char *dir, const char *name, const char *data, size_t len)
+{
+	struct buf path = {0}, tmp = {0};
+	int rc = -1, saved = 0;
+	FILE *f;
+
+	buf_printf(&path, "%s/%s", dir, name);
+	buf_printf(&tmp, "%s/.%s.%ld", dir, name, (long)getpid());
+	f = fopen(buf_cstr(&tmp), "wb");
+	if (f == NULL)
+		goto out;
+	/* fclose() whatever fwrite() did: a full disk must not keep the descriptor. */
+	if (fwrite(data, 1, len, f) != len)
+		saved = errno;
+	if (fclose(f) != 0 && saved == 0)
+		saved = errno;
+	if (saved == 0 && rename(tmp.data, buf_cstr(&path)) == 0)
+		rc = 0;
+	else {
+		saved = saved ? saved : errno;
+		unlink(tmp.data);
+		errno = saved;
+	}
+out:
+	buf_free(&path);
+	buf_free(&tmp);
+	return rc;
+}
+
 static int state_read(const char *path, struct buf *out)
 {
 	char chunk[8192];
@@ -84,15 +113,11 @@ void state_routes(struct site *s)
 		added = 1;
 	}
 	route_free(&seen);
-	buf_reset(&tmp);
 	if (!added)
 		goto out;
 	/* The folder itself is made when missing (its parent must be there). */
 	mkdir(c->state_dir, 0700);
-	buf_printf(&tmp, "%s/.routes.%ld", c->state_dir, (long)getpid());
-	FILE *f = fopen(buf_cstr(&tmp), "wb");
-	if (f == NULL || fwrite(text.data, 1, text.len, f) != text.len || fclose(f) != 0 ||
-	    rename(tmp.data, path.data) < 0) {
+	if (state_replace(c->state_dir, "routes", text.data, text.len) < 0) {
 		if (!state_warned)
 			log_msg(
 			    LOG_WARN,
@@ -100,9 +125,6 @@ void state_routes(struct site *s)
 			    "their old addresses",
 			    c->state_dir, strerror(errno));
 		state_warned = 1;
-		if (f == NULL)
-			goto out;
-		unlink(tmp.data);
 	}
 out:
 	buf_free(&path);

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "post.h"
 #include "site.h"
+#include "state.h"
 
 #define STORE_MAGIC "quire-posts-1\n"
 #define STORE_MAX   (256L * 1024 * 1024)
@@ -150,8 +151,7 @@ static void store_post(struct buf *b, const struct post *p)
 void store_save(const struct site *s)
 {
 	const struct config *c = s->config;
-	struct buf b = {0}, path = {0}, tmp = {0};
-	FILE *f;
+	struct buf b = {0};
 
 	if (c->state_dir == NULL)
 		return;
@@ -160,18 +160,9 @@ void store_save(const struct site *s)
 	store_u64(&b, s->nposts);
 	for (size_t i = 0; i < s->nposts; i++)
 		store_post(&b, s->posts[i]);
-	buf_printf(&path, "%s/posts", c->state_dir);
-	buf_printf(&tmp, "%s/.posts.%ld", c->state_dir, (long)getpid());
-	f = fopen(buf_cstr(&tmp), "wb");
-	if (f == NULL || fwrite(b.data, 1, b.len, f) != b.len || fclose(f) != 0 ||
-	    rename(tmp.data, buf_cstr(&path)) < 0) {
-		/* state_routes() has said already when the folder cannot be written. */
-		if (f != NULL)
-			unlink(tmp.data);
-	}
+	/* state_routes() has said already when the folder cannot be written. */
+	state_replace(c->state_dir, "posts", b.data, b.len);
 	buf_free(&b);
-	buf_free(&path);
-	buf_free(&tmp);
 }
 
 static const void *store_take(struct store_in *in, size_t n)

@@ -120,6 +120,17 @@ class Site:
         self.quire.wait(5)
         self.start_quire()
 
+    def terminate(self, timeout=3):
+        """SIGTERM to quire; its exit status (None if still running after timeout)
+        and the seconds it took."""
+        t0 = time.monotonic()
+        self.quire.send_signal(signal.SIGTERM)
+        try:
+            rc = self.quire.wait(timeout)
+        except subprocess.TimeoutExpired:
+            rc = None
+        return rc, time.monotonic() - t0
+
     def start(self):
         self.start_quire()
         self.start_nginx()
