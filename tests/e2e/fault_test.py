@@ -611,8 +611,11 @@ def case40_clock():
         check(S, "case 40: the clock jumping (libfaketime, Debian's faketime)", False,
               FAKETIME + " missing: deploy/install-deps.sh test installs it")
         return
-    with make_site() as site:
-        stamp = os.path.join(site.dir, "faketime")
+    # The stamp file lives in the state folder: the sandboxed worker may read nothing else
+    # outside the site's folders.
+    with make_site(extra="state: ../state\n") as site:
+        os.mkdir(os.path.join(site.dir, "state"))
+        stamp = os.path.join(site.dir, "state", "faketime")
         with open(stamp, "w") as f:
             f.write("+0\n")
         site.write_post("timed.md", "---\ntitle: Timed\npublishDate: 2040-01-01\n"
