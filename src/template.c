@@ -190,7 +190,9 @@ static int tpl_find_close(const struct tpl_parser *ps, size_t from, char sigil, 
 	size_t at = from;
 	int paired = sigil == '{' || sigil == '=';
 
-	if (paired)
+	/* The sigil is the tag's: a closing delimiter that begins with it (set by
+	 * {{=< /=}}, say) starts after it. */
+	if (sigil != '\0')
 		at++;
 	while (at <= ps->len) {
 		const char *r = memmem(ps->src + at, ps->len - at, ps->ctag, ps->clen);
