@@ -119,7 +119,7 @@ build/bench/layout_bench: tests/bench/layout_bench.c $(LIB_OBJS)
 # make soak: the soak alone for SOAK_SECONDS (10 minutes) after SOAK_WARMUP seconds of the
 # same load, results into tests/bench/RESULTS.md.
 SOAK_SECONDS ?= 600
-SOAK_WARMUP ?= 120
+SOAK_WARMUP ?= 300
 soak: deps build/quire
 	@BENCH_SOAK_SECONDS=$(SOAK_SECONDS) BENCH_SOAK_WARMUP=$(SOAK_WARMUP) \
 		/usr/bin/python3 tests/bench/bench.py soak
