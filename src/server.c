@@ -213,6 +213,13 @@ static int server_accept(struct server *sv, int ep)
 	}
 }
 
+static long server_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
 /* Bytes allocated and not freed. Under AddressSanitizer, malloc is its own, and
  * memory it keeps back after free (its quarantine) is not counted. */
 #ifdef __SANITIZE_ADDRESS__
@@ -236,8 +243,14 @@ static long server_in_use(void)
  * no request is dropped. */
 static void server_check_memory(struct server *sv)
 {
-	long held = server_in_use();
+	static long last;
+	long now = server_now_ms(), then = __atomic_load_n(&last, __ATOMIC_RELAXED);
 
+	/* Counting walks malloc's free lists: once a second is enough. */
+	if (now - then < 1000 ||
+	    !__atomic_compare_exchange_n(&last, &then, now, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		return;
+	long held = server_in_use();
 	if (held <= sv->memory_max || __atomic_exchange_n(&sv->replacing, 1, __ATOMIC_RELAXED))
 		return;
 	log_msg(LOG_WARN,
@@ -350,13 +363,6 @@ static int server_room(int wanted)
 	log_msg(LOG_WARN, "%ld descriptors (ulimit -n) leave room for %ld of %d worker threads",
 	        (long)rl.rlim_cur, room, wanted);
 	return (int)room;
-}
-
-static long server_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 /* Stop accepting and let requests in flight finish. The listening socket is
