@@ -2,7 +2,6 @@
 #include "page.h"
 
 #include <string.h>
-#include <unistd.h>
 
 #include "cache.h"
 #include "config.h"
@@ -119,12 +118,8 @@ static struct cache_entry *page_post_body_fresh(const struct site *s, const stru
 	struct buf why = {0};
 	if (page_out != NULL)
 		*page_out = 0;
+	/* post_read() waits for a file being written to hold still. */
 	int r = post_read(p, c, &rq->file, &fresh, &hash, &why);
-	/* Shorter than its front matter: an editor is writing it now. Look again. */
-	for (int tries = 0; r == -1 && rq->file.len < p->body_offset && tries < 3; tries++) {
-		usleep(5000);
-		r = post_read(p, c, &rq->file, &fresh, &hash, &why);
-	}
 	if (r < 0) {
 		key = __atomic_load_n(&p->last_body, __ATOMIC_RELAXED);
 		body = key ? cache_get(key) : NULL;

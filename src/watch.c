@@ -170,12 +170,12 @@ static void *watch_loop(void *arg)
 			if (w->wd[i] < 0)
 				missing = 1;
 		/* A sandboxed worker may read only the folders it started with: a folder
-		 * replaced or made again is for a new worker to read. */
-		int renew = 0;
-		if (w->config->sandbox && (missing || back)) {
-			missing = watch_add(w);
-			renew = !missing;
+		 * made again (also since this batch began) is for a new worker to read. */
+		if (w->config->sandbox && missing && !watch_add(w)) {
+			missing = 0;
+			back = 1;
 		}
+		int renew = w->config->sandbox && back;
 		if (renew)
 			log_msg(LOG_INFO,
 			        "a watched folder was replaced: asking the supervisor for "

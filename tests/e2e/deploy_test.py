@@ -203,14 +203,9 @@ def systemd_nginx():
         wait_until(lambda: site.read_log().count("finishing requests in flight") > stops, 5)
         # Well within TimeoutStopSec, after which systemd would send SIGKILL.
         limit = float(re.search(r"^TimeoutStopSec=(\d+)$", unit, re.M).group(1)) / 2
-        t0 = time.monotonic()
-        site.quire.send_signal(signal.SIGTERM)
-        try:
-            rc = site.quire.wait(limit)
-        except subprocess.TimeoutExpired:
-            rc = None
+        rc, took = site.terminate(limit)
         check(S, f"systemctl reload, then stop at once: exit 0 within {limit:g} s", rc == 0,
-              (rc, f"{time.monotonic() - t0:.2f} s", site.read_log()[-300:]))
+              (rc, f"{took:.2f} s", site.read_log()[-300:]))
         check(S, "quire leaves systemd's socket file alone", os.path.exists(site.sock), "")
 
 

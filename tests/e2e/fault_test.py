@@ -12,7 +12,7 @@ import subprocess
 import threading
 import time
 
-from harness import (QUIRE, Site, check, fcgi_params, fcgi_record, fcgi_request, finish,
+from harness import (QUIRE, Load, Site, check, fcgi_params, fcgi_record, fcgi_request, finish,
                      processes, sanitizer_report, wait_for)
 
 S = "fault"
@@ -114,36 +114,6 @@ def read_all(s):
     return out
 
 
-class Load:
-    """Clients asking nginx for the first post until stopped; results are statuses,
-    -1 for a 200 without the whole page, or the error's name."""
-
-    def __init__(self, site, clients=3, path=FIRST):
-        self.site, self.path, self.stopping, self.results = site, path, False, []
-        self.threads = [threading.Thread(target=self.run) for _ in range(clients)]
-
-    def run(self):
-        while not self.stopping:
-            try:
-                st, h, body = self.site.get(self.path)
-                whole = h.get("content-length") == str(len(body)) and b"</html>" in body
-                self.results.append(st if st != 200 or whole else -1)
-            except OSError as e:
-                self.results.append(type(e).__name__)
-                time.sleep(0.01)
-
-    def __enter__(self):
-        for t in self.threads:
-            t.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stopping = True
-        for t in self.threads:
-            t.join(15)
-        return False
-
-
 def case33(site):
     """The client goes away mid-response, through nginx and on the raw socket."""
     pid, before = worker(site), settled_fds(site)
@@ -181,7 +151,7 @@ def case34(site):
     ]
     for name, data, dies in kinds:
         pid = worker(site)
-        with Load(site) as load:
+        with Load(site, FIRST) as load:
             time.sleep(0.2)
             s = raw(site, data)
             s.shutdown(socket.SHUT_WR)
@@ -207,7 +177,7 @@ def case34(site):
     # answers each, and leaks some 64 bytes for each of an unknown type; quire
     # replaces a worker that outgrows the cache's budget by 64 MiB, dropping nothing.
     pid, first, grown = worker(site), rss_kb(worker(site)), []
-    with Load(site, clients=1) as load:
+    with Load(site, FIRST, clients=1) as load:
         for rtype in (9, 11, 11, 11, 11, 11, 11):
             s = raw(site, timeout=60)
             reader = threading.Thread(target=read_all, args=(s,))
@@ -335,7 +305,7 @@ def case37():
                     time.sleep(0.01)
         stop = False
         rawt = [threading.Thread(target=raw_load) for _ in range(2)]
-        with Load(site, clients=4) as load:
+        with Load(site, FIRST, clients=4) as load:
             for t in rawt:
                 t.start()
             time.sleep(0.5)
@@ -471,7 +441,7 @@ def case40_descriptors():
         settled_fds(site)
         n, (_, hard) = fds(pid), resource.prlimit(pid, resource.RLIMIT_NOFILE)
         resource.prlimit(pid, resource.RLIMIT_NOFILE, (n + 2, hard))
-        with Load(site, clients=8, path="/big") as load:
+        with Load(site, "/big", clients=8) as load:
             time.sleep(2)
         squeezed = list(load.results)
         resource.prlimit(pid, resource.RLIMIT_NOFILE, (hard, hard))

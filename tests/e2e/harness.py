@@ -9,6 +9,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -188,6 +189,38 @@ class Site:
             return r.status, {k.lower(): v for k, v in r.getheaders()}, data
         finally:
             c.close()
+
+
+class Load:
+    """Clients asking nginx for path on new connections until stopped. results holds
+    each answer's status, -1 for a 200 that is not the whole page (its Content-Length
+    short, or want missing), or the name of the error a client met."""
+
+    def __init__(self, site, path, clients=3, want=b"</html>"):
+        self.site, self.path, self.want, self.stopping = site, path, want, False
+        self.results = []
+        self.threads = [threading.Thread(target=self.run) for _ in range(clients)]
+
+    def run(self):
+        while not self.stopping:
+            try:
+                st, h, body = self.site.get(self.path)
+                whole = h.get("content-length") == str(len(body)) and self.want in body
+                self.results.append(st if st != 200 or whole else -1)
+            except OSError as e:
+                self.results.append(type(e).__name__)
+                time.sleep(0.01)
+
+    def __enter__(self):
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopping = True
+        for t in self.threads:
+            t.join(15)
+        return False
 
 
 def sanitizer_report(text):

@@ -3,10 +3,9 @@ layouts and configuration, and the supervisor keeping a worker serving."""
 import os
 import re
 import signal
-import threading
 import time
 
-from harness import Site, check, finish, wait_for
+from harness import Load, Site, check, finish, wait_for
 
 S = "reload"
 FIRST = "/on-node-go-concurrency"
@@ -125,40 +124,13 @@ def worker_pid(site):
     return int(kids[0]) if len(kids) == 1 else None
 
 
-class Load:
-    """Clients requesting the first post on new connections until stopped."""
-
-    def __init__(self, site, clients=4):
-        self.site, self.stop_flag, self.results = site, False, []
-        self.threads = [threading.Thread(target=self.run) for _ in range(clients)]
-
-    def run(self):
-        while not self.stop_flag:
-            try:
-                st, _, body = self.site.get(FIRST)
-                self.results.append(st if TITLE_B in body or st != 200 else -1)
-            except OSError as e:
-                self.results.append(repr(e))
-
-    def __enter__(self):
-        for t in self.threads:
-            t.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop_flag = True
-        for t in self.threads:
-            t.join(10)
-        return False
-
-
 TITLE_B = b"On Node.js, Go and concurrency"
 
 
 def config_reload(site):
     with open(site.config) as f:
         text = f.read()
-    with Load(site) as load:
+    with Load(site, FIRST, clients=4, want=TITLE_B) as load:
         time.sleep(0.2)
         with open(site.config, "w") as f:
             f.write(text.replace("title: Test site", "title: Renamed site"))
@@ -175,7 +147,7 @@ def config_reload(site):
 
 
 def kill_worker(site):
-    with Load(site) as load:
+    with Load(site, FIRST, clients=4, want=TITLE_B) as load:
         time.sleep(0.3)
         wait_for(lambda: worker_pid(site) is not None, 5.0)
         pid = worker_pid(site)
@@ -196,15 +168,9 @@ def kill_worker(site):
 
 
 def sigterm_under_load(site):
-    with Load(site) as load:
+    with Load(site, FIRST, clients=4, want=TITLE_B) as load:
         time.sleep(0.3)
-        t0 = time.monotonic()
-        site.quire.send_signal(signal.SIGTERM)
-        try:
-            rc = site.quire.wait(3)
-        except Exception:
-            rc = None
-        took = time.monotonic() - t0
+        rc, took = site.terminate(3)
     check(S, "SIGTERM under load exits 0 within 2 s", rc == 0 and took < 2.0, (rc, took))
     served = [r for r in load.results if r == 200]
     check(S, "requests were served up to the stop", len(served) > 10, len(served))

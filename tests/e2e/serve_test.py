@@ -116,13 +116,7 @@ def fastcgi_without_params(site):
 
 
 def sigterm_idle(site):
-    t0 = time.monotonic()
-    site.quire.send_signal(signal.SIGTERM)
-    try:
-        rc = site.quire.wait(3)
-    except subprocess.TimeoutExpired:
-        rc = None
-    took = time.monotonic() - t0
+    rc, took = site.terminate(3)
     check(S, "SIGTERM while idle exits 0 within 2 s", rc == 0 and took < 2.0, (rc, took))
     check(S, "the socket file is removed at exit", not os.path.exists(site.sock), "")
 
