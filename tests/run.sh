@@ -7,7 +7,8 @@ set -u
 parts=${1:-plain asan tsan}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
-SHARED=${SHARED:-$top/../shared}
+DATA=$top/tests/data
+suite_start=$(date +%s)
 PY=${PYTHON:-/usr/bin/python3}
 out=build/test-output
 rm -rf "$out"
@@ -47,7 +48,7 @@ for part in $parts; do
 		for t in build/tests/*_test; do
 			run_suite "$(basename "$t")" "" "$t"
 		done
-		run_suite mustache_spec "" build/tests/mustache_spec "$SHARED/mustache-spec"
+		run_suite mustache_spec "" build/tests/mustache_spec "$DATA/mustache-spec"
 		for t in tests/e2e/*_test.py; do
 			run_suite "$(basename "$t" .py)" "" env QUIRE_BIN="$top/build/quire" "$PY" "$t"
 		done
@@ -60,7 +61,7 @@ for part in $parts; do
 		for t in build/tests-asan/*_test; do
 			run_suite "asan-$(basename "$t")" "asan " "$t"
 		done
-		run_suite asan-mustache_spec "asan " build/tests-asan/mustache_spec "$SHARED/mustache-spec"
+		run_suite asan-mustache_spec "asan " build/tests-asan/mustache_spec "$DATA/mustache-spec"
 		for t in tests/e2e/*_test.py; do
 			run_suite "asan-$(basename "$t" .py)" "asan " \
 				env QUIRE_BIN="$top/build/asan/quire" "$PY" "$t"
@@ -78,5 +79,6 @@ done
 
 passed=$(cat "$out"/*.log | grep -c '^PASS ')
 failed=$(cat "$out"/*.log | grep -c '^FAIL ')
+echo "total $(($(date +%s) - suite_start))s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -11,7 +11,7 @@ Env:   BENCH_SECONDS       length of each wrk run (default 10)
                            most editors save; default) or rename (write aside, then rename)
        BENCH_SCALE         the site sizes of the scale benchmark (default "1000 10000")
        BENCH_CORPUS        the Markdown posts the generated sites are made of (default
-                           /work/shared/corpus/rust-blog/posts)
+                           tests/data/rust-blog/posts in this checkout)
        QUIRE_BIN           quire to measure (default build/quire, built with make)
 
 Prints one table per benchmark and appends them, dated, to tests/bench/RESULTS.md. A run
@@ -54,7 +54,9 @@ SOAK_CACHE = int(os.environ.get("BENCH_SOAK_CACHE", str(4 << 20)))
 # arenas reach their working size, which is growth but not a leak.
 SOAK_WARMUP = int(os.environ.get("BENCH_SOAK_WARMUP", "60"))
 SCALE = [int(n) for n in os.environ.get("BENCH_SCALE", "1000 10000").split()]
-CORPUS = os.environ.get("BENCH_CORPUS", "/work/shared/corpus/rust-blog/posts")
+CORPUS = os.environ.get(
+    "BENCH_CORPUS",
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "rust-blog", "posts"))
 WRK = ["wrk", "-t2", "-c64", f"-d{SECONDS}s", "--latency"]
 # Debian packages the benchmarks use: hyperfine times CGI requests and the Hugo builds.
 PACKAGES = ["gcc", "make", "pkg-config", "libfcgi-dev", "libyaml-dev", "libmd4c-html0-dev",

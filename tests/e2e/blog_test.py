@@ -9,7 +9,7 @@ import time
 from harness import TOP, Site, check, finish, wait_for
 
 S = "blog"
-CORPUS = os.path.join(TOP, "..", "shared", "corpus", "rust-blog", "posts")
+CORPUS = os.path.join(TOP, "tests", "data", "rust-blog", "posts")
 
 
 def iso(t):
