@@ -1,4 +1,4 @@
-/* conditional.c — HTTP validators (RFC 9110): dates, If-None-Match, If-Modified-Since. */
+/* conditional.c — HTTP validators (RFC 9110): dates and the four conditional fields. */
 #include "conditional.h"
 
 #include <string.h>
@@ -29,8 +29,9 @@ static time_t conditional_parse_date(const char *s)
 	return -1;
 }
 
-/* Does the list in header hold etag? Weak comparison: W/"x" matches "x". */
-static int conditional_match(const char *header, const char *etag)
+/* Does the list in header hold etag? Weak comparison (W/"x" matches "x"), or strong
+ * (a weak tag in the list matches nothing). */
+static int conditional_match(const char *header, const char *etag, int strong)
 {
 	size_t elen = strlen(etag);
 	const char *p = header;
@@ -40,7 +41,8 @@ static int conditional_match(const char *header, const char *etag)
 			p++;
 		if (*p == '*')
 			return 1;
-		if (p[0] == 'W' && p[1] == '/')
+		int weak = p[0] == 'W' && p[1] == '/';
+		if (weak)
 			p += 2;
 		if (*p != '"') {
 			/* Not an entity tag: skip to the next comma. */
@@ -51,23 +53,31 @@ static int conditional_match(const char *header, const char *etag)
 		const char *q = strchr(p + 1, '"');
 		if (q == NULL)
 			return 0;
-		if ((size_t)(q + 1 - p) == elen && memcmp(p, etag, elen) == 0)
+		if ((size_t)(q + 1 - p) == elen && memcmp(p, etag, elen) == 0 && !(strong && weak))
 			return 1;
 		p = q + 1;
 	}
 	return 0;
 }
 
-int conditional_not_modified(const char *if_none_match, const char *if_modified_since,
-                             const char *etag, time_t modified, time_t now)
+int conditional_status(const struct conditional *c, const char *etag, time_t modified, time_t now)
 {
-	if (if_none_match != NULL)
-		return conditional_match(if_none_match, etag);
-	if (if_modified_since != NULL) {
-		time_t since = conditional_parse_date(if_modified_since);
-		if (since < 0 || since > now)
-			return 0;
-		return modified <= since;
+	time_t since;
+
+	if (c->if_match != NULL) {
+		if (!conditional_match(c->if_match, etag, 1))
+			return 412;
+	} else if (c->if_unmodified_since != NULL) {
+		since = conditional_parse_date(c->if_unmodified_since);
+		if (since >= 0 && modified > since)
+			return 412;
+	}
+	if (c->if_none_match != NULL)
+		return conditional_match(c->if_none_match, etag, 0) ? 304 : 0;
+	if (c->if_modified_since != NULL) {
+		since = conditional_parse_date(c->if_modified_since);
+		if (since >= 0 && since <= now && modified <= since)
+			return 304;
 	}
 	return 0;
 }

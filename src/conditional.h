@@ -1,4 +1,4 @@
-/* conditional.h — HTTP validators (RFC 9110): dates, If-None-Match, If-Modified-Since. */
+/* conditional.h — HTTP validators (RFC 9110): dates and the four conditional fields. */
 #ifndef QUIRE_CONDITIONAL_H
 #define QUIRE_CONDITIONAL_H
 
@@ -8,11 +8,19 @@
 /* An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") into out (at least 30 bytes). */
 void conditional_format_date(time_t t, char *out, size_t size);
 
-/* Whether a GET or HEAD with these header values (NULL when absent) is answered
- * 304 for a representation with etag (quoted) and modified. If-None-Match wins
- * over If-Modified-Since; an If-Modified-Since that does not parse or lies in
- * the future (after now) is ignored. */
-int conditional_not_modified(const char *if_none_match, const char *if_modified_since,
-                             const char *etag, time_t modified, time_t now);
+/* The conditional header fields of a request, each NULL when absent. */
+struct conditional {
+	const char *if_match;
+	const char *if_none_match;
+	const char *if_modified_since;
+	const char *if_unmodified_since;
+};
+
+/* How a GET or HEAD with the fields c is answered for a representation with etag
+ * (quoted, strong) and modified, evaluated in the order of RFC 9110 section 13.2.2:
+ * 412 when If-Match (or, without it, If-Unmodified-Since) fails; 304 when
+ * If-None-Match (or, without it, If-Modified-Since) says the client has it; else 0.
+ * A date that does not parse, or If-Modified-Since after now, is ignored. */
+int conditional_status(const struct conditional *c, const char *etag, time_t modified, time_t now);
 
 #endif

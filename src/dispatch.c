@@ -1,10 +1,13 @@
-/* dispatch.c — from a parsed request to the page that answers it. */
+/* dispatch.c — from a parsed request to the page that answers it: the checks made once
+ * (method, canonical path), then one table of every kind of address, in the manner of
+ * cgit's cmd.c. A new kind of address is a new row. */
 #include "dispatch.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "config.h"
 #include "page.h"
 #include "post.h"
@@ -13,27 +16,49 @@
 #include "route.h"
 #include "site.h"
 
-/* Does path start with prefix? Then *rest is what follows. */
-static int dispatch_prefix(const char *path, size_t len, const char *prefix, const char **rest,
-                           size_t *rest_len)
-{
-	size_t n = strlen(prefix);
+enum {
+	ROW_INDEX,
+	ROW_TERMS,
+	ROW_TERM,
+	ROW_SITEMAP,
+	ROW_ROBOTS,
+	ROW_POST,
+	ROW_ALIAS,
+	ROW_MOVED,
+	ROWS
+};
 
-	if (len < n || memcmp(path, prefix, n) != 0)
-		return 0;
-	*rest = path + n;
-	*rest_len = len - n;
-	return 1;
-}
+/* Every kind of address. The generated ones (with a prefix) are matched first, in this
+ * order; then the snapshot's tables of posts, their aliases and the routes they had. */
+static const struct dispatch_row dispatch_rows[ROWS] = {
+    [ROW_INDEX] = {"index", "", DISPATCH_SLASH | DISPATCH_PAGES | DISPATCH_FEEDS, page_index},
+    [ROW_TERMS] = {"terms", "/tags", DISPATCH_SLASH, page_terms},
+    [ROW_TERM] = {"term", "/tags/",
+                  DISPATCH_SLASH | DISPATCH_PAGES | DISPATCH_FEEDS | DISPATCH_TERM, page_term},
+    [ROW_SITEMAP] = {"sitemap", "/sitemap.xml", 0, page_sitemap},
+    [ROW_ROBOTS] = {"robots", "/robots.txt", 0, page_robots},
+    [ROW_POST] = {"post", NULL, 0, page_post},
+    [ROW_ALIAS] = {"alias", NULL, DISPATCH_REDIRECT, page_moved},
+    [ROW_MOVED] = {"moved", NULL, DISPATCH_REDIRECT, page_moved},
+};
 
-/* "page/N" at the end of a list's path: N >= 1, or 0 when it is not that. */
+static const struct {
+	const char *name;
+	enum page_feed_kind kind;
+} dispatch_feeds[] = {
+    {"/feed.xml", PAGE_FEED_ATOM},
+    {"/rss.xml", PAGE_FEED_RSS},
+    {"/feed.json", PAGE_FEED_JSON},
+};
+
+/* "/page/N" with N >= 1 written without leading zeros: N; else 0. */
 static size_t dispatch_page_number(const char *p, size_t len)
 {
 	size_t n = 0;
 
-	if (len < 6 || memcmp(p, "page/", 5) != 0 || p[5] == '0')
+	if (len < 7 || memcmp(p, "/page/", 6) != 0 || p[6] == '0')
 		return 0;
-	for (size_t i = 5; i < len; i++) {
+	for (size_t i = 6; i < len; i++) {
 		if (p[i] < '0' || p[i] > '9' || n > 100000)
 			return 0;
 		n = n * 10 + (size_t)(p[i] - '0');
@@ -41,63 +66,137 @@ static size_t dispatch_page_number(const char *p, size_t len)
 	return n;
 }
 
-/* A list page is answered at its path with a slash at the end: "/page/2/". */
-static int dispatch_list_canonical(const struct site *s, struct request *rq, struct response *rs)
+/* What follows a list's address: nothing (its first page), "/page/N" or a feed, as
+ * the row's flags allow. Returns 0 when rest is none of them. */
+static int dispatch_list_rest(unsigned flags, const char *rest, size_t len, struct page_target *t)
 {
-	if (rq->trailing_slash && !rq->redirect)
+	t->page = 1;
+	if (len == 0)
 		return 1;
-	buf_addc(&rq->path, '/');
-	page_redirect(s, rq, rs, rq->path.data, rq->path.len);
+	if (flags & DISPATCH_PAGES) {
+		t->page = dispatch_page_number(rest, len);
+		if (t->page > 0)
+			return 1;
+		t->page = 1;
+	}
+	if (flags & DISPATCH_FEEDS)
+		for (size_t i = 0; i < sizeof(dispatch_feeds) / sizeof(dispatch_feeds[0]); i++)
+			if (strlen(dispatch_feeds[i].name) == len &&
+			    memcmp(rest, dispatch_feeds[i].name, len) == 0) {
+				t->feed = dispatch_feeds[i].kind;
+				return 1;
+			}
 	return 0;
 }
 
-/* The lists: /page/N/, /tags/, /tags/NAME/ and /tags/NAME/page/N/. Returns 1
- * when the path is one of them (answered), else 0. */
-static int dispatch_lists(const struct site *s, struct request *rq, struct response *rs)
+/* A list page past its last one is not there. */
+static void dispatch_list_check(const struct site *s, struct page_target *t)
 {
-	const char *path = rq->path.data, *rest;
-	size_t len = rq->path.len, rest_len, n;
+	size_t per = (size_t)s->config->paginate;
+	size_t n = t->term ? t->term->nposts : s->nlisted;
+	size_t pages = n ? (n + per - 1) / per : 1;
 
-	if (dispatch_prefix(path, len, "/page/", &rest, &rest_len)) {
-		n = dispatch_page_number(path + 1, len - 1);
-		if (n == 0)
-			return 0;
-		if (n == 1)
-			page_redirect(s, rq, rs, "/", 1);
-		else if (dispatch_list_canonical(s, rq, rs))
-			page_index(s, rq, rs, n);
-		return 1;
+	if (t->feed == PAGE_FEED_NONE && t->page > pages)
+		t->status = 404;
+}
+
+/* The row of a generated address: a list, its pages and feeds, a file. */
+static const struct dispatch_row *dispatch_generated(const struct site *s, const char *path,
+                                                     size_t len, struct page_target *t)
+{
+	for (size_t i = 0; i < ROWS; i++) {
+		const struct dispatch_row *row = &dispatch_rows[i];
+		size_t n = row->prefix ? strlen(row->prefix) : 0, base = n;
+
+		if (row->prefix == NULL || len < n || memcmp(path, row->prefix, n) != 0)
+			continue;
+		if (row->flags & DISPATCH_TERM) {
+			const char *slash = memchr(path + n, '/', len - n);
+			base = slash ? (size_t)(slash - path) : len;
+			if (base == n || (t->term = site_tag(s, path, base)) == NULL)
+				continue;
+		}
+		if (!(row->flags & (DISPATCH_PAGES | DISPATCH_FEEDS))) {
+			if (base != len)
+				continue;
+		} else if (!dispatch_list_rest(row->flags, path + base, len - base, t)) {
+			t->term = NULL;
+			continue;
+		}
+		if (row->flags & DISPATCH_PAGES)
+			dispatch_list_check(s, t);
+		return row;
 	}
-	if (len == 5 && memcmp(path, "/tags", 5) == 0) {
-		if (dispatch_list_canonical(s, rq, rs))
-			page_tags(s, rq, rs);
-		return 1;
+	return NULL;
+}
+
+const struct dispatch_row *dispatch_find(const struct site *s, const char *path, size_t len,
+                                         struct page_target *t)
+{
+	const struct dispatch_row *row;
+	time_t now = time(NULL);
+
+	memset(t, 0, sizeof(*t));
+	/* The index is "/"; every other address is matched without the slash. */
+	row = dispatch_generated(s, path, len == 1 ? 0 : len, t);
+	if (row != NULL)
+		return row;
+	if ((t->post = route_find(&s->routes, path, len)) != NULL) {
+		/* Scheduled: not yet there (404), or gone (410), decided now. */
+		if (!post_live(t->post, now))
+			t->status = t->post->has_expiry && t->post->expiry <= now ? 410 : 404;
+		return &dispatch_rows[ROW_POST];
 	}
-	if (!dispatch_prefix(path, len, "/tags/", &rest, &rest_len))
-		return 0;
-	/* "/tags/NAME" or "/tags/NAME/page/N" */
-	const char *slash = memchr(rest, '/', rest_len);
-	size_t tag_len = slash ? (size_t)(slash - path) : len;
-	const struct site_tag *tag = site_tag(s, path, tag_len);
-	if (tag == NULL)
-		return 0;
-	n = slash ? dispatch_page_number(slash + 1, len - tag_len - 1) : 1;
-	if (n == 0)
-		return 0;
-	if (slash && n == 1) {
-		page_redirect(s, rq, rs, tag->route, tag->route_len);
-		return 1;
+	/* An old address of a post: aliases and redirect_from, or a route it had. */
+	row = &dispatch_rows[ROW_ALIAS];
+	if ((t->post = route_find(&s->aliases, path, len)) == NULL) {
+		t->post = route_find(&s->moved, path, len);
+		row = &dispatch_rows[ROW_MOVED];
 	}
-	if (dispatch_list_canonical(s, rq, rs))
-		page_tag(s, tag, rq, rs, n);
-	return 1;
+	return t->post != NULL && post_live(t->post, now) ? row : NULL;
+}
+
+void dispatch_canonical(const struct dispatch_row *row, const struct page_target *t,
+                        struct buf *out)
+{
+	buf_reset(out);
+	if (row->prefix == NULL) {
+		buf_add(out, t->post->route, t->post->route_len);
+		return;
+	}
+	if (t->term != NULL)
+		buf_add(out, t->term->route, t->term->route_len);
+	else
+		buf_adds(out, row->prefix);
+	for (size_t i = 0; i < sizeof(dispatch_feeds) / sizeof(dispatch_feeds[0]); i++)
+		if (t->feed == dispatch_feeds[i].kind) {
+			buf_adds(out, dispatch_feeds[i].name);
+			return;
+		}
+	if (t->page > 1)
+		buf_printf(out, "/page/%zu", t->page);
+	if (row->flags & DISPATCH_SLASH)
+		buf_addc(out, '/');
+}
+
+/* Is the request's address, as written, the canonical one? */
+static int dispatch_is_canonical(const struct request *rq, const struct buf *canon)
+{
+	size_t len = rq->path.len + (rq->trailing_slash && !rq->index);
+
+	if (rq->redirect || len != canon->len)
+		return 0;
+	if (rq->index)
+		return canon->len == 1;
+	return memcmp(canon->data, rq->path.data, rq->path.len) == 0 &&
+	       (!rq->trailing_slash || canon->data[canon->len - 1] == '/');
 }
 
 void dispatch(const struct site *s, const struct request_env *env, struct request *rq,
               struct response *rs)
 {
-	const struct post *p;
-	time_t now = time(NULL);
+	const struct dispatch_row *row;
+	struct page_target t;
 
 	response_reset(rs);
 	request_parse(rq, env, s->config->mount);
@@ -115,35 +214,20 @@ void dispatch(const struct site *s, const struct request_env *env, struct reques
 		page_error(s, rq, rs, rq->status);
 		return;
 	}
-	if (rq->index) {
-		if (rq->redirect)
-			page_redirect(s, rq, rs, "/", 1);
-		else
-			page_index(s, rq, rs, 1);
+	row = dispatch_find(s, rq->path.data, rq->path.len, &t);
+	if (row == NULL || t.status != 0) {
+		page_error(s, rq, rs, row ? t.status : 404);
 		return;
 	}
-	if (dispatch_lists(s, rq, rs) || page_file(s, rq, rs))
-		return;
-	p = route_find(&s->routes, rq->path.data, rq->path.len);
-	if (p != NULL) {
-		/* Scheduled: not yet there (404), or gone (410), decided now. */
-		if (!post_live(p, now)) {
-			page_error(s, rq, rs, p->has_expiry && p->expiry <= now ? 410 : 404);
+	if (!(row->flags & DISPATCH_REDIRECT)) {
+		dispatch_canonical(row, &t, &rq->canonical);
+		if (!dispatch_is_canonical(rq, &rq->canonical)) {
+			page_redirect(s, rq, rs, rq->canonical.data, rq->canonical.len);
 			return;
 		}
-		if (rq->redirect || rq->trailing_slash)
-			page_redirect(s, rq, rs, p->route, p->route_len);
-		else
-			page_post(s, p, rq, rs);
-		return;
 	}
-	/* An old address of a post: aliases and redirect_from, or a route it had. */
-	p = route_find(&s->aliases, rq->path.data, rq->path.len);
-	if (p == NULL)
-		p = route_find(&s->moved, rq->path.data, rq->path.len);
-	if (p != NULL && post_live(p, now)) {
-		page_redirect(s, rq, rs, p->route, p->route_len);
-		return;
-	}
-	page_error(s, rq, rs, 404);
+	if (t.feed != PAGE_FEED_NONE)
+		page_feed(s, rq, rs, &t);
+	else
+		row->serve(s, rq, rs, &t);
 }

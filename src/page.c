@@ -55,16 +55,20 @@ void page_send(const struct site *s, struct request *rq, struct response *rs,
 	response_header(rs, "ETag", page->etag, strlen(page->etag));
 	response_header(rs, "Last-Modified", date, strlen(date));
 	if (*cc) {
-		struct buf *h = &rq->file;
+		struct buf *h = &rs->value;
 		buf_reset(h);
 		page_cache_control(cc, s->next_change ? s->next_change - now : -1, h);
 		response_header(rs, "Cache-Control", h->data, h->len);
 	}
 	buf_reset(&rs->body);
-	if (conditional_not_modified(rq->if_none_match, rq->if_modified_since, page->etag, modified,
-	                             now)) {
+	switch (conditional_status(&rq->cond, page->etag, modified, now)) {
+	case 304:
 		rs->status = 304;
 		cache_release(page);
+		return;
+	case 412:
+		cache_release(page);
+		page_error(s, rq, rs, 412);
 		return;
 	}
 	rs->status = 200;

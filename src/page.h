@@ -1,4 +1,5 @@
-/* page.h — the page handlers, one file each: post, index, error and redirect. */
+/* page.h — the page handlers, one file per kind: post, lists (index, terms), feeds, errors and
+ * redirects; and what they share (page.c). */
 #ifndef QUIRE_PAGE_H
 #define QUIRE_PAGE_H
 
@@ -12,13 +13,45 @@ struct response;
 struct site;
 struct site_tag;
 
-void page_post(const struct site *s, const struct post *p, struct request *rq, struct response *rs);
-/* Page n (from 1) of the index. */
-void page_index(const struct site *s, struct request *rq, struct response *rs, size_t n);
-/* Page n of a tag's posts, and the index of tags. */
-void page_tag(const struct site *s, const struct site_tag *tag, struct request *rq,
-              struct response *rs, size_t n);
-void page_tags(const struct site *s, struct request *rq, struct response *rs);
+/* A list's feeds (under the index and under each term), by the end of their address. */
+enum page_feed_kind {
+	PAGE_FEED_NONE,
+	PAGE_FEED_ATOM, /* feed.xml */
+	PAGE_FEED_RSS,  /* rss.xml */
+	PAGE_FEED_JSON, /* feed.json */
+};
+
+/* What the route table found for an address; each handler reads what its row fills. */
+struct page_target {
+	const struct post *post;     /* a post, or the post an old address now belongs to */
+	const struct site_tag *term; /* the term of a term's list or feeds */
+	size_t page;                 /* the page of a list, from 1 */
+	enum page_feed_kind feed;    /* a feed of the list, or PAGE_FEED_NONE */
+	int status; /* not 0: the error to answer (a post not live, a page past the end) */
+};
+
+/* The handlers, one row each of dispatch.c's table. page_post.c: */
+void page_post(const struct site *s, struct request *rq, struct response *rs,
+               const struct page_target *t);
+/* page_index.c: page t->page of the index, of a term's posts, and the list of terms. */
+void page_index(const struct site *s, struct request *rq, struct response *rs,
+                const struct page_target *t);
+void page_term(const struct site *s, struct request *rq, struct response *rs,
+               const struct page_target *t);
+void page_terms(const struct site *s, struct request *rq, struct response *rs,
+                const struct page_target *t);
+/* page_feed.c: the feeds of the index and of a term (Atom, RSS 2.0, JSON Feed 1.1),
+ * /sitemap.xml and /robots.txt. */
+void page_feed(const struct site *s, struct request *rq, struct response *rs,
+               const struct page_target *t);
+void page_sitemap(const struct site *s, struct request *rq, struct response *rs,
+                  const struct page_target *t);
+void page_robots(const struct site *s, struct request *rq, struct response *rs,
+                 const struct page_target *t);
+/* page_error.c: an old address of t->post (an alias, a route it had): 301 to its route. */
+void page_moved(const struct site *s, struct request *rq, struct response *rs,
+                const struct page_target *t);
+/* The error page of a status, from the layouts. */
 void page_error(const struct site *s, struct request *rq, struct response *rs, int status);
 struct cache_entry;
 struct value;
@@ -29,11 +62,6 @@ struct cache_entry *page_post_body(const struct site *s, const struct post *p, s
 /* p's summary for listings and feeds: its summary field (text), else its body
  * up to <!--more-->, else its first paragraph (both HTML, pointing into body). */
 void page_post_summary(const struct post *p, const struct cache_entry *body, struct value *v);
-
-/* The generated files: /feed.xml (Atom), /rss.xml (RSS 2.0), /feed.json (JSON
- * Feed 1.1), the same under /tags/NAME/, /sitemap.xml and /robots.txt. Returns 1
- * when the path is one of them, answered; else 0. */
-int page_file(const struct site *s, struct request *rq, struct response *rs);
 
 /* Answer with a rendered page and its validators: 304 when the request's
  * conditions say the client has it, else 200 with its bytes. Takes the caller's

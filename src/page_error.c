@@ -1,4 +1,5 @@
-/* page_error.c — error pages from the layouts, and redirects. */
+/* page_error.c — error pages from the layouts, and redirects: to the canonical address, and
+ * from an old address of a post to its route. */
 #include "page.h"
 
 #include <string.h>
@@ -21,10 +22,16 @@ static const char *page_error_message(int status)
 		return "There is nothing at this address.";
 	case 405:
 		return "This address answers GET and HEAD only.";
+	case 410:
+		return "What was here has been taken down, for good.";
+	case 412:
+		return "The page has changed since the copy your request was made for.";
+	case 500:
+		return "Something went wrong on our side. The problem has been logged.";
 	case 503:
 		return "This page is being changed right now. Please try again in a moment.";
 	default:
-		return "Something went wrong on our side. The problem has been logged.";
+		return "";
 	}
 }
 
@@ -71,7 +78,7 @@ void page_error(const struct site *s, struct request *rq, struct response *rs, i
 void page_redirect(const struct site *s, struct request *rq, struct response *rs, const char *path,
                    size_t len)
 {
-	struct buf *loc = &rq->file;
+	struct buf *loc = &rs->value;
 	const char *mount = s->config->mount;
 
 	buf_reset(loc);
@@ -90,4 +97,10 @@ void page_redirect(const struct site *s, struct request *rq, struct response *rs
 	buf_adds(&rs->body, "\">");
 	html_escape(&rs->body, loc->data, loc->len);
 	buf_adds(&rs->body, "</a>.</p></html>\n");
+}
+
+void page_moved(const struct site *s, struct request *rq, struct response *rs,
+                const struct page_target *t)
+{
+	page_redirect(s, rq, rs, t->post->route, t->post->route_len);
 }

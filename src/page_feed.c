@@ -15,25 +15,15 @@
 #include "response.h"
 #include "site.h"
 
-enum page_feed_kind {
-	PAGE_FEED_ATOM,
-	PAGE_FEED_RSS,
-	PAGE_FEED_JSON,
-	PAGE_FEED_SITEMAP,
-	PAGE_FEED_ROBOTS
-};
+/* The files written here: the three feeds (enum page_feed_kind), then the two others. */
+enum { PAGE_FILE_SITEMAP = PAGE_FEED_JSON + 1, PAGE_FILE_ROBOTS, PAGE_FILES };
 
-/* Each file by the end of its path; the three feeds are also under each tag's page. */
-static const struct page_feed_file {
-	const char *name;
-	const char *type;
-	enum page_feed_kind kind;
-} page_feed_files[] = {
-    {"/feed.xml", "application/atom+xml; charset=utf-8", PAGE_FEED_ATOM},
-    {"/rss.xml", "application/rss+xml; charset=utf-8", PAGE_FEED_RSS},
-    {"/feed.json", "application/feed+json; charset=utf-8", PAGE_FEED_JSON},
-    {"/sitemap.xml", "application/xml; charset=utf-8", PAGE_FEED_SITEMAP},
-    {"/robots.txt", "text/plain; charset=utf-8", PAGE_FEED_ROBOTS},
+static const char *const page_feed_types[PAGE_FILES] = {
+    [PAGE_FEED_ATOM] = "application/atom+xml; charset=utf-8",
+    [PAGE_FEED_RSS] = "application/rss+xml; charset=utf-8",
+    [PAGE_FEED_JSON] = "application/feed+json; charset=utf-8",
+    [PAGE_FILE_SITEMAP] = "application/xml; charset=utf-8",
+    [PAGE_FILE_ROBOTS] = "text/plain; charset=utf-8",
 };
 
 /* One file being written into out. */
@@ -370,8 +360,7 @@ static void page_feed_robots(struct page_feed *f)
 }
 
 /* Write the file of this kind for the site or for tag into f->out. */
-static void page_feed_write(struct page_feed *f, const struct site_tag *tag,
-                            enum page_feed_kind kind)
+static void page_feed_write(struct page_feed *f, const struct site_tag *tag, int kind)
 {
 	const struct site *s = f->s;
 	const struct config *c = s->config;
@@ -388,7 +377,7 @@ static void page_feed_write(struct page_feed *f, const struct site_tag *tag,
 	buf_add(&home, tag ? tag->route : "", tag ? tag->route_len : 0);
 	buf_addc(&home, '/');
 	f->home = page_feed_url(f, home.data, home.len, &f->home_len);
-	f->self = page_feed_url(f, f->rq->path.data, f->rq->path.len, &f->self_len);
+	f->self = page_feed_url(f, f->rq->canonical.data, f->rq->canonical.len, &f->self_len);
 	buf_free(&home);
 	if (kind <= PAGE_FEED_JSON && f->n > (size_t)c->feed_size)
 		f->n = (size_t)c->feed_size;
@@ -407,50 +396,50 @@ static void page_feed_write(struct page_feed *f, const struct site_tag *tag,
 	case PAGE_FEED_JSON:
 		page_feed_jsonfeed(f);
 		break;
-	case PAGE_FEED_SITEMAP:
+	case PAGE_FILE_SITEMAP:
 		page_feed_sitemap(f);
 		break;
-	case PAGE_FEED_ROBOTS:
+	case PAGE_FILE_ROBOTS:
 		page_feed_robots(f);
 		break;
 	}
 }
 
-int page_file(const struct site *s, struct request *rq, struct response *rs)
+/* Answer with file kind of the site or of tag, at the request's canonical address. */
+static void page_feed_serve(const struct site *s, struct request *rq, struct response *rs,
+                            const struct site_tag *tag, int kind)
 {
-	const char *path = buf_cstr(&rq->path);
-	size_t len = rq->path.len;
+	uint64_t key = page_key(s, buf_cstr(&rq->canonical));
+	struct cache_entry *e = cache_get(key);
 
-	for (size_t i = 0; i < sizeof(page_feed_files) / sizeof(page_feed_files[0]); i++) {
-		const struct page_feed_file *file = &page_feed_files[i];
-		const struct site_tag *tag = NULL;
-		size_t n = strlen(file->name);
-		if (len < n || memcmp(path + len - n, file->name, n) != 0)
-			continue;
-		if (len > n) {
-			if (file->kind > PAGE_FEED_JSON || memcmp(path, "/tags/", 6) != 0)
-				return 0;
-			tag = site_tag(s, path, len - n);
-			if (tag == NULL)
-				return 0;
-		}
-		if (rq->redirect || rq->trailing_slash) {
-			page_redirect(s, rq, rs, path, len);
-			return 1;
-		}
-		uint64_t key = page_key(s, path);
-		struct cache_entry *e = cache_get(key);
-		if (e == NULL) {
-			struct page_feed f = {.s = s, .rq = rq, .out = &rs->body};
-			page_feed_write(&f, tag, file->kind);
-			e = cache_put(key, rs->body.data, rs->body.len, s->modified);
-			buf_free(&f.title);
-			buf_free(&f.tmp);
-			buf_free(&f.html);
-		}
-		rs->content_type = file->type;
-		page_send(s, rq, rs, e);
-		return 1;
+	if (e == NULL) {
+		struct page_feed f = {.s = s, .rq = rq, .out = &rs->body};
+		page_feed_write(&f, tag, kind);
+		e = cache_put(key, rs->body.data, rs->body.len, s->modified);
+		buf_free(&f.title);
+		buf_free(&f.tmp);
+		buf_free(&f.html);
 	}
-	return 0;
+	rs->content_type = page_feed_types[kind];
+	page_send(s, rq, rs, e);
+}
+
+void page_feed(const struct site *s, struct request *rq, struct response *rs,
+               const struct page_target *t)
+{
+	page_feed_serve(s, rq, rs, t->term, (int)t->feed);
+}
+
+void page_sitemap(const struct site *s, struct request *rq, struct response *rs,
+                  const struct page_target *t)
+{
+	(void)t;
+	page_feed_serve(s, rq, rs, NULL, PAGE_FILE_SITEMAP);
+}
+
+void page_robots(const struct site *s, struct request *rq, struct response *rs,
+                 const struct page_target *t)
+{
+	(void)t;
+	page_feed_serve(s, rq, rs, NULL, PAGE_FILE_ROBOTS);
 }

@@ -98,21 +98,15 @@ static struct cache_entry *page_list_render(const struct site *s, const struct p
 		page_error(s, rq, rs, 500);
 		return NULL;
 	}
-	return cache_put(page_key(s, buf_cstr(&rq->path)), rs->body.data, rs->body.len,
+	return cache_put(page_key(s, buf_cstr(&rq->canonical)), rs->body.data, rs->body.len,
 	                 s->modified);
 }
 
-void page_index(const struct site *s, struct request *rq, struct response *rs, size_t n)
+void page_index(const struct site *s, struct request *rq, struct response *rs,
+                const struct page_target *t)
 {
-	size_t per = (size_t)s->config->paginate, pages;
-	struct cache_entry *page;
-
-	pages = s->nlisted ? (s->nlisted + per - 1) / per : 1;
-	if (n < 1 || n > pages) {
-		page_error(s, rq, rs, 404);
-		return;
-	}
-	page = cache_get(page_key(s, buf_cstr(&rq->path)));
+	size_t n = t->page;
+	struct cache_entry *page = cache_get(page_key(s, buf_cstr(&rq->canonical)));
 	if (page == NULL)
 		page = page_list_render(s, s->listed, s->nlisted, "/", n, s->config->site_title,
 		                        NULL, rq, rs);
@@ -121,19 +115,16 @@ void page_index(const struct site *s, struct request *rq, struct response *rs, s
 	page_send(s, rq, rs, page);
 }
 
-void page_tag(const struct site *s, const struct site_tag *tag, struct request *rq,
-              struct response *rs, size_t n)
+void page_term(const struct site *s, struct request *rq, struct response *rs,
+               const struct page_target *t)
 {
-	size_t per = (size_t)s->config->paginate, pages = (tag->nposts + per - 1) / per;
+	const struct site_tag *tag = t->term;
+	size_t n = t->page;
 	struct cache_entry *page;
 	char title[512];
 	struct buf base = {0};
 
-	if (n < 1 || n > pages) {
-		page_error(s, rq, rs, 404);
-		return;
-	}
-	page = cache_get(page_key(s, buf_cstr(&rq->path)));
+	page = cache_get(page_key(s, buf_cstr(&rq->canonical)));
 	if (page == NULL) {
 		snprintf(title, sizeof(title), "Posts tagged %s", tag->name);
 		buf_add(&base, tag->route, tag->route_len);
@@ -147,12 +138,14 @@ void page_tag(const struct site *s, const struct site_tag *tag, struct request *
 	page_send(s, rq, rs, page);
 }
 
-void page_tags(const struct site *s, struct request *rq, struct response *rs)
+void page_terms(const struct site *s, struct request *rq, struct response *rs,
+                const struct page_target *target)
 {
 	const struct template *t = template_set_find(s->layouts->set, "tags", 4);
 	struct cache_entry *page = cache_get(page_key(s, "/tags/"));
 	struct arena *a = &rq->arena;
 
+	(void)target;
 	if (t == NULL) {
 		page_error(s, rq, rs, 404);
 		return;

@@ -242,8 +242,10 @@ out:
 	return page;
 }
 
-void page_post(const struct site *s, const struct post *p, struct request *rq, struct response *rs)
+void page_post(const struct site *s, struct request *rq, struct response *rs,
+               const struct page_target *t)
 {
+	const struct post *p = t->post;
 	struct cache_entry *page = cache_get(page_key(s, p->name));
 
 	if (page == NULL)

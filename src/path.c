@@ -35,6 +35,10 @@ enum path_result path_canon(const char *p, size_t len, int decode, struct buf *o
 				return PATH_BAD;
 			c = hi * 16 + lo;
 			i += 2;
+			/* RFC 3986 section 2.3: these are the same written plainly. */
+			if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~')
+				*changed |= PATH_ENCODED;
 		} else {
 			c = (unsigned char)p[i];
 		}

@@ -17,11 +17,12 @@ enum path_result {
  * it must start with '/' and is percent-decoded exactly once, a stray '%' making
  * it PATH_BAD. Without, p is a route as written in front matter. A NUL, CR, LF or
  * other control character makes the path PATH_BAD. *changed says how the result
- * differs from the decoded input (PATH_EXTRA_SLASHES, PATH_TRAILING_SLASH), so
+ * differs from the input (PATH_EXTRA_SLASHES, PATH_TRAILING_SLASH, PATH_ENCODED), so
  * that a caller can redirect to the canonical form. */
 enum {
 	PATH_EXTRA_SLASHES = 1,  /* a repeated slash */
 	PATH_TRAILING_SLASH = 2, /* a slash at the end */
+	PATH_ENCODED = 4,        /* an unreserved character percent-encoded: "%2D" for "-" */
 };
 
 enum path_result path_canon(const char *p, size_t len, int decode, struct buf *out, int *changed);

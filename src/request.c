@@ -41,8 +41,10 @@ void request_parse(struct request *rq, const struct request_env *env, const char
 	rq->trailing_slash = 0;
 	rq->method = METHOD_OTHER;
 	rq->uri = uri;
-	rq->if_none_match = env->param("HTTP_IF_NONE_MATCH", env->ctx);
-	rq->if_modified_since = env->param("HTTP_IF_MODIFIED_SINCE", env->ctx);
+	rq->cond.if_match = env->param("HTTP_IF_MATCH", env->ctx);
+	rq->cond.if_none_match = env->param("HTTP_IF_NONE_MATCH", env->ctx);
+	rq->cond.if_modified_since = env->param("HTTP_IF_MODIFIED_SINCE", env->ctx);
+	rq->cond.if_unmodified_since = env->param("HTTP_IF_UNMODIFIED_SINCE", env->ctx);
 	buf_reset(&rq->path);
 	arena_reset(&rq->arena);
 	/* Known before anything can fail: a HEAD answered 400 has no body either. */
@@ -89,13 +91,14 @@ void request_parse(struct request *rq, const struct request_env *env, const char
 		memmove(rq->path.data, rq->path.data + mlen - 1, rq->path.len - (mlen - 1));
 		rq->path.len -= mlen - 1;
 	}
-	rq->redirect = changed & PATH_EXTRA_SLASHES;
+	rq->redirect = (changed & (PATH_EXTRA_SLASHES | PATH_ENCODED)) != 0;
 	rq->trailing_slash = (changed & PATH_TRAILING_SLASH) != 0;
 }
 
 void request_free(struct request *rq)
 {
 	buf_free(&rq->path);
+	buf_free(&rq->canonical);
 	buf_free(&rq->file);
 	buf_free(&rq->html);
 	arena_free(&rq->arena);

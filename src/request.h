@@ -3,6 +3,7 @@
 #define QUIRE_REQUEST_H
 
 #include "buf.h"
+#include "conditional.h"
 #include "mem.h"
 
 enum method {
@@ -20,17 +21,17 @@ struct request_env {
 struct request {
 	int status; /* 0 when the request can be routed; else 400 or 404 */
 	enum method method;
-	const char *uri;           /* REQUEST_URI as received: valid until the next request */
-	struct buf path;           /* canonical, decoded, within the site: "/" or "/route" */
-	int index;                 /* the path names the site's index page */
-	int redirect;              /* repeated slashes in the path: answer 301 */
-	int trailing_slash;        /* the path ended with a slash: list pages want one, posts not */
-	const char *if_none_match; /* the conditional headers, or NULL */
-	const char *if_modified_since;
-	int gone; /* the post's file was not there when read */
-	/* Scratch space kept, with its capacity, from one request to the next. */
-	struct buf file;
-	struct buf html;
+	const char *uri;         /* REQUEST_URI as received: valid until the next request */
+	struct buf path;         /* canonical, decoded, within the site: "/" or "/route" */
+	int index;               /* the path names the site's index page */
+	int redirect;            /* repeated slashes in the path: answer 301 */
+	int trailing_slash;      /* the path ended with a slash: list pages want one, posts not */
+	struct conditional cond; /* the conditional header fields */
+	int gone;                /* the post's file was not there when read */
+	/* Kept, with their capacity, from one request to the next. */
+	struct buf canonical; /* the one address of what the path names (dispatch.c) */
+	struct buf file;      /* the post's file, read fresh */
+	struct buf html;      /* the post's body being rendered */
 	struct arena arena;
 };
 

@@ -21,6 +21,7 @@ void response_free(struct response *rs)
 	cache_release(rs->page);
 	rs->page = NULL;
 	buf_free(&rs->headers);
+	buf_free(&rs->value);
 	buf_free(&rs->body);
 }
 
@@ -55,6 +56,8 @@ const char *response_reason(int status)
 		return "Method Not Allowed";
 	case 410:
 		return "Gone";
+	case 412:
+		return "Precondition Failed";
 	case 414:
 		return "URI Too Long";
 	case 500:
@@ -78,8 +81,11 @@ void response_serialize(const struct response *rs, struct buf *out, const char *
 	size_t n = rs->page ? rs->page->len : rs->body.len;
 
 	buf_reset(out);
-	buf_printf(out, "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n", rs->status,
-	           response_reason(rs->status), rs->content_type, n);
+	buf_printf(out, "Status: %d %s\r\nContent-Type: %s\r\n", rs->status,
+	           response_reason(rs->status), rs->content_type);
+	/* A 304 has no content, and may only repeat the 200's length (RFC 9110 8.6): none. */
+	if (rs->status != 304)
+		buf_printf(out, "Content-Length: %zu\r\n", n);
 	buf_add(out, rs->headers.data, rs->headers.len);
 	buf_add(out, "\r\n", 2);
 	*body = rs->head ? NULL : p;

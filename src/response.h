@@ -12,6 +12,7 @@ struct response {
 	int status;
 	const char *content_type;
 	struct buf headers; /* extra lines, "Name: value\r\n" each */
+	struct buf value;   /* a header's value being made: Location, Cache-Control */
 	struct buf body;
 	struct cache_entry *page; /* when set, the body is this cached page, held */
 	int head;                 /* HEAD: the same headers, no body */

@@ -93,3 +93,28 @@ const struct post *route_find(const struct route_table *t, const char *path, siz
 		return NULL;
 	return route_slot(t, path, len, route_hash(path, len))->post;
 }
+
+/* Does path equal dir, or lie under it? */
+static int route_under(const char *path, size_t len, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return len >= n && memcmp(path, dir, n) == 0 && (len == n || path[n] == '/');
+}
+
+int route_reserved(const char *path, size_t len)
+{
+	static const char *const dirs[] = {"/page", "/tags", "/static", "/sitemap.xml",
+	                                   "/robots.txt"};
+	static const char *const feeds[] = {"/feed.xml", "/rss.xml", "/feed.json"};
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (route_under(path, len, dirs[i]))
+			return 1;
+	for (size_t i = 0; i < sizeof(feeds) / sizeof(feeds[0]); i++) {
+		size_t n = strlen(feeds[i]);
+		if (len >= n && memcmp(path + len - n, feeds[i], n) == 0)
+			return 1;
+	}
+	return 0;
+}

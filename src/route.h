@@ -21,4 +21,11 @@ const struct post *route_add(struct route_table *t, const char *path, size_t len
                              const struct post *p);
 const struct post *route_find(const struct route_table *t, const char *path, size_t len);
 
+/* Is path (canonical) an address quire makes itself, or may make as the site grows: a
+ * list's pages (/page/N), the taxonomies (/tags and all under it), a feed (any path
+ * ending in /feed.xml, /rss.xml or /feed.json), /sitemap.xml, /robots.txt, and the
+ * static files (/static and all under it)? No post may take one. The route table in
+ * dispatch.c serves these. */
+int route_reserved(const char *path, size_t len);
+
 #endif

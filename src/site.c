@@ -137,6 +137,12 @@ static void site_aliases(struct site *s)
 				        p->path, a);
 				continue;
 			}
+			if (route_reserved(path.data, path.len)) {
+				log_msg(LOG_WARN,
+				        "%s: alias %.*s is an address quire makes itself; ignored",
+				        p->path, (int)path.len, path.data);
+				continue;
+			}
 			if (route_find(&s->routes, path.data, path.len) != NULL) {
 				log_msg(LOG_WARN, "%s: alias %.*s is a post's route; ignored",
 				        p->path, (int)path.len, path.data);
@@ -152,14 +158,18 @@ static void site_aliases(struct site *s)
 	buf_free(&path);
 }
 
-/* Note when p appears or expires after s->made: the snapshot is remade then. */
+/* Note when p appears or expires after s->made: the snapshot is remade then. One that
+ * came already changed the lists and feeds at that time: the site was modified then. */
 static void site_schedule(struct site *s, const struct post *p)
 {
 	time_t t[2] = {p->has_publish ? p->publish : 0, p->has_expiry ? p->expiry : 0};
 
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		if (t[i] > s->made && (s->next_change == 0 || t[i] < s->next_change))
 			s->next_change = t[i];
+		if (t[i] > 0 && t[i] <= s->made && t[i] > s->modified)
+			s->modified = t[i];
+	}
 }
 
 /* The candidate posts of the folder, sorted by name: the same order on every start. */
@@ -384,6 +394,13 @@ struct site *site_load(const struct config *c, const struct site *old, int reloa
 		s->places[i].at = SIZE_MAX;
 		if (p->draft) {
 			log_msg(LOG_INFO, "%s: a draft: not served", p->path);
+			continue;
+		}
+		if (route_reserved(p->route, p->route_len)) {
+			log_msg(LOG_ERROR,
+			        "%s: route %s is an address quire makes itself (a list, a feed, "
+			        "the sitemap, robots.txt or a static file); this post is left out",
+			        p->path, p->route);
 			continue;
 		}
 		const struct post *taken = route_add(&s->routes, p->route, p->route_len, p);
