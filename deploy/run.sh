@@ -4,6 +4,14 @@
 set -eu
 port=${1:-8080}
 top=$(cd "$(dirname "$0")/.." && pwd)
+# At a terminal, run the rest as a job of its own (job control: its own process group,
+# the terminal's foreground one), so that Ctrl-C reaches it and its servers, not make:
+# a Ctrl-C is how this stops, and make would call it an error.
+if [ -t 0 ] && [ -z "${QUIRE_RUN_JOB:-}" ]; then
+	set -m
+	QUIRE_RUN_JOB=1 sh "$0" "$@" && exit 0
+	exit $?
+fi
 rundir=$(mktemp -d "${TMPDIR:-/tmp}/quire-run.XXXXXX")
 sock=$rundir/quire.sock
 quire_pid="" nginx_pid=""
@@ -16,7 +24,9 @@ stop() {
 	rm -rf "$rundir"
 	echo "quire and nginx stopped."
 }
-trap stop INT TERM EXIT
+# Ctrl-C or a TERM is the ordinary way to stop: status 0. Any other end keeps its status.
+trap 'stop; exit 0' INT TERM
+trap 'rc=$?; stop; exit $rc' EXIT
 
 if ! "$top/build/quire" -t -c "$top/conf/quire.yaml" >/dev/null; then
 	echo "run: the site does not load; see the messages above." >&2

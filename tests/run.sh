@@ -54,6 +54,8 @@ for part in $parts; do
 		done
 		# CGI mode under valgrind memcheck (the plain build only).
 		run_suite memcheck "" env QUIRE_BIN="$top/build/quire" "$PY" tests/e2e/memcheck.py
+		# make run at a terminal, stopped with Ctrl-C (once: it runs the plain build).
+		run_suite run "" "$PY" tests/e2e/run_check.py
 		# The fuzz targets, briefly, on their seed corpora (make fuzz runs them for long).
 		run_suite fuzz "" sh tests/fuzz/run.sh
 		;;
