@@ -4,14 +4,6 @@
 #include <string.h>
 #include <time.h>
 
-void conditional_format_date(time_t t, char *out, size_t size)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, size, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-}
-
 /* Any of the three HTTP date forms; -1 when it is none of them. */
 static time_t conditional_parse_date(const char *s)
 {

@@ -5,9 +5,6 @@
 #include <stddef.h>
 #include <time.h>
 
-/* An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") into out (at least 30 bytes). */
-void conditional_format_date(time_t t, char *out, size_t size);
-
 /* The conditional header fields of a request, each NULL when absent. */
 struct conditional {
 	const char *if_match;

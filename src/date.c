@@ -102,12 +102,28 @@ int date_from_name(const char *name, time_t *out, size_t *slug_at)
 	return 0;
 }
 
+/* Every form below writes the year with four digits, also before the year 1000
+ * (strftime's %Y writes "1" for the year 1): ISO 8601, RFC 3339, RFC 5322 and HTTP
+ * all want four. date_parse reads four digits, so years stay within 0000-9999. */
 void date_rfc3339(time_t t, char *out, size_t size)
 {
 	struct tm tm;
 
 	gmtime_r(&t, &tm);
-	strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+	         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+void date_imf(time_t t, char *out, size_t size)
+{
+	static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	snprintf(out, size, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday], tm.tm_mday,
+	         months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 void date_human(time_t t, char *out, size_t size)

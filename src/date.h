@@ -15,6 +15,8 @@ int date_from_name(const char *name, time_t *out, size_t *slug_at);
 
 /* RFC 3339 in UTC ("2023-02-28T10:00:00Z"), for Atom, JSON Feed and sitemaps. */
 void date_rfc3339(time_t t, char *out, size_t size);
+/* The IMF-fixdate of HTTP and RSS ("Sun, 06 Nov 1994 08:49:37 GMT"; 30 bytes). */
+void date_imf(time_t t, char *out, size_t size);
 /* "28 February 2023", for people. */
 void date_human(time_t t, char *out, size_t size);
 

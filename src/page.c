@@ -7,6 +7,7 @@
 #include "cache.h"
 #include "conditional.h"
 #include "config.h"
+#include "date.h"
 #include "request.h"
 #include "response.h"
 #include "site.h"
@@ -51,7 +52,7 @@ void page_send(const struct site *s, struct request *rq, struct response *rs,
 	/* A file stamped in the future would make If-Modified-Since useless. */
 	if (modified > now)
 		modified = now;
-	conditional_format_date(modified, date, sizeof(date));
+	date_imf(modified, date, sizeof(date));
 	response_header(rs, "ETag", page->etag, strlen(page->etag));
 	response_header(rs, "Last-Modified", date, strlen(date));
 	if (*cc) {

@@ -5,7 +5,6 @@
 
 #include "buf.h"
 #include "cache.h"
-#include "conditional.h"
 #include "config.h"
 #include "date.h"
 #include "html.h"
@@ -238,7 +237,7 @@ static void page_feed_rss(struct page_feed *f)
 		page_feed_elem(f, "description", f->title.data, f->title.len);
 	if (*c->site_language)
 		page_feed_elem(f, "language", c->site_language, strlen(c->site_language));
-	conditional_format_date(f->updated, date, sizeof(date));
+	date_imf(f->updated, date, sizeof(date));
 	page_feed_elem(f, "lastBuildDate", date, strlen(date));
 	buf_adds(o, "<generator>quire " QUIRE_VERSION "</generator>\n"
 	            "<atom:link rel=\"self\" type=\"application/rss+xml\" href=\"");
@@ -253,7 +252,7 @@ static void page_feed_rss(struct page_feed *f)
 		buf_adds(o, "<guid isPermaLink=\"true\">");
 		page_feed_xml(f, url, n);
 		buf_adds(o, "</guid>\n");
-		conditional_format_date(p->has_date ? p->date : p->lastmod, date, sizeof(date));
+		date_imf(p->has_date ? p->date : p->lastmod, date, sizeof(date));
 		page_feed_elem(f, "pubDate", date, strlen(date));
 		for (size_t k = 0; k < p->authors.len; k++)
 			page_feed_elem(f, "dc:creator", p->authors.items[k],

@@ -167,6 +167,17 @@ def reserved(site):
     still_serves(site, "reserved routes")
 
 
+def ancient(site):
+    """A date before the year 1000 is written with four digits everywhere."""
+    for path, want in (("/feed.xml", b"<published>0500-03-01T00:00:00Z</published>"),
+                       ("/feed.json", b'"date_published": "0500-03-01T00:00:00Z"'),
+                       ("/rss.xml", b"<pubDate>Mon, 01 Mar 0500 00:00:00 GMT</pubDate>"),
+                       ("/ancient", b'datetime="0500-03-01T00:00:00Z"')):
+        st, _, body = site.get(path)
+        check(S, f"{path}: the year 500 has four digits", st == 200 and want in body,
+              body[body.find(b"0500") - 80:body.find(b"0500") + 40] if b"0500" in body else st)
+
+
 def last_modified(site):
     """A post scheduled a few seconds ahead goes live: the index's Last-Modified moves, and
     If-Modified-Since with the old time gets the new page, not 304."""
@@ -194,6 +205,7 @@ def main():
     with Site() as site:
         site.write_post("gone.md", f"---\ntitle: Long gone\nroute: /gone\n"
                         f"expiryDate: {iso(now - 60)}\n---\nx\n")
+        site.write_post("ancient.md", "---\ntitle: Ancient\nroute: /ancient\ndate: 0500-03-01\n---\nx\n")
         site.write_post("tagged.md", "---\ntitle: Tagged\nroute: /tagged\ntags: [rust]\n---\nx\n")
         for name, route in RESERVED.items():
             site.write_post(name, f"---\ntitle: Hijack {route}\nroute: \"{route}\"\n---\nx\n")
@@ -203,6 +215,7 @@ def main():
         redirects(site)
         words(site, now)
         reserved(site)
+        ancient(site)
         last_modified(site)
     finish()
 
