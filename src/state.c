@@ -70,20 +70,24 @@ static int state_read(const char *path, struct buf *out)
 void state_routes(struct site *s)
 {
 	const struct config *c = s->config;
-	struct buf path = {0}, text = {0}, tmp = {0};
+	struct buf path = {0}, text = {0}, more = {0}, tmp = {0};
 	struct route_table seen;
-	int added = 0;
 
 	route_init(&s->moved, 16);
 	if (c->state_dir == NULL || s->nposts == 0)
 		return;
 	buf_printf(&path, "%s/routes", c->state_dir);
-	if (state_read(buf_cstr(&path), &text) < 0 && !state_warned) {
-		log_msg(LOG_WARN, "%s: cannot read: %s; renamed posts lose their old addresses",
-		        path.data, strerror(errno));
+	/* A file not read whole is neither used nor rewritten: its routes stay in it. */
+	if (state_read(buf_cstr(&path), &text) < 0) {
+		if (!state_warned)
+			log_msg(LOG_WARN,
+			        "%s: cannot read: %s; renamed posts lose their old addresses",
+			        path.data, strerror(errno));
 		state_warned = 1;
+		goto out;
 	}
-	/* Each line: an old route whose file now has another route answers 301. */
+	/* Each line: an old route whose file now has another route answers 301. seen's keys
+	 * point into text, which does not change until seen is freed. */
 	route_init(&seen, 64);
 	for (size_t at = 0; at < text.len;) {
 		char *nl = memchr(text.data + at, '\n', text.len - at);
@@ -100,6 +104,7 @@ void state_routes(struct site *s)
 		    route_find(&s->routes, line, rlen) == NULL)
 			route_add(&s->moved, arena_strndup(&s->arena, line, rlen), rlen, p);
 	}
+	/* The lines of routes not in the file yet. */
 	for (size_t i = 0; i < s->nlisted; i++) {
 		const struct post *p = s->listed[i];
 		buf_reset(&tmp);
@@ -109,12 +114,15 @@ void state_routes(struct site *s)
 		if (route_find(&seen, tmp.data, tmp.len) != NULL)
 			continue;
 		buf_addc(&tmp, '\n');
-		buf_add(&text, tmp.data, tmp.len);
-		added = 1;
+		buf_add(&more, tmp.data, tmp.len);
 	}
 	route_free(&seen);
-	if (!added)
+	if (more.len == 0)
 		goto out;
+	/* A last line without its newline gets one before the new lines. */
+	if (text.len > 0 && text.data[text.len - 1] != '\n')
+		buf_addc(&text, '\n');
+	buf_add(&text, more.data, more.len);
 	/* The folder itself is made when missing (its parent must be there). */
 	mkdir(c->state_dir, 0700);
 	if (state_replace(c->state_dir, "routes", text.data, text.len) < 0) {
@@ -129,5 +137,6 @@ void state_routes(struct site *s)
 out:
 	buf_free(&path);
 	buf_free(&text);
+	buf_free(&more);
 	buf_free(&tmp);
 }
