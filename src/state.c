@@ -19,7 +19,8 @@
 #include "route.h"
 #include "site.h"
 
-#define STATE_MAX (4 * 1024 * 1024)
+/* A routes file larger than this is left as it is: read in part, it would be rewritten short. */
+#define STATE_MAX (256L * 1024 * 1024)
 
 static int state_warned;
 
@@ -52,18 +53,33 @@ out:
 	return rc;
 }
 
+/* Read the whole file at path into out: 0 (a missing file reads as empty), or -1 with
+ * errno set when it cannot be read whole (then out is empty). */
 static int state_read(const char *path, struct buf *out)
 {
 	char chunk[8192];
 	size_t n;
+	int saved = 0;
 	FILE *f = fopen(path, "rb");
 
 	buf_reset(out);
 	if (f == NULL)
 		return errno == ENOENT ? 0 : -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && out->len < STATE_MAX)
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (out->len + n > STATE_MAX) {
+			saved = EFBIG;
+			break;
+		}
 		buf_add(out, chunk, n);
+	}
+	if (saved == 0 && ferror(f))
+		saved = errno ? errno : EIO;
 	fclose(f);
+	if (saved != 0) {
+		buf_reset(out);
+		errno = saved;
+		return -1;
+	}
 	return 0;
 }
 

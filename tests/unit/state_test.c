@@ -184,5 +184,6 @@ int main(void)
 	 * renamed posts' lines are looked up after it. */
 	state_case("a 256 KiB routes file and new posts", 256 * 1024 - 24, 0);
 	state_case("a 1 MiB routes file and new posts", 1024 * 1024 - 24, 0);
+	state_case("a 5 MiB routes file, renamed posts at its end", 5 * 1024 * 1024 + 17, 1);
 	return check_exit();
 }
