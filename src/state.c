@@ -19,7 +19,8 @@
 #include "route.h"
 #include "site.h"
 
-#define STATE_MAX (4 * 1024 * 1024)
+/* A routes file larger than this is left as it is: read in part, it would be rewritten short. */
+#define STATE_MAX (256L * 1024 * 1024)
 
 static int state_warned;
 
@@ -52,38 +53,57 @@ out:
 	return rc;
 }
 
+/* Read the whole file at path into out: 0 (a missing file reads as empty), or -1 with
+ * errno set when it cannot be read whole (then out is empty). */
 static int state_read(const char *path, struct buf *out)
 {
 	char chunk[8192];
 	size_t n;
+	int saved = 0;
 	FILE *f = fopen(path, "rb");
 
 	buf_reset(out);
 	if (f == NULL)
 		return errno == ENOENT ? 0 : -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && out->len < STATE_MAX)
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (out->len + n > STATE_MAX) {
+			saved = EFBIG;
+			break;
+		}
 		buf_add(out, chunk, n);
+	}
+	if (saved == 0 && ferror(f))
+		saved = errno ? errno : EIO;
 	fclose(f);
+	if (saved != 0) {
+		buf_reset(out);
+		errno = saved;
+		return -1;
+	}
 	return 0;
 }
 
 void state_routes(struct site *s)
 {
 	const struct config *c = s->config;
-	struct buf path = {0}, text = {0}, tmp = {0};
+	struct buf path = {0}, text = {0}, more = {0}, tmp = {0};
 	struct route_table seen;
-	int added = 0;
 
 	route_init(&s->moved, 16);
 	if (c->state_dir == NULL || s->nposts == 0)
 		return;
 	buf_printf(&path, "%s/routes", c->state_dir);
-	if (state_read(buf_cstr(&path), &text) < 0 && !state_warned) {
-		log_msg(LOG_WARN, "%s: cannot read: %s; renamed posts lose their old addresses",
-		        path.data, strerror(errno));
+	/* A file not read whole is neither used nor rewritten: its routes stay in it. */
+	if (state_read(buf_cstr(&path), &text) < 0) {
+		if (!state_warned)
+			log_msg(LOG_WARN,
+			        "%s: cannot read: %s; renamed posts lose their old addresses",
+			        path.data, strerror(errno));
 		state_warned = 1;
+		goto out;
 	}
-	/* Each line: an old route whose file now has another route answers 301. */
+	/* Each line: an old route whose file now has another route answers 301. seen's keys
+	 * point into text, which does not change until seen is freed. */
 	route_init(&seen, 64);
 	for (size_t at = 0; at < text.len;) {
 		char *nl = memchr(text.data + at, '\n', text.len - at);
@@ -100,6 +120,7 @@ void state_routes(struct site *s)
 		    route_find(&s->routes, line, rlen) == NULL)
 			route_add(&s->moved, arena_strndup(&s->arena, line, rlen), rlen, p);
 	}
+	/* The lines of routes not in the file yet. */
 	for (size_t i = 0; i < s->nlisted; i++) {
 		const struct post *p = s->listed[i];
 		buf_reset(&tmp);
@@ -109,12 +130,15 @@ void state_routes(struct site *s)
 		if (route_find(&seen, tmp.data, tmp.len) != NULL)
 			continue;
 		buf_addc(&tmp, '\n');
-		buf_add(&text, tmp.data, tmp.len);
-		added = 1;
+		buf_add(&more, tmp.data, tmp.len);
 	}
 	route_free(&seen);
-	if (!added)
+	if (more.len == 0)
 		goto out;
+	/* A last line without its newline gets one before the new lines. */
+	if (text.len > 0 && text.data[text.len - 1] != '\n')
+		buf_addc(&text, '\n');
+	buf_add(&text, more.data, more.len);
 	/* The folder itself is made when missing (its parent must be there). */
 	mkdir(c->state_dir, 0700);
 	if (state_replace(c->state_dir, "routes", text.data, text.len) < 0) {
@@ -129,5 +153,6 @@ void state_routes(struct site *s)
 out:
 	buf_free(&path);
 	buf_free(&text);
+	buf_free(&more);
 	buf_free(&tmp);
 }

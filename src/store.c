@@ -1,11 +1,15 @@
 /* store.c — the posts of the last snapshot, kept in the state folder so that a new process
  * reads again only the posts that changed (CGI answers each request from a new process).
- * The file "posts" holds a header (a magic word, and a hash of the configuration file
- * and quire's version) and then each post's fields as length-prefixed records; any
- * record that does not fit makes the whole file ignored. It is rewritten whole and
- * renamed into place, so a reader sees an old file or a new one. */
+ * The file "posts" holds a header (a magic word, the format number, a hash of the
+ * configuration file and quire's version, the payload's length and its hash) and then the
+ * payload: each post's fields as length-prefixed records. A file whose header is not this
+ * build's is ignored; one whose payload does not match its hash, or with any record that
+ * does not fit or lacks a field pages need, is damaged: ignored, said once, and written
+ * anew. It is rewritten whole and renamed into place, so a reader sees an old file or a
+ * new one. */
 #include "store.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,7 +27,16 @@
 #include "site.h"
 #include "state.h"
 
-#define STORE_MAGIC "quire-posts-1\n"
+#define STORE_MAGIC "quire-posts\n"
+/* The layout of the records: a change to store_post() or what it writes needs a new one. */
+#define STORE_FORMAT    2
+#define STORE_MAGIC_LEN (sizeof(STORE_MAGIC) - 1)
+/* Where the header's fields are: magic, format (u32), key, payload length, payload hash. */
+#define STORE_AT_FORMAT STORE_MAGIC_LEN
+#define STORE_AT_KEY    (STORE_AT_FORMAT + 4)
+#define STORE_AT_LEN    (STORE_AT_KEY + 8)
+#define STORE_AT_HASH   (STORE_AT_LEN + 8)
+_Static_assert(STORE_AT_HASH + 8 == STORE_HEADER, "STORE_HEADER is the header's size");
 #define STORE_MAX   (256L * 1024 * 1024)
 #define STORE_DEPTH 8
 /* Most posts' fields fit in one block this size. */
@@ -148,6 +161,35 @@ static void store_post(struct buf *b, const struct post *p)
 	store_value(b, &p->fields);
 }
 
+void store_seal(struct buf *b)
+{
+	uint64_t len, hash;
+
+	if (b->len < STORE_HEADER)
+		return;
+	len = b->len - STORE_HEADER;
+	hash = cache_hash(b->data + STORE_HEADER, len, 0);
+	memcpy(b->data + STORE_AT_LEN, &len, sizeof(len));
+	memcpy(b->data + STORE_AT_HASH, &hash, sizeof(hash));
+}
+
+void store_encode(const struct site *s, struct buf *out)
+{
+	uint32_t format = STORE_FORMAT;
+	uint64_t zero = 0;
+
+	buf_reset(out);
+	store_put(out, STORE_MAGIC, STORE_MAGIC_LEN);
+	store_put(out, &format, sizeof(format));
+	store_u64(out, store_key(s->config));
+	store_u64(out, zero);
+	store_u64(out, zero);
+	store_u64(out, s->nposts);
+	for (size_t i = 0; i < s->nposts; i++)
+		store_post(out, s->posts[i]);
+	store_seal(out);
+}
+
 void store_save(const struct site *s)
 {
 	const struct config *c = s->config;
@@ -155,11 +197,7 @@ void store_save(const struct site *s)
 
 	if (c->state_dir == NULL)
 		return;
-	store_put(&b, STORE_MAGIC, sizeof(STORE_MAGIC) - 1);
-	store_u64(&b, store_key(c));
-	store_u64(&b, s->nposts);
-	for (size_t i = 0; i < s->nposts; i++)
-		store_post(&b, s->posts[i]);
+	store_encode(s, &b);
 	/* state_routes() has said already when the folder cannot be written. */
 	state_replace(c->state_dir, "posts", b.data, b.len);
 	buf_free(&b);
@@ -223,8 +261,11 @@ static void store_get_list(struct store_in *in, struct strlist *l)
 		return;
 	}
 	l->items = arena_alloc(in->a, (n ? n : 1) * sizeof(*l->items));
-	for (size_t i = 0; i < n; i++)
-		l->items[l->len++] = store_get_cstr(in);
+	for (size_t i = 0; i < n && !in->bad; i++) {
+		l->items[l->len] = store_get_cstr(in);
+		if (l->items[l->len++] == NULL)
+			in->bad = 1;
+	}
 }
 
 static void store_get_value(struct store_in *in, struct value *v, int depth)
@@ -284,6 +325,25 @@ static void store_get_value(struct store_in *in, struct value *v, int depth)
 	}
 }
 
+/* Is the member key of the map fields a string? */
+static int store_has_string(const struct value *fields, const char *key)
+{
+	const struct value *v = value_get(fields, key, strlen(key));
+
+	return v != NULL && v->type == VALUE_STRING && v->u.string.p != NULL;
+}
+
+/* Has p what pages take for granted: its route and texts, the fields post_computed() adds? */
+static int store_post_whole(const struct post *p)
+{
+	return p->route != NULL && p->route_len > 1 && p->route[0] == '/' && p->title != NULL &&
+	       p->description != NULL && p->size >= 0 && p->body_offset <= (uint64_t)p->size &&
+	       p->fields.type == VALUE_MAP && store_has_string(&p->fields, "route") &&
+	       store_has_string(&p->fields, "url") &&
+	       store_has_string(&p->fields, "absolute_url") &&
+	       store_has_string(&p->fields, "canonical");
+}
+
 static struct post *store_get_post(struct store_in *in, const struct config *c)
 {
 	struct store_in name_in = *in;
@@ -297,7 +357,7 @@ static struct post *store_get_post(struct store_in *in, const struct config *c)
 	/* The name first, into a scratch arena: the post's own arena comes with it. */
 	name_in.a = &scratch;
 	name = store_get_cstr(&name_in);
-	if (name == NULL || strchr(name, '/') != NULL || name_in.bad) {
+	if (name == NULL || *name == '\0' || strchr(name, '/') != NULL || name_in.bad) {
 		in->bad = 1;
 		arena_free(&scratch);
 		return NULL;
@@ -344,8 +404,7 @@ static struct post *store_get_post(struct store_in *in, const struct config *c)
 	store_get_list(in, &p->aliases);
 	store_get_list(in, &p->authors);
 	store_get_value(in, &p->fields, 0);
-	if (in->bad || p->route == NULL || p->title == NULL || p->description == NULL ||
-	    p->fields.type != VALUE_MAP) {
+	if (in->bad || !store_post_whole(p)) {
 		in->bad = 1;
 		post_unref(p);
 		return NULL;
@@ -353,39 +412,46 @@ static struct post *store_get_post(struct store_in *in, const struct config *c)
 	return p;
 }
 
-struct site *store_load(const struct config *c)
+int store_decode(const struct config *c, const char *data, size_t len, struct site **out,
+                 const char **why)
 {
-	struct buf path = {0};
-	struct store_in in = {0};
-	struct site *s = NULL;
-	struct stat st;
+	struct store_in in = {.p = data, .end = data + len};
+	struct site *s;
+	uint32_t format;
+	uint64_t key, plen, hash;
 	size_t count;
-	void *map = MAP_FAILED;
-	int fd;
 
-	if (c->state_dir == NULL)
-		return NULL;
-	buf_printf(&path, "%s/posts", c->state_dir);
-	fd = open(buf_cstr(&path), O_RDONLY | O_CLOEXEC);
-	buf_free(&path);
-	if (fd < 0)
-		return NULL;
-	/* Mapped, not read into the heap: the file is only ever replaced by rename,
-	 * never cut short in place, so the mapping cannot lose its pages. */
-	if (fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size <= STORE_MAX)
-		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
-		return NULL;
-	in.p = map;
-	in.end = (const char *)map + st.st_size;
-	const char *magic = store_take(&in, sizeof(STORE_MAGIC) - 1);
-	if (magic == NULL || memcmp(magic, STORE_MAGIC, sizeof(STORE_MAGIC) - 1) != 0 ||
-	    store_get_u64(&in) != store_key(c))
-		goto out;
+	*out = NULL;
+	if (len < STORE_HEADER || memcmp(data, STORE_MAGIC, STORE_MAGIC_LEN) != 0) {
+		*why = "not a store of posts";
+		return -1;
+	}
+	memcpy(&format, data + STORE_AT_FORMAT, sizeof(format));
+	memcpy(&key, data + STORE_AT_KEY, sizeof(key));
+	memcpy(&plen, data + STORE_AT_LEN, sizeof(plen));
+	memcpy(&hash, data + STORE_AT_HASH, sizeof(hash));
+	if (format != STORE_FORMAT) {
+		*why = "written in another format";
+		return 2;
+	}
+	if (key != store_key(c)) {
+		*why = "written for another configuration or version";
+		return 1;
+	}
+	if (plen != len - STORE_HEADER) {
+		*why = "its length is not the one its header gives";
+		return -1;
+	}
+	if (cache_hash(data + STORE_HEADER, plen, 0) != hash) {
+		*why = "its checksum does not match";
+		return -1;
+	}
+	in.p = data + STORE_HEADER;
 	count = (size_t)store_get_u64(&in);
-	if (in.bad || count > (size_t)(in.end - in.p) / 16)
-		goto out;
+	if (in.bad || count > (size_t)(in.end - in.p) / 16) {
+		*why = "a damaged record";
+		return -1;
+	}
 	s = xcalloc(1, sizeof(*s));
 	s->refs = 1;
 	s->config = c;
@@ -399,11 +465,56 @@ struct site *store_load(const struct config *c)
 		if (p != NULL)
 			s->posts[s->nposts++] = p;
 	}
-	if (in.bad) {
+	if (in.bad || in.p != in.end) {
 		site_release(s);
-		s = NULL;
+		*why = "a damaged record";
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+struct site *store_load(const struct config *c)
+{
+	static int warned;
+	struct buf path = {0};
+	struct site *s = NULL;
+	struct stat st;
+	const char *why = NULL;
+	void *map = MAP_FAILED;
+	int fd, rc;
+
+	if (c->state_dir == NULL)
+		return NULL;
+	buf_printf(&path, "%s/posts", c->state_dir);
+	fd = open(buf_cstr(&path), O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno != ENOENT && !warned)
+			log_msg(LOG_WARN, "%s: cannot read: %s; the posts are read again",
+			        path.data, strerror(errno));
+		warned = 1;
+		goto out;
+	}
+	/* Mapped, not read into the heap: the file is only ever replaced by rename,
+	 * never cut short in place, so the mapping cannot lose its pages. */
+	if (fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size <= STORE_MAX)
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED) {
+		why = "empty, too large or unreadable";
+		rc = -1;
+	} else {
+		rc = store_decode(c, map, (size_t)st.st_size, &s, &why);
+		munmap(map, (size_t)st.st_size);
+	}
+	/* Another configuration's store is no news: the one of this snapshot replaces it. */
+	if ((rc < 0 || rc == 2) && !warned) {
+		log_msg(rc < 0 ? LOG_WARN : LOG_INFO,
+		        "%s: ignored (%s); the posts are read again and it is written anew",
+		        path.data, why);
+		warned = 1;
 	}
 out:
-	munmap(map, (size_t)st.st_size);
+	buf_free(&path);
 	return s;
 }
