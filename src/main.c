@@ -114,9 +114,9 @@ static int main_worker(int listen_fd, int ready_fd, void *arg)
 		return 1;
 	site_publish(site);
 	watch_start(&c);
-	server_run(listen_fd, &c, ready_fd);
-	/* Threads may still be blocked on kept connections: exit, do not return. */
-	exit(0);
+	/* Threads may still be blocked on kept connections: exit, do not return. A server
+	 * that could not serve says so in its status. */
+	exit(server_run(listen_fd, &c, ready_fd) < 0 ? 1 : 0);
 }
 
 int main(int argc, char **argv)

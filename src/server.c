@@ -31,6 +31,8 @@
 
 /* How long SIGTERM waits for requests in flight before the process exits. */
 #define SERVER_DRAIN_MS 1800
+/* The listen backlog asked for: the kernel gives at most net.core.somaxconn. */
+#define SERVER_BACKLOG 4096
 /* Descriptors a worker thread may hold at once: its epoll set, a connection and a
  * post file being read; and those kept for the watcher's reloads. */
 #define SERVER_FDS_PER_THREAD 3
@@ -159,7 +161,9 @@ int server_listen(const char *path)
 
 	/* A socket file left by a process that died is replaced. */
 	unlink(path);
-	fd = FCGX_OpenSocket(path, 128);
+	/* Requests beyond what the threads take at once queue here rather than fail: as
+	 * many as the system allows (net.core.somaxconn caps the number asked for). */
+	fd = FCGX_OpenSocket(path, SERVER_BACKLOG);
 	umask(old);
 	if (fd < 0) {
 		log_msg(LOG_ERROR, "%s: cannot listen: %s", path, strerror(errno));
@@ -196,8 +200,13 @@ static int server_accept(struct server *sv, int ep)
 			/* libfcgi has no timeouts: a peer that starts a request and stalls
 			 * would hold this thread for ever. */
 			struct timeval tv = {.tv_sec = sv->read_timeout};
-			setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-			return fd;
+			if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0 &&
+			    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == 0)
+				return fd;
+			log_msg(LOG_ERROR, "cannot bound a connection's reads and writes: %s",
+			        strerror(errno));
+			close(fd);
+			continue;
 		}
 		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) {
 			/* Out of descriptors, say: wait a little rather than spin, and say
@@ -274,7 +283,10 @@ static void *server_worker(void *arg)
 	}
 	ev.events = EPOLLIN;
 	ev.data.fd = sv->stop_fd;
-	epoll_ctl(ep, EPOLL_CTL_ADD, sv->stop_fd, &ev);
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, sv->stop_fd, &ev) < 0) {
+		log_msg(LOG_ERROR, "epoll: %s", strerror(errno));
+		goto out;
+	}
 	/* libfcgi never accepts here (-1): when a kept connection ends it returns to us. */
 	FCGX_InitRequest(&req, -1, FCGI_FAIL_ACCEPT_ON_INTR);
 	for (;;) {
@@ -445,8 +457,10 @@ int server_run(int listen_fd, const struct config *c, int ready_fd)
 	workers = server_room(workers);
 	for (int i = 0; i < workers; i++) {
 		w[i].server = &sv;
-		if (pthread_create(&threads[i], NULL, server_worker, &w[i]) != 0) {
-			log_msg(LOG_ERROR, "cannot start worker thread %d: %s", i, strerror(errno));
+		int err = pthread_create(&threads[i], NULL, server_worker, &w[i]);
+		if (err != 0) {
+			/* pthread_create returns its error; errno is not set. */
+			log_msg(LOG_ERROR, "cannot start worker thread %d: %s", i, strerror(err));
 			break;
 		}
 		started++;

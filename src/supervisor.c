@@ -152,8 +152,12 @@ int supervisor_run(int listen_fd, const struct supervisor_worker *w)
 				ever_ready |= is_ready;
 			}
 		}
-		sig = supervisor_wait(worker > 0 ? (is_ready ? 1000 : 20)
-		                                 : restart_at - supervisor_now_ms());
+		/* The clock may have passed restart_at since it was looked at: never a
+		 * negative wait, which would be for ever with no worker alive. */
+		long wait_ms = restart_at - supervisor_now_ms();
+		sig = supervisor_wait(worker > 0    ? (is_ready ? 1000 : 20)
+		                      : wait_ms > 0 ? wait_ms
+		                                    : 0);
 		if (sig == SIGTERM || sig == SIGINT) {
 			if (worker > 0)
 				supervisor_stop(worker);
