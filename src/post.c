@@ -88,7 +88,9 @@ static int post_young(const struct stat *st)
  * once the front matter is in: the body is read when a request needs it. A whole
  * file whose size or time moved while it was read, or that was written a moment
  * ago, is read again (for some milliseconds at most), so that a request gets one
- * version whole rather than what an editor has written so far. */
+ * version whole rather than what an editor has written so far. -2 when the file is
+ * not there (ENOENT), -1 for every other failure: each says so itself, since most
+ * (too large, not a regular file, kept changing) set no errno. */
 static int post_slurp(int dirfd, const char *name, const struct config *c, int head,
                       struct buf *out, const char **why, struct stat *st_out)
 {
@@ -98,8 +100,9 @@ static int post_slurp(int dirfd, const char *name, const struct config *c, int h
 	buf_reset(out);
 	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
+		int gone = errno == ENOENT;
 		*why = errno == ELOOP ? "a symbolic link" : strerror(errno);
-		return -1;
+		return gone ? -2 : -1;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		*why = "not a regular file";
@@ -483,11 +486,11 @@ int post_read(const struct post *p, const struct config *c, struct buf *file, st
 	struct post *q;
 
 	*fresh = NULL;
-	if (post_slurp(AT_FDCWD, p->path, c, 0, file, &why, &st) < 0) {
-		int gone = errno == ENOENT;
+	int rc = post_slurp(AT_FDCWD, p->path, c, 0, file, &why, &st);
+	if (rc < 0) {
 		buf_reset(why_out);
 		buf_printf(why_out, "%s: cannot read: %s", p->path, why);
-		return gone ? -2 : -1;
+		return rc;
 	}
 	*hash = cache_hash(file->data ? file->data : "", file->len, 0);
 	if (file->len >= p->body_offset &&
