@@ -192,7 +192,7 @@ shared-hosting: $(OBJS)
 # libFuzzer targets (tests/fuzz/): quire's objects built again with clang, ASan and UBSan.
 FUZZ_CC      ?= clang
 FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-FUZZ_TARGETS := fuzz_frontmatter fuzz_path fuzz_template fuzz_post fuzz_request
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS    := $(FUZZ_TARGETS:%=build/fuzz/%)
 FUZZ_OBJS    := $(filter-out build/fuzz/obj/main.o,$(SRCS:src/%.c=build/fuzz/obj/%.o))
 FUZZ_SECONDS ?= 300
@@ -201,6 +201,7 @@ FUZZ_MAXLEN_fuzz_path        := 8192
 FUZZ_MAXLEN_fuzz_template    := 8192
 FUZZ_MAXLEN_fuzz_post        := 65536
 FUZZ_MAXLEN_fuzz_request     := 4096
+FUZZ_MAXLEN_fuzz_store       := 65536
 
 build/fuzz/obj/%.o: src/%.c build/emoji-table.h
 	@mkdir -p build/fuzz/obj

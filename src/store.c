@@ -244,10 +244,17 @@ static const char *store_get_str(struct store_in *in, size_t *len)
 	return arena_strndup(in->a, s, n);
 }
 
+/* A string read as a C string: a NUL inside it would cut it short, so it is damage. */
 static const char *store_get_cstr(struct store_in *in)
 {
 	size_t len;
-	return store_get_str(in, &len);
+	const char *s = store_get_str(in, &len);
+
+	if (s != NULL && memchr(s, '\0', len) != NULL) {
+		in->bad = 1;
+		return NULL;
+	}
+	return s;
 }
 
 static void store_get_list(struct store_in *in, struct strlist *l)
@@ -393,7 +400,8 @@ static struct post *store_get_post(struct store_in *in, const struct config *c)
 	p->has_date = flags[2];
 	p->has_publish = flags[3];
 	p->has_expiry = flags[4];
-	p->route = store_get_str(in, &p->route_len);
+	p->route = store_get_cstr(in);
+	p->route_len = p->route ? strlen(p->route) : 0;
 	p->title = store_get_cstr(in);
 	p->description = store_get_cstr(in);
 	p->layout = store_get_cstr(in);

@@ -13,7 +13,8 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/quire-fuzz-brief.XXXXXX") || exit 1
 trap 'rm -rf "$scratch"' EXIT INT TERM
 failed=0
 
-for t in fuzz_frontmatter fuzz_path fuzz_template fuzz_post fuzz_request; do
+for src in tests/fuzz/fuzz_*.c; do
+	t=$(basename "$src" .c)
 	bin=build/fuzz/$t
 	log=$out/$t.log
 	if [ ! -x "$bin" ]; then

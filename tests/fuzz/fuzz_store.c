@@ -1,0 +1,98 @@
+/* fuzz_store.c — the snapshot store's reader on any bytes. Each input is tried twice: as a
+ * whole store file, and as the payload after the header of a valid one, sealed (length
+ * and checksum set), so that mutations reach the records past the checksum. Whatever is
+ * taken must be whole: every list item and required field there. */
+#include <stdint.h>
+#include <string.h>
+
+#include "buf.h"
+#include "config.h"
+#include "fuzz.h"
+#include "log.h"
+#include "post.h"
+#include "site.h"
+#include "store.h"
+
+static struct config conf;
+static struct buf seed;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	static const char *const files[] = {
+	    "b.md",
+	    "---\ntitle: B\nroute: /b\ntags: [x, y]\ncategories: [c]\naliases: [/old-b]\n"
+	    "author: [Ann, Bo]\n---\nb\n",
+	    NULL};
+	struct site *s;
+
+	(void)argc;
+	(void)argv;
+	log_set_level(LOG_ERROR);
+	char *file = fuzz_site("store", "", files);
+	if (config_load(&conf, file) < 0)
+		exit(1);
+	free(file);
+	s = site_load(&conf, NULL, 1);
+	if (s == NULL || s->nposts != 2) {
+		fprintf(stderr, "fuzz_store: the scratch site did not load\n");
+		exit(1);
+	}
+	store_encode(s, &seed);
+	site_release(s);
+	if (seed.len < STORE_HEADER) {
+		fprintf(stderr, "fuzz_store: no store written\n");
+		exit(1);
+	}
+	/* FUZZ_STORE_SEED=FILE writes the records of the scratch site: the seed corpus. */
+	const char *out = getenv("FUZZ_STORE_SEED");
+	if (out != NULL && *out)
+		fuzz_write(out, seed.data + STORE_HEADER, seed.len - STORE_HEADER);
+	return 0;
+}
+
+static void fuzz_strlist(const struct strlist *l)
+{
+	for (size_t i = 0; i < l->len; i++)
+		FUZZ_CHECK(l->items[i] != NULL, "list item %zu of %zu is NULL", i, l->len);
+	for (size_t i = 0; i < l->len; i++)
+		(void)strlen(l->items[i]);
+}
+
+static void fuzz_store_try(const char *data, size_t len)
+{
+	struct site *s = NULL;
+	const char *why = NULL;
+	int rc = store_decode(&conf, data, len, &s, &why);
+
+	if (rc != 0) {
+		FUZZ_CHECK(s == NULL && why != NULL, "refused (%d) but a snapshot or no reason",
+		           rc);
+		return;
+	}
+	FUZZ_CHECK(s != NULL, "taken but no snapshot");
+	for (size_t i = 0; i < s->nposts; i++) {
+		const struct post *p = s->posts[i];
+		FUZZ_CHECK(p != NULL && p->name != NULL && p->route != NULL && p->title != NULL,
+		           "post %zu lacks a required field", i);
+		FUZZ_CHECK(p->route_len == strlen(p->route), "route length");
+		fuzz_strlist(&p->tags);
+		fuzz_strlist(&p->categories);
+		fuzz_strlist(&p->aliases);
+		fuzz_strlist(&p->authors);
+		(void)fuzz_walk(&p->fields, 0);
+	}
+	site_release(s);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct buf b = {0};
+
+	fuzz_store_try((const char *)data, size);
+	buf_add(&b, seed.data, STORE_HEADER);
+	buf_add(&b, (const char *)data, size);
+	store_seal(&b);
+	fuzz_store_try(b.data, b.len);
+	buf_free(&b);
+	return 0;
+}
