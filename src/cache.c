@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "mem.h"
 
 #define CACHE_BUCKETS 4096 /* a power of two */
@@ -16,30 +17,6 @@ static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct cache_entry *cache_table[CACHE_BUCKETS];
 static struct cache_entry cache_lru = {.lru_prev = &cache_lru, .lru_next = &cache_lru};
 static size_t cache_budget, cache_used;
-
-/* A 64-bit hash, eight bytes at a time: a multiply and a shift mix each word in,
- * and a final mix spreads the last bits. Not cryptographic: it tells versions of
- * the owner's own files apart. */
-uint64_t cache_hash(const void *p, size_t len, uint64_t seed)
-{
-	const unsigned char *s = p;
-	uint64_t h = (seed ? seed : 0x9e3779b97f4a7c15ULL) ^ (len * 0xff51afd7ed558ccdULL);
-
-	for (; len >= 8; s += 8, len -= 8) {
-		uint64_t w;
-		memcpy(&w, s, 8);
-		w *= 0x87c37b91114253d5ULL;
-		w ^= w >> 31;
-		h = (h ^ w) * 0x4cf5ad432745937fULL;
-		h ^= h >> 29;
-	}
-	for (; len > 0; s++, len--)
-		h = (h ^ *s) * 0x100000001b3ULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
 
 void cache_init(size_t budget)
 {
@@ -126,7 +103,7 @@ struct cache_entry *cache_make(const char *data, size_t len, time_t modified)
 	e->modified = modified;
 	e->refs = 1;
 	snprintf(e->etag, sizeof(e->etag), "\"%016llx\"",
-	         (unsigned long long)cache_hash(data, len, 0));
+	         (unsigned long long)hash_bytes(data, len, 0));
 	return e;
 }
 

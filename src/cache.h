@@ -33,7 +33,4 @@ struct cache_entry *cache_put(uint64_t key, const char *data, size_t len, time_t
 struct cache_entry *cache_make(const char *data, size_t len, time_t modified);
 void cache_release(struct cache_entry *e);
 
-/* A 64-bit hash of bytes (FNV-1a), chained through seed. */
-uint64_t cache_hash(const void *p, size_t len, uint64_t seed);
-
 #endif

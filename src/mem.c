@@ -105,7 +105,7 @@ void arena_reset(struct arena *a)
 
 	if (b == NULL)
 		return;
-	/* Keep the newest block, the largest; free the rest. */
+	/* Keep the newest block (the one allocations go to); free the rest. */
 	for (struct arena_block *old = b->next; old != NULL;) {
 		struct arena_block *next = old->next;
 		free(old);

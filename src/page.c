@@ -8,14 +8,15 @@
 #include "conditional.h"
 #include "config.h"
 #include "date.h"
+#include "hash.h"
 #include "request.h"
 #include "response.h"
 #include "site.h"
 
 uint64_t page_key(const struct site *s, const char *name)
 {
-	return cache_hash(name, strlen(name),
-	                  cache_hash(&s->id, sizeof(s->id), 0x9e3779b97f4a7c15ULL));
+	return hash_bytes(name, strlen(name),
+	                  hash_bytes(&s->id, sizeof(s->id), 0x9e3779b97f4a7c15ULL));
 }
 
 /* The configured Cache-Control with each max-age and s-maxage cut to left

@@ -5,6 +5,7 @@
 
 #include "cache.h"
 #include "config.h"
+#include "hash.h"
 #include "layout.h"
 #include "log.h"
 #include "markdown.h"
@@ -16,7 +17,7 @@
 /* A post's HTML body depends on its file's bytes and the raw-HTML policy alone. */
 static uint64_t page_post_body_key(uint64_t file_hash, const struct config *c)
 {
-	return cache_hash("body", 4, file_hash ^ (c->raw_html_escape ? 0x5bd1e995ULL : 0));
+	return hash_bytes("body", 4, file_hash ^ (c->raw_html_escape ? 0x5bd1e995ULL : 0));
 }
 
 /* Words in the text of an HTML body, tags left out: for the reading time. The
@@ -153,7 +154,7 @@ static struct cache_entry *page_post_body_fresh(const struct site *s, const stru
 		__atomic_store_n(&((struct post *)p)->last_body, key, __ATOMIC_RELAXED);
 	if (page_out != NULL)
 		*page_out = fresh == NULL ? page_key(s, p->name)
-		                          : cache_hash("fresh", 5, page_key(s, p->name) ^ hash);
+		                          : hash_bytes("fresh", 5, page_key(s, p->name) ^ hash);
 	if (fresh_out != NULL)
 		*fresh_out = fresh;
 	else

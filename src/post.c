@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "cache.h"
 #include "config.h"
 #include "date.h"
 #include "frontmatter.h"
+#include "hash.h"
 #include "html.h"
 #include "log.h"
 #include "path.h"
@@ -406,7 +406,7 @@ static int post_parse(struct post *p, const char *src, size_t len, time_t mtime,
 	p->body_offset = fm.body_offset;
 	p->fields = fm.fields;
 	post_computed(p, &fm, c);
-	p->hash = cache_hash(src, fm.body_offset, 0);
+	p->hash = hash_bytes(src, fm.body_offset, 0);
 	rc = 0;
 out:
 	buf_free(&route);
@@ -492,9 +492,9 @@ int post_read(const struct post *p, const struct config *c, struct buf *file, st
 		buf_printf(why_out, "%s: cannot read: %s", p->path, why);
 		return rc;
 	}
-	*hash = cache_hash(file->data ? file->data : "", file->len, 0);
+	*hash = hash_bytes(file->data ? file->data : "", file->len, 0);
 	if (file->len >= p->body_offset &&
-	    cache_hash(file->data ? file->data : "", p->body_offset, 0) == p->hash)
+	    hash_bytes(file->data ? file->data : "", p->body_offset, 0) == p->hash)
 		return 0;
 	/* The front matter changed since the snapshot was made: this request gets
 	 * the new version whole. */

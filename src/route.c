@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "mem.h"
 #include "post.h"
 
@@ -14,17 +15,6 @@ struct route_slot {
 	size_t len;
 	const struct post *post;
 };
-
-static uint64_t route_hash(const char *p, size_t len)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
 
 void route_init(struct route_table *t, size_t n)
 {
@@ -61,7 +51,7 @@ static struct route_slot *route_slot(const struct route_table *t, const char *pa
 const struct post *route_add(struct route_table *t, const char *path, size_t len,
                              const struct post *p)
 {
-	uint64_t h = route_hash(path, len);
+	uint64_t h = hash_bytes(path, len, 0);
 	struct route_slot *s;
 
 	if ((t->len + 1) * 2 > t->cap) {
@@ -91,7 +81,7 @@ const struct post *route_find(const struct route_table *t, const char *path, siz
 {
 	if (t->cap == 0)
 		return NULL;
-	return route_slot(t, path, len, route_hash(path, len))->post;
+	return route_slot(t, path, len, hash_bytes(path, len, 0))->post;
 }
 
 /* Does path equal dir, or lie under it? */

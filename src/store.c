@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "cache.h"
 #include "config.h"
+#include "hash.h"
 #include "log.h"
 #include "post.h"
 #include "site.h"
@@ -61,8 +61,8 @@ static uint64_t store_key(const struct config *c)
 		buf_add(&b, chunk, n);
 	if (f != NULL)
 		fclose(f);
-	h = cache_hash(b.data ? b.data : "", b.len,
-	               cache_hash(QUIRE_VERSION, strlen(QUIRE_VERSION), 0));
+	h = hash_bytes(b.data ? b.data : "", b.len,
+	               hash_bytes(QUIRE_VERSION, strlen(QUIRE_VERSION), 0));
 	buf_free(&b);
 	return h;
 }
@@ -168,7 +168,7 @@ void store_seal(struct buf *b)
 	if (b->len < STORE_HEADER)
 		return;
 	len = b->len - STORE_HEADER;
-	hash = cache_hash(b->data + STORE_HEADER, len, 0);
+	hash = hash_bytes(b->data + STORE_HEADER, len, 0);
 	memcpy(b->data + STORE_AT_LEN, &len, sizeof(len));
 	memcpy(b->data + STORE_AT_HASH, &hash, sizeof(hash));
 }
@@ -450,7 +450,7 @@ int store_decode(const struct config *c, const char *data, size_t len, struct si
 		*why = "its length is not the one its header gives";
 		return -1;
 	}
-	if (cache_hash(data + STORE_HEADER, plen, 0) != hash) {
+	if (hash_bytes(data + STORE_HEADER, plen, 0) != hash) {
 		*why = "its checksum does not match";
 		return -1;
 	}

@@ -7,6 +7,7 @@
 
 #include "cache.h"
 #include "check.h"
+#include "hash.h"
 
 #define LEN 100 /* every scenario entry's data length */
 
@@ -291,24 +292,24 @@ static void cache_test_hash(void)
 {
 	const char *s = "The quick brown fox jumps over the lazy dog";
 	size_t n = strlen(s);
-	uint64_t h = cache_hash(s, n, 0);
+	uint64_t h = hash_bytes(s, n, 0);
 
-	check("cache", "hash is a function of its input", h == cache_hash(s, n, 0), "");
-	check("cache", "hash depends on the seed", h != cache_hash(s, n, 1), "");
-	check("cache", "hash depends on the length", h != cache_hash(s, n - 1, 0), "");
+	check("cache", "hash is a function of its input", h == hash_bytes(s, n, 0), "");
+	check("cache", "hash depends on the seed", h != hash_bytes(s, n, 1), "");
+	check("cache", "hash depends on the length", h != hash_bytes(s, n - 1, 0), "");
 	check("cache", "hash chained through its seed differs from one call",
-	      cache_hash(s + 10, n - 10, cache_hash(s, 10, 0)) != h, "");
+	      hash_bytes(s + 10, n - 10, hash_bytes(s, 10, 0)) != h, "");
 	check("cache", "hash of a prefix chained differs by the split",
-	      cache_hash(s + 10, n - 10, cache_hash(s, 10, 0)) !=
-	          cache_hash(s + 11, n - 11, cache_hash(s, 11, 0)),
+	      hash_bytes(s + 10, n - 10, hash_bytes(s, 10, 0)) !=
+	          hash_bytes(s + 11, n - 11, hash_bytes(s, 11, 0)),
 	      "");
 	/* Every single-bit change of a 24-byte input moves the hash. */
 	unsigned char buf[24] = {0};
-	uint64_t base = cache_hash(buf, sizeof(buf), 0);
+	uint64_t base = hash_bytes(buf, sizeof(buf), 0);
 	int moved = 1;
 	for (size_t bit = 0; bit < sizeof(buf) * 8; bit++) {
 		buf[bit / 8] ^= (unsigned char)(1u << (bit % 8));
-		if (cache_hash(buf, sizeof(buf), 0) == base)
+		if (hash_bytes(buf, sizeof(buf), 0) == base)
 			moved = 0;
 		buf[bit / 8] ^= (unsigned char)(1u << (bit % 8));
 	}
