@@ -27,10 +27,57 @@ static int request_query_ok(const char *q)
 	return 1;
 }
 
+/* Append n bytes of p, which are not URL-encoded (RFC 3875 4.1.5, 4.1.13), as a URL
+ * path: '%' and '?' encoded, so that decoding gives them back. */
+static char *request_encode(char *out, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '%' || p[i] == '?') {
+			*out++ = '%';
+			*out++ = p[i] == '%' ? '2' : '3';
+			*out++ = p[i] == '%' ? '5' : 'F';
+		} else {
+			*out++ = p[i];
+		}
+	}
+	return out;
+}
+
+/* The address asked for: REQUEST_URI as nginx and Apache pass it, else, as RFC 3875
+ * defines a CGI request, SCRIPT_NAME and PATH_INFO (not URL-encoded) and
+ * QUERY_STRING; NULL when there is neither. Built in a: the request's lifetime. */
+static const char *request_uri(const struct request_env *env, struct arena *a)
+{
+	const char *uri = env->param("REQUEST_URI", env->ctx);
+	const char *script = env->param("SCRIPT_NAME", env->ctx);
+	const char *info = env->param("PATH_INFO", env->ctx);
+	const char *query = env->param("QUERY_STRING", env->ctx);
+	size_t sn, in, qn;
+	char *out, *end;
+
+	if (uri != NULL || (script == NULL && info == NULL))
+		return uri;
+	sn = script ? strlen(script) : 0;
+	in = info ? strlen(info) : 0;
+	qn = query ? strlen(query) : 0;
+	out = arena_alloc(a, 3 * (sn + in) + qn + 3);
+	end = request_encode(out, script ? script : "", sn);
+	end = request_encode(end, info ? info : "", in);
+	if (end == out)
+		*end++ = '/';
+	if (qn > 0) {
+		*end++ = '?';
+		memcpy(end, query, qn);
+		end += qn;
+	}
+	*end = '\0';
+	return out;
+}
+
 void request_parse(struct request *rq, const struct request_env *env, const char *mount)
 {
 	const char *method = env->param("REQUEST_METHOD", env->ctx);
-	const char *uri = env->param("REQUEST_URI", env->ctx);
+	const char *uri;
 	size_t mlen = strlen(mount), plen;
 	const char *q;
 	int changed;
@@ -40,13 +87,13 @@ void request_parse(struct request *rq, const struct request_env *env, const char
 	rq->redirect = 0;
 	rq->trailing_slash = 0;
 	rq->method = METHOD_OTHER;
-	rq->uri = uri;
 	rq->cond.if_match = env->param("HTTP_IF_MATCH", env->ctx);
 	rq->cond.if_none_match = env->param("HTTP_IF_NONE_MATCH", env->ctx);
 	rq->cond.if_modified_since = env->param("HTTP_IF_MODIFIED_SINCE", env->ctx);
 	rq->cond.if_unmodified_since = env->param("HTTP_IF_UNMODIFIED_SINCE", env->ctx);
 	buf_reset(&rq->path);
 	arena_reset(&rq->arena);
+	uri = request_uri(env, &rq->arena);
 	/* Known before anything can fail: a HEAD answered 400 has no body either. */
 	if (method != NULL)
 		rq->method = request_method(method);

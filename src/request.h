@@ -21,7 +21,6 @@ struct request_env {
 struct request {
 	int status; /* 0 when the request can be routed; else 400 or 404 */
 	enum method method;
-	const char *uri;         /* REQUEST_URI as received: valid until the next request */
 	struct buf path;         /* canonical, decoded, within the site: "/" or "/route" */
 	int index;               /* the path names the site's index page */
 	int redirect;            /* repeated slashes in the path: answer 301 */

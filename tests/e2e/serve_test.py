@@ -151,7 +151,16 @@ def cgi(site):
     check(S, "CGI: POST is 405", out.startswith(b"Status: 405") and b"Allow: GET, HEAD" in out,
           out[:80])
     rc, out, _ = run({"GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "GET"})
-    check(S, "CGI: no REQUEST_URI is 400", rc == 0 and out.startswith(b"Status: 400"), out[:80])
+    check(S, "CGI: no address at all is 400", rc == 0 and out.startswith(b"Status: 400"), out[:80])
+    # RFC 3875: a server that sends no REQUEST_URI names the address by these.
+    rc, out, _ = run({"GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "GET",
+                      "SCRIPT_NAME": "", "PATH_INFO": FIRST, "QUERY_STRING": "a=1"})
+    check(S, "CGI: SCRIPT_NAME and PATH_INFO without REQUEST_URI: the post",
+          rc == 0 and out.startswith(b"Status: 200") and TITLE.encode() in out, out[:80])
+    rc, out, _ = run({"GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "GET",
+                      "SCRIPT_NAME": "", "PATH_INFO": "/"})
+    check(S, "CGI: PATH_INFO / without REQUEST_URI: the index",
+          rc == 0 and out.startswith(b"Status: 200") and FIRST.encode() in out, out[:80])
     rc, out, _ = run({"REQUEST_METHOD": "GET", "REQUEST_URI": "/nope"})
     check(S, "CGI: unknown path is 404", out.startswith(b"Status: 404"), out[:80])
     with open(os.devnull, "rb") as null:
