@@ -83,11 +83,15 @@ static int state_read(const char *path, struct buf *out)
 	return 0;
 }
 
+/* What the tables below hold for a line whose file is not a listed post now. */
+static const struct post state_mark;
+
 void state_routes(struct site *s)
 {
 	const struct config *c = s->config;
 	struct buf path = {0}, text = {0}, more = {0}, tmp = {0};
-	struct route_table seen;
+	struct route_table seen, owner;
+	size_t(*lines)[2] = NULL, nlines = 0, lines_cap = 0;
 
 	route_init(&s->moved, 16);
 	if (c->state_dir == NULL || s->nposts == 0)
@@ -102,36 +106,55 @@ void state_routes(struct site *s)
 		state_warned = 1;
 		goto out;
 	}
-	/* Each line: an old route whose file now has another route answers 301. seen's keys
-	 * point into text, which does not change until seen is freed. */
+	/* Each line: a route, and the file that had it; the file only ever grows, so a
+	 * route's last line names its last owner. A route answers 301 to the post of that
+	 * file, when the file now has another route. Lines are read from the last, so the
+	 * first of a route met is the one that counts. The tables' keys point into text,
+	 * which does not change until they are freed. */
 	route_init(&seen, 64);
+	route_init(&owner, 64);
 	for (size_t at = 0; at < text.len;) {
 		char *nl = memchr(text.data + at, '\n', text.len - at);
 		size_t end = nl ? (size_t)(nl - text.data) : text.len;
-		char *line = text.data + at, *tab = memchr(line, '\t', end - at);
+		char *line = text.data + at;
 		at = end + 1;
-		if (tab == NULL || line[0] != '/')
+		if (memchr(line, '\t', end - (size_t)(line - text.data)) == NULL || line[0] != '/')
 			continue;
-		route_add(&seen, line, end - (size_t)(line - text.data), s->posts[0]);
+		if (nlines == lines_cap) {
+			lines_cap = lines_cap ? lines_cap * 2 : 256;
+			lines = xrealloc(lines, lines_cap * sizeof(*lines));
+		}
+		lines[nlines][0] = (size_t)(line - text.data);
+		lines[nlines++][1] = end;
+	}
+	for (size_t i = nlines; i-- > 0;) {
+		char *line = text.data + lines[i][0], *end = text.data + lines[i][1];
+		char *tab = memchr(line, '\t', (size_t)(end - line));
 		size_t rlen = (size_t)(tab - line);
-		const struct post *p =
-		    site_listed_named(s, tab + 1, (size_t)(text.data + end - (tab + 1)));
+		const struct post *p = site_listed_named(s, tab + 1, (size_t)(end - (tab + 1)));
+		route_add(&seen, line, (size_t)(end - line), &state_mark);
+		if (route_add(&owner, line, rlen, p ? p : &state_mark) != NULL)
+			continue; /* an earlier owner */
 		if (p != NULL && (p->route_len != rlen || memcmp(p->route, line, rlen) != 0) &&
 		    route_find(&s->routes, line, rlen) == NULL)
 			route_add(&s->moved, arena_strndup(&s->arena, line, rlen), rlen, p);
 	}
-	/* The lines of routes not in the file yet. */
+	/* The lines of routes not in the file yet, or whose last line names another file
+	 * (a post that took back a route it had): its owner now. */
 	for (size_t i = 0; i < s->nlisted; i++) {
 		const struct post *p = s->listed[i];
 		buf_reset(&tmp);
 		buf_add(&tmp, p->route, p->route_len);
 		buf_addc(&tmp, '\t');
 		buf_adds(&tmp, p->name);
-		if (route_find(&seen, tmp.data, tmp.len) != NULL)
+		if (route_find(&seen, tmp.data, tmp.len) != NULL &&
+		    route_find(&owner, p->route, p->route_len) == p)
 			continue;
 		buf_addc(&tmp, '\n');
 		buf_add(&more, tmp.data, tmp.len);
 	}
+	route_free(&owner);
+	free(lines);
 	route_free(&seen);
 	if (more.len == 0)
 		goto out;

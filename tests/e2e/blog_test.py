@@ -138,6 +138,27 @@ def tags_and_pages():
         check(S, "tag pages are paginated too", st == 200 and rust2.count(b'class="entry"') >= 1, st)
 
 
+def latest_owner(site):
+    """A moved /r1 -> /r2 -> /r3; B later took /r1 and moved to /r4: /r1 is B's now."""
+    def move(name, title, route):
+        site.write_post(name, f"---\ntitle: {title}\nroute: {route}\n---\nx\n")
+        return wait_for(lambda: site.get(route)[0] == 200, 3)
+    ok = all([move("a.md", "A", "/r1"), move("a.md", "A", "/r2"), move("a.md", "A", "/r3"),
+              move("b.md", "B", "/r1"), move("b.md", "B", "/r4")])
+    for old, new in (("/r1", "/r4"), ("/r2", "/r3")):
+        st, h, _ = site.get(old)
+        check(S, f"an old route follows its last owner: {old} is 301 to {new}",
+              ok and st == 301 and h.get("location") == new, (ok, st, h.get("location")))
+    ok = move("a.md", "A", "/r1") and move("a.md", "A", "/r5")
+    st, h, _ = site.get("/r1")
+    check(S, "a post that took back its old route and left again takes it along",
+          ok and st == 301 and h.get("location") == "/r5", (ok, st, h.get("location")))
+    site.restart_quire()
+    st, h, _ = site.get("/r2")
+    check(S, "after a restart too", st == 301 and h.get("location") == "/r5",
+          (st, h.get("location")))
+
+
 def renames():
     with Site(copy_posts=False, config_extra="state: ../state\n") as site:
         os.mkdir(os.path.join(site.dir, "state"))
@@ -154,6 +175,7 @@ def renames():
         st, h, _ = site.get("/first-home")
         check(S, "and it still is after a restart",
               st == 301 and h.get("location") == "/second-home", (st, h.get("location")))
+        latest_owner(site)
     with Site(copy_posts=False, config_extra="state: /proc/quire-cannot-write\n") as site:
         site.write_post("a.md", "---\ntitle: A\n---\nx\n")
         site.start()
