@@ -111,6 +111,10 @@ build/bench/render_bench: tests/bench/render_bench.c $(LIB_OBJS)
 	@mkdir -p build/bench
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
+build/bench/markdown_bench: tests/bench/markdown_bench.c tests/bench/markdown_shapes.h $(LIB_OBJS)
+	@mkdir -p build/bench
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
+
 build/bench/layout_bench: tests/bench/layout_bench.c $(LIB_OBJS)
 	@mkdir -p build/bench
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)

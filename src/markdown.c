@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "emoji.h"
@@ -176,18 +177,322 @@ static void markdown_utf8(struct buf *out, size_t start)
 	}
 }
 
+/* md4c 0.4.8 takes more than linear time or output on four shapes of input. Each bound
+ * keeps a 1 MB post's render to a few tens of milliseconds; a post beyond one is rendered
+ * without what costs (see markdown_shape_measure(); every estimate only errs high).
+ * - Permissive URL and www. autolinks: each candidate scans the marks after it in its
+ *   paragraph. Bound: the sum over paragraphs of candidates × bytes; beyond it the post
+ *   is rendered without permissive URL and www. autolinks. */
+#define MARKDOWN_AUTOLINK_WORK ((size_t)1 << 28)
+/* - Links: each "[...]" and "](" walks the lines of its paragraph from the first. Bound:
+ *   the sum over paragraphs of ']' × lines; beyond it each ']' of a paragraph with more
+ *   than MARKDOWN_BRACKET_PARA is escaped (its links stay text). */
+#define MARKDOWN_BRACKET_WORK ((size_t)1 << 25)
+#define MARKDOWN_BRACKET_PARA ((size_t)1 << 14)
+/* - Tables: every row gets as many cells as the delimiter row has columns. Bound: the
+ *   cells that rows lack (columns less the row's '|' and one); beyond it the post is
+ *   rendered without tables. */
+#define MARKDOWN_TABLE_PAD ((size_t)1 << 16)
+/* - Reference links: each copies its definition's destination and title. Bound: the
+ *   post's ']' × its longest definition, in bytes; beyond it the ']' ending each
+ *   definition's label is escaped (the definitions and their references stay text). */
+#define MARKDOWN_REF_OUTPUT ((size_t)1 << 22)
+
+struct markdown_shape {
+	/* The post. */
+	size_t autolink_work; /* sum over paragraphs of autolink candidates × bytes */
+	size_t bracket_work;  /* sum over paragraphs of ']' × lines */
+	size_t table_pad;     /* cells md4c adds to rows shorter than their table */
+	size_t brackets;      /* ']' in the post: at most that many reference links */
+	size_t ref_max;       /* bytes of the longest definition (destination and title) */
+	/* The paragraph being read (or what may be one). */
+	size_t para_beg, para_links, para_bytes, para_brackets, para_lines;
+	size_t table_cols; /* columns of the table being read, 0 outside one */
+	size_t ref_open;   /* offset + 1 of the first definition that may go on, or 0 */
+	/* Rewriting (markdown_shape_rewrite()): out is NULL while only measuring. */
+	struct buf *out;
+	int unref;     /* escape the ']' ending each definition's label */
+	int unbracket; /* escape each ']' of a paragraph beyond MARKDOWN_BRACKET_PARA */
+};
+
+static int markdown_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Is the ']' at i escaped (an odd number of backslashes before it)? */
+static int markdown_escaped(const char *md, size_t i)
+{
+	size_t b = i;
+
+	while (b > 0 && md[b - 1] == '\\')
+		b--;
+	return (i - b) % 2 == 1;
+}
+
+/* Can a permissive URL or www. autolink start at i? md4c 0.4.8 wants "www." or
+ * "http://", "https://", "ftp://" after the start of a line, a space or one of "*_~(["
+ * (this counts any case, after anything but a letter or digit). */
+static int markdown_autolink_at(const char *md, size_t i, size_t end)
+{
+	static const char *const starts[] = {"www.", "http://", "https://", "ftp://"};
+
+	if (i > 0) {
+		unsigned char c = (unsigned char)md[i - 1];
+		if ((unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10)
+			return 0;
+	}
+	for (size_t k = 0; k < sizeof(starts) / sizeof(starts[0]); k++) {
+		size_t n = strlen(starts[k]);
+		if (end - i >= n && strncasecmp(md + i, starts[k], n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Columns of a table delimiter row ("| --- | :-: |"), or 0 when the line is not one. */
+static size_t markdown_table_cols(const char *p, const char *end)
+{
+	size_t cols = 0;
+	int pipe = 0;
+
+	if (p < end && *p == '|') {
+		pipe = 1;
+		p++;
+	}
+	for (;;) {
+		while (p < end && markdown_space(*p))
+			p++;
+		const char *cell = p;
+		if (p < end && *p == ':')
+			p++;
+		while (p < end && *p == '-')
+			p++;
+		if (p < end && *p == ':')
+			p++;
+		if (p - cell < 3)
+			return 0;
+		cols++;
+		while (p < end && markdown_space(*p))
+			p++;
+		int delimited = p < end && *p == '|';
+		if (delimited) {
+			pipe = 1;
+			p++;
+			while (p < end && markdown_space(*p))
+				p++;
+		}
+		if (p >= end)
+			break;
+		if (!delimited)
+			return 0;
+	}
+	return pipe ? cols : 0;
+}
+
+/* The offset of the ']' that may end a reference definition's label on the line
+ * [i, end): the first unescaped ']', if a ':' follows it; else end. A label holds
+ * no unescaped ']' and a definition starts a line, so no later one can. */
+static size_t markdown_ref_label(const char *md, size_t i, size_t end)
+{
+	for (; i < end; i++) {
+		if (md[i] != ']' || markdown_escaped(md, i))
+			continue;
+		return i + 1 < end && md[i + 1] == ':' ? i : end;
+	}
+	return end;
+}
+
+/* Bytes of the definition whose label ends at the ']' at at, if it ends on its line
+ * [at, end) (next: the first byte of the next line's text, 0 at the end); else 0, and
+ * the caller counts up to the end of the paragraph (a definition holds no blank line). */
+static size_t markdown_ref_line(const char *md, size_t at, size_t end, char next)
+{
+	size_t i = at + 2;
+
+	while (i < end && markdown_space(md[i]))
+		i++;
+	if (i == end)
+		return 0; /* the destination is on the next line */
+	if (md[i] == '<') {
+		while (i < end && md[i] != '>')
+			i++;
+	} else {
+		while (i < end && !markdown_space(md[i]))
+			i++;
+	}
+	while (i < end && markdown_space(md[i]))
+		i++;
+	if (i == end)
+		return next == '"' || next == '\'' || next == '(' ? 0 : end - at;
+	char close = md[i] == '(' ? ')' : md[i];
+	if (close != '"' && close != '\'' && close != ')')
+		return end - at; /* not a definition: bounded by its line all the same */
+	for (i++; i < end; i++) {
+		if (md[i] == '\\')
+			i++;
+		else if (md[i] == close)
+			return end - at;
+	}
+	return 0; /* the title goes on */
+}
+
+/* Copy the lines [beg, end) of md to s->out, each ']' escaped that the rewrite asks for. */
+static void markdown_shape_copy(struct markdown_shape *s, const char *md, size_t beg, size_t end,
+                                int all)
+{
+	size_t i = beg;
+
+	while (i < end) {
+		const char *nl = memchr(md + i, '\n', end - i);
+		size_t next = nl != NULL ? (size_t)(nl - md) + 1 : end;
+		size_t at = s->unref ? markdown_ref_label(md, i, next) : next;
+		for (size_t k = i; k < next; k++) {
+			if (md[k] == ']' && (k == at || (all && !markdown_escaped(md, k))))
+				buf_addc(s->out, '\\');
+			buf_addc(s->out, md[k]);
+		}
+		i = next;
+	}
+}
+
+/* A paragraph (or what may be one) ends at offset at; blank: at a blank line, which
+ * ends tables and definitions too. */
+static void markdown_shape_break(struct markdown_shape *s, const char *md, size_t at, int blank)
+{
+	size_t brackets = s->para_brackets * s->para_lines;
+
+	s->autolink_work += s->para_links * s->para_bytes;
+	s->bracket_work += brackets;
+	if (s->out != NULL) {
+		int all = s->unbracket && brackets > MARKDOWN_BRACKET_PARA;
+		if (all || s->unref)
+			markdown_shape_copy(s, md, s->para_beg, at, all);
+		else
+			buf_add(s->out, md + s->para_beg, at - s->para_beg);
+	}
+	s->para_beg = at;
+	s->para_links = s->para_bytes = s->para_brackets = s->para_lines = 0;
+	if (!blank)
+		return;
+	s->table_cols = 0;
+	if (s->ref_open != 0 && at - (s->ref_open - 1) > s->ref_max)
+		s->ref_max = at - (s->ref_open - 1);
+	s->ref_open = 0;
+}
+
+/* Does the line's text start a list item ("- x", "* x", "+ x"), so a new paragraph?
+ * indent: spaces before it, less one per '>' of block quotes. Only what md4c sees as
+ * an item: a line indented further may be the paragraph going on. */
+static int markdown_shape_item(const char *p, const char *end, long indent)
+{
+	return indent <= 3 && end - p >= 3 && (*p == '-' || *p == '*' || *p == '+') &&
+	       markdown_space(p[1]);
+}
+
+/* One pass over the post: how much of each superlinear shape it holds; with s->out set,
+ * the post rewritten as s->unref and s->unbracket ask. */
+static void markdown_shape_measure(const char *md, size_t len, struct markdown_shape *s)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		const char *nl = memchr(md + i, '\n', len - i);
+		size_t end = nl != NULL ? (size_t)(nl - md) : len;
+		size_t next = end < len ? end + 1 : len;
+		if (end > i && md[end - 1] == '\r')
+			end--;
+		/* The container prefix: block quote marks and indentation. */
+		size_t t = i;
+		long indent = 0;
+		while (t < end && (markdown_space(md[t]) || md[t] == '>')) {
+			indent += md[t] == '>' ? -1 : md[t] == '\t' ? 4 : 1;
+			t++;
+		}
+		if (t == end) {
+			markdown_shape_break(s, md, i, 1);
+			i = next;
+			continue;
+		}
+		if (markdown_shape_item(md + t, md + end, indent))
+			markdown_shape_break(s, md, i, 0);
+		/* Autolink candidates, ']' and '|' of the line. */
+		size_t links = 0, pipes = 0, brackets = 0;
+		for (size_t k = t; k < end; k++) {
+			char c = md[k];
+			if (c == ']')
+				brackets++;
+			else if (c == '|')
+				pipes++;
+			else if ((c == 'w' || c == 'W' || c == 'h' || c == 'H' || c == 'f' ||
+			          c == 'F') &&
+			         markdown_autolink_at(md, k, end))
+				links++;
+		}
+		s->brackets += brackets;
+		s->para_brackets += brackets;
+		s->para_links += links;
+		s->para_bytes += next - i;
+		s->para_lines++;
+		/* Tables: a delimiter row starts one, the rows after it go on to a blank line. */
+		if (s->table_cols != 0) {
+			if (s->table_cols > pipes + 1)
+				s->table_pad += s->table_cols - pipes - 1;
+		} else {
+			s->table_cols = markdown_table_cols(md + t, md + end);
+		}
+		/* Reference definitions. */
+		size_t at = markdown_ref_label(md, t, end);
+		if (at < end) {
+			size_t q = next;
+			while (q < len && (markdown_space(md[q]) || md[q] == '>'))
+				q++;
+			size_t n = markdown_ref_line(md, at, end, q < len ? md[q] : 0);
+			if (n > s->ref_max)
+				s->ref_max = n;
+			if (n == 0 && s->ref_open == 0)
+				s->ref_open = at + 1;
+		}
+		i = next;
+	}
+	markdown_shape_break(s, md, len, 1);
+}
+
 int markdown_render(const char *md, size_t len, int escape_html, struct buf *out)
 {
 	unsigned flags = MD_DIALECT_GITHUB;
 	size_t start = out->len;
+	struct markdown_shape shape;
+	char *copy;
 
 	if (escape_html)
 		flags |= MD_FLAG_NOHTML;
 	/* md4c 0.4.8 reads a byte past the end of its input (a post ending in "<script<"):
-	 * give it a copy whose next byte is a NUL, not whatever follows md in memory. */
-	char *copy = xmalloc(len + 1);
-	memcpy(copy, md, len);
-	copy[len] = '\0';
+	 * it gets a copy whose next byte is a NUL, not whatever follows md in memory. */
+	memset(&shape, 0, sizeof(shape));
+	markdown_shape_measure(md, len, &shape);
+	if (shape.autolink_work > MARKDOWN_AUTOLINK_WORK)
+		flags &=
+		    ~(unsigned)(MD_FLAG_PERMISSIVEURLAUTOLINKS | MD_FLAG_PERMISSIVEWWWAUTOLINKS);
+	if (shape.table_pad > MARKDOWN_TABLE_PAD)
+		flags &= ~(unsigned)MD_FLAG_TABLES;
+	int unref = shape.ref_max != 0 && shape.brackets > MARKDOWN_REF_OUTPUT / shape.ref_max;
+	int unbracket = shape.bracket_work > MARKDOWN_BRACKET_WORK;
+	if (unref || unbracket) {
+		struct buf b = {0};
+		memset(&shape, 0, sizeof(shape));
+		shape.out = &b;
+		shape.unref = unref;
+		shape.unbracket = unbracket;
+		markdown_shape_measure(md, len, &shape);
+		buf_addc(&b, '\0');
+		copy = b.data;
+		len = b.len - 1;
+	} else {
+		copy = xmalloc(len + 1);
+		memcpy(copy, md, len);
+		copy[len] = '\0';
+	}
 	int rc = md_html(copy, (MD_SIZE)len, markdown_sink, out, flags, MD_HTML_FLAG_SKIP_UTF8_BOM);
 	free(copy);
 	if (rc != 0)
