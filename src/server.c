@@ -2,6 +2,7 @@
 #include "server.h"
 
 #include <errno.h>
+#include <fastcgi.h>
 #include <fcgiapp.h>
 #include <fcntl.h>
 #include <malloc.h>
@@ -181,6 +182,26 @@ static void server_wake(int sig)
 	(void)sig;
 }
 
+/* A request in a role other than responder (authorizer, filter) is refused as the
+ * FastCGI specification says: an END_REQUEST record with FCGI_UNKNOWN_ROLE, then the
+ * connection closed. libfcgi answers every role as a responder itself. */
+static void server_unknown_role(FCGX_Request *req)
+{
+	unsigned char rec[16] = {FCGI_VERSION_1,
+	                         FCGI_END_REQUEST,
+	                         (unsigned char)(req->requestId >> 8),
+	                         (unsigned char)req->requestId,
+	                         0,
+	                         8,
+	                         0,
+	                         0};
+	rec[8 + 4] = FCGI_UNKNOWN_ROLE;
+	if (write(req->ipcFd, rec, sizeof(rec)) != (ssize_t)sizeof(rec))
+		log_msg(LOG_INFO, "a request in role %d was refused, the refusal not sent",
+		        req->role);
+	FCGX_Free(req, 1);
+}
+
 /* Wait for a new connection, or for the stop. Threads wait in an epoll set of
  * their own with the listening socket added exclusively, so one connection wakes
  * one thread; the stop event wakes them all. Returns the connection or -1. */
@@ -318,6 +339,13 @@ static void *server_worker(void *arg)
 			continue;
 		}
 
+		if (req.role != FCGI_RESPONDER) {
+			server_unknown_role(&req);
+			pthread_mutex_lock(&sv->lock);
+			sv->busy--;
+			pthread_mutex_unlock(&sv->lock);
+			continue;
+		}
 		struct request_env env = {server_fcgi_param, &req};
 		struct site *site = site_acquire();
 		dispatch(site, &env, &w->rq, &w->rs);
