@@ -14,7 +14,6 @@
 #include "buf.h"
 #include "log.h"
 #include "mem.h"
-#include "site.h"
 #include "template.h"
 #include "value.h"
 
@@ -140,8 +139,8 @@ static void layout_member(struct member *m, const char *key, const struct value 
 	m->value = *v;
 }
 
-int layout_render(const struct site *s, const struct template *t, const struct value *page,
-                  const struct value *posts, struct buf *out)
+int layout_render(const struct layout_context *ctx, const struct template *t,
+                  const struct value *page, const struct value *posts, struct buf *out)
 {
 	struct member m[5];
 	struct value root, year = {0};
@@ -151,11 +150,11 @@ int layout_render(const struct site *s, const struct template *t, const struct v
 	gmtime_r(&now, &tm);
 	year.type = VALUE_NUMBER;
 	year.u.number = tm.tm_year + 1900;
-	layout_member(&m[0], "site", &s->site_value);
+	layout_member(&m[0], "site", &ctx->site);
 	layout_member(&m[1], "page", page);
-	layout_member(&m[2], "posts", posts ? posts : &s->posts_value);
+	layout_member(&m[2], "posts", posts ? posts : &ctx->posts);
 	layout_member(&m[3], "year", &year);
-	layout_member(&m[4], "quire", &s->quire_value);
+	layout_member(&m[4], "quire", &ctx->quire);
 	memset(&root, 0, sizeof(root));
 	root.type = VALUE_MAP;
 	root.u.map.items = m;

@@ -4,11 +4,11 @@
 
 #include <time.h>
 
+#include "value.h"
+
 struct buf;
-struct site;
 struct template;
 struct template_set;
-struct value;
 
 /* The compiled layouts of a folder, shared by the snapshots that use them. */
 struct layouts {
@@ -23,9 +23,16 @@ struct layouts *layout_load(const char *dir);
 void layout_ref(struct layouts *l);
 void layout_unref(struct layouts *l);
 
-/* Render t for page (a map) with the site's context around it: site, page,
- * posts (every listed post, or the list given), year, quire. Appends to out. */
-int layout_render(const struct site *s, const struct template *t, const struct value *page,
-                  const struct value *posts, struct buf *out);
+/* What every page of a snapshot has around it in its layout. */
+struct layout_context {
+	struct value site;  /* "site": the configuration's site section, and more */
+	struct value posts; /* "posts": each listed post's fields */
+	struct value quire; /* "quire": version */
+};
+
+/* Render t for page (a map) within ctx: site, page, posts (ctx's, or the list given),
+ * year, quire. Appends to out. */
+int layout_render(const struct layout_context *ctx, const struct template *t,
+                  const struct value *page, const struct value *posts, struct buf *out);
 
 #endif

@@ -65,7 +65,7 @@ void page_error(const struct site *s, struct request *rq, struct response *rs, i
 	page.type = VALUE_MAP;
 	page.u.map.items = m;
 	page.u.map.len = 3;
-	if (layout_render(s, t, &page, NULL, &rs->body) < 0) {
+	if (layout_render(&s->context, t, &page, NULL, &rs->body) < 0) {
 		log_msg(LOG_ERROR, "the error layout could not be rendered (nested too deep)");
 		buf_reset(&rs->body);
 		buf_printf(&rs->body,

@@ -92,7 +92,7 @@ static struct cache_entry *page_list_render(const struct site *s, const struct p
 	struct value list = page_list_posts(s, posts + first, shown, rq);
 	buf_free(&route);
 	buf_reset(&rs->body);
-	if (layout_render(s, s->index_layout, &page, &list, &rs->body) < 0) {
+	if (layout_render(&s->context, s->index_layout, &page, &list, &rs->body) < 0) {
 		log_msg(LOG_ERROR, "%s: index.mustache could not be rendered (nested too deep)",
 		        c->layouts_dir);
 		page_error(s, rq, rs, 500);
@@ -177,7 +177,7 @@ void page_terms(const struct site *s, struct request *rq, struct response *rs,
 		value_set(&pg, "canonical", value_get(&pg, "absolute_url", 12), a);
 		value_set(&pg, "tags", &list, a);
 		buf_reset(&rs->body);
-		if (layout_render(s, t, &pg, NULL, &rs->body) < 0) {
+		if (layout_render(&s->context, t, &pg, NULL, &rs->body) < 0) {
 			page_error(s, rq, rs, 500);
 			return;
 		}

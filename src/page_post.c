@@ -93,7 +93,7 @@ static int page_post_layout(const struct site *s, const struct post *v, struct c
 	page.u.map.items = m;
 	page.u.map.len = n + 4;
 	buf_reset(&rs->body);
-	if (layout_render(s, place.layout, &page, NULL, &rs->body) < 0) {
+	if (layout_render(&s->context, place.layout, &page, NULL, &rs->body) < 0) {
 		log_msg(LOG_ERROR, "%s: the layout could not be rendered (nested too deep)",
 		        v->path);
 		return -1;

@@ -296,19 +296,19 @@ static void site_values(struct site *s)
 	site_string(&m[3], "language", c->site_language);
 	site_string(&m[4], "author", c->site_author);
 	site_string(&m[5], "mount", c->mount);
-	s->site_value.type = VALUE_MAP;
-	s->site_value.u.map.items = m;
-	s->site_value.u.map.len = 6;
+	s->context.site.type = VALUE_MAP;
+	s->context.site.u.map.items = m;
+	s->context.site.u.map.len = 6;
 	for (size_t i = 0; i < s->nlisted; i++)
 		list[i] = s->listed[i]->fields;
-	s->posts_value.type = VALUE_LIST;
-	s->posts_value.u.list.items = list;
-	s->posts_value.u.list.len = s->nlisted;
+	s->context.posts.type = VALUE_LIST;
+	s->context.posts.u.list.items = list;
+	s->context.posts.u.list.len = s->nlisted;
 	m = arena_alloc(&s->arena, sizeof(*m));
 	site_string(m, "version", QUIRE_VERSION);
-	s->quire_value.type = VALUE_MAP;
-	s->quire_value.u.map.items = m;
-	s->quire_value.u.map.len = 1;
+	s->context.quire.type = VALUE_MAP;
+	s->context.quire.u.map.items = m;
+	s->context.quire.u.map.len = 1;
 }
 
 static const struct template *site_layout(const struct site *s, const char *name)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "layout.h"
 #include "mem.h"
 #include "route.h"
 #include "value.h"
@@ -55,10 +56,8 @@ struct site {
 	time_t next_change; /* when a scheduled post appears or expires next, or 0 */
 	struct layouts *layouts;
 	const struct template *index_layout;
-	time_t modified;          /* the newest of the configuration, the layouts and the posts */
-	struct value site_value;  /* "site" in layouts */
-	struct value posts_value; /* "posts": each listed post's fields */
-	struct value quire_value; /* "quire": version */
+	time_t modified; /* the newest of the configuration, the layouts and the posts */
+	struct layout_context context; /* what every layout has around its page */
 	struct arena arena;
 };
 

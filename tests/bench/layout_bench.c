@@ -52,7 +52,7 @@ static void bench_markdown(const struct bench_input *in, struct buf *out)
 static void bench_layout(const struct bench_input *in, struct buf *out)
 {
 	buf_reset(out);
-	if (layout_render(in->site, in->layout, &in->page, NULL, out) < 0) {
+	if (layout_render(&in->site->context, in->layout, &in->page, NULL, out) < 0) {
 		fprintf(stderr, "layout_bench: layout_render failed\n");
 		exit(1);
 	}

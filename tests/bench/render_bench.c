@@ -186,7 +186,7 @@ static void bench_hash(struct bench_input *in, struct buf *out)
 static void bench_layout(struct bench_input *in, struct buf *out)
 {
 	buf_reset(out);
-	if (layout_render(in->site, in->layout, &in->page, NULL, out) < 0) {
+	if (layout_render(&in->site->context, in->layout, &in->page, NULL, out) < 0) {
 		fprintf(stderr, "render_bench: layout_render failed\n");
 		exit(1);
 	}

@@ -129,7 +129,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		                      strlen(conf.default_layout));
 	FUZZ_CHECK(t != NULL, "no default layout");
 	buf_reset(&out);
-	FUZZ_CHECK(layout_render(site, t, &page, NULL, &out) == 0, "layout_render failed");
+	FUZZ_CHECK(layout_render(&site->context, t, &page, NULL, &out) == 0,
+	           "layout_render failed");
 	if (t == template_set_find(site->layouts->set, "Post", 4)) {
 		/* The body goes in whole, raw; the title escaped. */
 		FUZZ_CHECK(html.len == 0 || memmem(out.data, out.len, html.data, html.len) != NULL,
