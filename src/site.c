@@ -433,7 +433,8 @@ struct site *site_load(const struct config *c, const struct site *old, int reloa
 		s->places[site_find(s, s->listed[i]->name)].at = i;
 	site_aliases(s);
 	site_tags(s);
-	state_routes(s);
+	struct state_posts sp = {(const struct post *const *)s->listed, s->nlisted, &s->routes};
+	state_routes(c, &sp, &s->moved, &s->arena);
 	site_values(s);
 	ok = 1;
 out:
@@ -513,19 +514,6 @@ void site_neighbours(const struct site *s, const struct post *p, const struct po
 	/* Newest first: the one listed before is the next post, the one after the previous. */
 	*prev = s->config->sort_by_order ? before : after;
 	*next = s->config->sort_by_order ? after : before;
-}
-
-const struct post *site_listed_named(const struct site *s, const char *name, size_t len)
-{
-	char buf[NAME_MAX + 1];
-	size_t i;
-
-	if (len > NAME_MAX)
-		return NULL;
-	memcpy(buf, name, len);
-	buf[len] = '\0';
-	i = site_find(s, buf);
-	return i < s->nposts && s->places[i].at != SIZE_MAX ? s->posts[i] : NULL;
 }
 
 const struct site_tag *site_tag(const struct site *s, const char *route, size_t len)

@@ -81,8 +81,6 @@ struct site_place site_post_place(const struct site *s, const struct post *p);
  * NULL at the ends. */
 void site_neighbours(const struct site *s, const struct post *p, const struct post **prev,
                      const struct post **next);
-/* The listed post whose file is named name (len bytes), or NULL. */
-const struct post *site_listed_named(const struct site *s, const char *name, size_t len);
 /* The tag whose page is at route ("/tags/rust"), or NULL. */
 const struct site_tag *site_tag(const struct site *s, const char *route, size_t len);
 /* The layout for an error page: NAME.mustache for the status ("404"), else "error". */

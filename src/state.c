@@ -15,9 +15,9 @@
 #include "buf.h"
 #include "config.h"
 #include "log.h"
+#include "mem.h"
 #include "post.h"
 #include "route.h"
-#include "site.h"
 
 /* A routes file larger than this is left as it is: read in part, it would be rewritten short. */
 #define STATE_MAX (256L * 1024 * 1024)
@@ -86,15 +86,15 @@ static int state_read(const char *path, struct buf *out)
 /* What the tables below hold for a line whose file is not a listed post now. */
 static const struct post state_mark;
 
-void state_routes(struct site *s)
+void state_routes(const struct config *c, const struct state_posts *posts,
+                  struct route_table *moved, struct arena *a)
 {
-	const struct config *c = s->config;
 	struct buf path = {0}, text = {0}, more = {0}, tmp = {0};
-	struct route_table seen, owner;
+	struct route_table seen, owner, named;
 	size_t(*lines)[2] = NULL, nlines = 0, lines_cap = 0;
 
-	route_init(&s->moved, 16);
-	if (c->state_dir == NULL || s->nposts == 0)
+	route_init(moved, 16);
+	if (c->state_dir == NULL || posts->nlisted == 0)
 		return;
 	buf_printf(&path, "%s/routes", c->state_dir);
 	/* A file not read whole is neither used nor rewritten: its routes stay in it. */
@@ -113,6 +113,11 @@ void state_routes(struct site *s)
 	 * which does not change until they are freed. */
 	route_init(&seen, 64);
 	route_init(&owner, 64);
+	/* The listed posts by file name. */
+	route_init(&named, posts->nlisted);
+	for (size_t i = 0; i < posts->nlisted; i++)
+		route_add(&named, posts->listed[i]->name, strlen(posts->listed[i]->name),
+		          posts->listed[i]);
 	for (size_t at = 0; at < text.len;) {
 		char *nl = memchr(text.data + at, '\n', text.len - at);
 		size_t end = nl ? (size_t)(nl - text.data) : text.len;
@@ -131,18 +136,18 @@ void state_routes(struct site *s)
 		char *line = text.data + lines[i][0], *end = text.data + lines[i][1];
 		char *tab = memchr(line, '\t', (size_t)(end - line));
 		size_t rlen = (size_t)(tab - line);
-		const struct post *p = site_listed_named(s, tab + 1, (size_t)(end - (tab + 1)));
+		const struct post *p = route_find(&named, tab + 1, (size_t)(end - (tab + 1)));
 		route_add(&seen, line, (size_t)(end - line), &state_mark);
 		if (route_add(&owner, line, rlen, p ? p : &state_mark) != NULL)
 			continue; /* an earlier owner */
 		if (p != NULL && (p->route_len != rlen || memcmp(p->route, line, rlen) != 0) &&
-		    route_find(&s->routes, line, rlen) == NULL)
-			route_add(&s->moved, arena_strndup(&s->arena, line, rlen), rlen, p);
+		    route_find(posts->routes, line, rlen) == NULL)
+			route_add(moved, arena_strndup(a, line, rlen), rlen, p);
 	}
 	/* The lines of routes not in the file yet, or whose last line names another file
 	 * (a post that took back a route it had): its owner now. */
-	for (size_t i = 0; i < s->nlisted; i++) {
-		const struct post *p = s->listed[i];
+	for (size_t i = 0; i < posts->nlisted; i++) {
+		const struct post *p = posts->listed[i];
 		buf_reset(&tmp);
 		buf_add(&tmp, p->route, p->route_len);
 		buf_addc(&tmp, '\t');
@@ -154,6 +159,7 @@ void state_routes(struct site *s)
 		buf_add(&more, tmp.data, tmp.len);
 	}
 	route_free(&owner);
+	route_free(&named);
 	free(lines);
 	route_free(&seen);
 	if (more.len == 0)

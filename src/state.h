@@ -5,13 +5,24 @@
 
 #include <stddef.h>
 
-struct site;
+struct arena;
+struct config;
+struct post;
+struct route_table;
 
-/* Read the routes remembered in the state folder, add to s->moved each old route
- * whose post (same file) now has another one, and remember s's routes. Without a
- * state folder this does nothing; when the folder cannot be written, quire says
- * so once and goes on. */
-void state_routes(struct site *s);
+/* The posts of a snapshot that state_routes() looks at. */
+struct state_posts {
+	const struct post *const *listed; /* the posts served and listed */
+	size_t nlisted;
+	const struct route_table *routes; /* their routes */
+};
+
+/* Read the routes remembered in c's state folder, add to moved (keys in a) each old
+ * route whose last owner (same file) now has another one, and remember the posts'
+ * routes. Without a state folder this does nothing; when the folder cannot be
+ * written, quire says so once and goes on. */
+void state_routes(const struct config *c, const struct state_posts *posts,
+                  struct route_table *moved, struct arena *a);
 
 /* Replace the file dir/name with len bytes of data: written beside it, then renamed
  * over it, so that a reader sees the old file or the new one. 0, or -1 with errno
