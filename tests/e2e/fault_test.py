@@ -277,7 +277,7 @@ def case36(site):
         c.close()
         statuses[head] = statuses.get(head, 0) + 1
     ok = statuses.get(b"HTTP/1.1 200", 0)
-    # nginx answers 502 for what quire's backlog (128) cannot take.
+    # nginx answers 502 for what quire's backlog cannot take.
     check(S, "case 36: 1,000 at once through nginx: 200s, else refused by nginx",
           ok >= 100 and all(k[9:12] in (b"200", b"502", b"503", b"504", b"") for k in statuses),
           (statuses, errors))
@@ -286,8 +286,11 @@ def case36(site):
     back = wait_for(lambda: fds(pid) <= before_fds, TIMEOUT * 3 + 2)
     after_rss = rss_kb(pid)
     check(S, "case 36: descriptors back to the baseline", back, (before_fds, fds(pid)))
-    check(S, "case 36: worker memory within 64 MB of before", after_rss - before_rss < 65536,
-          (before_rss, after_rss))
+    # Every connection is queued and answered now (backlog 4096): under ASan the freed
+    # memory of those 3,000 requests waits in its quarantine (256 MB by default).
+    bound_mb = 256 if ASAN else 64
+    check(S, f"case 36: worker memory within {bound_mb} MB of before",
+          after_rss - before_rss < bound_mb * 1024, (before_rss, after_rss))
 
 
 def case37():
