@@ -4,31 +4,13 @@ listen backlog of 128 the connections beyond the threads and the queue were refu
 (nginx: "connect() ... (11: Resource temporarily unavailable)", a 502)."""
 import errno
 import socket
-import struct
 
-from harness import FCGI_BEGIN, Site, check, fcgi_params, fcgi_record, fcgi_request, finish
+from harness import FCGI_BEGIN, Site, check, fcgi_params, fcgi_read, fcgi_record, fcgi_request, finish
 
 S = "backlog"
 N = 500
 
 
-def answer(s):
-    """The stdout of the one request on s, until END_REQUEST."""
-    out, buf = b"", b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            return out
-        buf += chunk
-        while len(buf) >= 8:
-            _, rtype, _, clen, plen, _ = struct.unpack("!BBHHBB", buf[:8])
-            if len(buf) < 8 + clen + plen:
-                break
-            if rtype == 6:
-                out += buf[8:8 + clen]
-            buf = buf[8 + clen + plen:]
-            if rtype == 3:
-                return out
 
 
 def main():
@@ -59,7 +41,7 @@ def main():
             s.settimeout(20)
             try:
                 s.sendall(msg)
-                ok += answer(s).startswith(b"Status: 200")
+                ok += fcgi_read(s).startswith(b"Status: 200")
             except OSError:
                 pass
             finally:

@@ -274,25 +274,42 @@ def fcgi_exchange(addr, msg, timeout=5, close_write=False):
         s.sendall(msg)
         if close_write:
             s.shutdown(socket.SHUT_WR)
-        out = b""
-        buf = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            buf += chunk
-            while len(buf) >= 8:
-                _, rtype, _, clen, plen, _ = struct.unpack("!BBHHBB", buf[:8])
-                if len(buf) < 8 + clen + plen:
-                    break
-                if rtype == 6:
-                    out += buf[8:8 + clen]
-                buf = buf[8 + clen + plen:]
-                if rtype == 3:
-                    return out
-        return out
+        return fcgi_read(s)
     finally:
         s.close()
+
+
+def fcgi_read(s):
+    """The stdout bytes received on the socket s until END_REQUEST or its end."""
+    out = b""
+    buf = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            return out
+        buf += chunk
+        while len(buf) >= 8:
+            _, rtype, _, clen, plen, _ = struct.unpack("!BBHHBB", buf[:8])
+            if len(buf) < 8 + clen + plen:
+                break
+            if rtype == 6:
+                out += buf[8:8 + clen]
+            buf = buf[8 + clen + plen:]
+            if rtype == 3:
+                return out
+
+
+def cgi_parse(raw):
+    """(status, headers, body) from an HTTP response or a CGI one ("Status: 404 ...")."""
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    fields = lines[0].split()
+    status = int(fields[1]) if len(fields) > 1 and fields[1].isdigit() else 0
+    headers = {}
+    for line in lines[1:]:
+        k, _, v = line.partition(b":")
+        headers[k.decode("latin-1").lower()] = v.strip().decode("latin-1")
+    return status, headers, body
 
 
 def processes(field, value):

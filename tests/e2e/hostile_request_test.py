@@ -12,7 +12,7 @@ import time
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
-from harness import (FCGI_BEGIN, QUIRE, Site, check, fcgi_exchange, fcgi_request, finish,
+from harness import (FCGI_BEGIN, QUIRE, Site, cgi_parse, check, fcgi_exchange, fcgi_request, finish,
                      processes, sanitizer_report)
 
 S = "hostile"
@@ -40,17 +40,6 @@ POSTS = {
 }
 
 
-def parse(raw):
-    """(status, headers, body) from an HTTP response or a CGI one ("Status: 404 ...")."""
-    head, _, body = raw.partition(b"\r\n\r\n")
-    lines = head.split(b"\r\n")
-    fields = lines[0].split()
-    status = int(fields[1]) if len(fields) > 1 and fields[1].isdigit() else 0
-    headers = {}
-    for line in lines[1:]:
-        k, _, v = line.partition(b":")
-        headers[k.decode("latin-1").lower()] = v.strip().decode("latin-1")
-    return status, headers, body
 
 
 def fcgi(site, method, target, headers=None, extra=(), **kw):
@@ -58,7 +47,7 @@ def fcgi(site, method, target, headers=None, extra=(), **kw):
     params = [(b"REQUEST_METHOD", method.encode()), (b"REQUEST_URI", target.encode())]
     for k, v in (headers or {}).items():
         params.append((b"HTTP_" + k.upper().replace("-", "_").encode(), v.encode()))
-    return parse(fcgi_request(site.sock, params + list(extra), **kw))
+    return cgi_parse(fcgi_request(site.sock, params + list(extra), **kw))
 
 
 def ask(site, target, method="GET", headers=None):
@@ -74,7 +63,7 @@ def raw_http(site, data):
         out = b""
         while chunk := s.recv(65536):
             out += chunk
-        return parse(out)
+        return cgi_parse(out)
     finally:
         s.close()
 
@@ -168,14 +157,14 @@ def case3(c):
             st == 400 and by_nginx(body), (st, body[:60]))
     # libfcgi hands parameters over as C strings: a value ends at its NUL (README).
     params = [(b"REQUEST_METHOD", b"GET"), (b"REQUEST_URI", FIRST.encode() + b"\x00/../x")]
-    st, _, body = c.keep(parse(fcgi_request(c.site.sock, params)))
+    st, _, body = c.keep(cgi_parse(fcgi_request(c.site.sock, params)))
     c.check("NUL inside a FastCGI parameter: the value ends there (the post)",
             st == 200 and body == c.ref, st)
     params = [(b"REQUEST_METHOD", b"GET"), (b"REQUEST_URI", b"/x\x00/../../etc/passwd")]
-    answer = c.keep(parse(fcgi_request(c.site.sock, params)))
+    answer = c.keep(cgi_parse(fcgi_request(c.site.sock, params)))
     c.check("NUL inside a FastCGI parameter: never a file (404)", answer[0] == 404, answer[0])
     params = [(b"REQUEST_METHOD", b"POST\x00GET"), (b"REQUEST_URI", FIRST.encode())]
-    st, h, _ = c.keep(parse(fcgi_request(c.site.sock, params)))
+    st, h, _ = c.keep(cgi_parse(fcgi_request(c.site.sock, params)))
     c.check("NUL inside REQUEST_METHOD: the method before it (POST: 405)",
             st == 405 and h.get("allow") == "GET, HEAD", st)
 
@@ -255,14 +244,14 @@ def case9(c):
         out = fcgi_exchange(c.site.sock, FCGI_BEGIN, close_write=True)
     except OSError as e:
         out = repr(e).encode()
-    c.check("BEGIN then EOF: 400 or dropped, at once", out == b"" or parse(out)[0] == 400,
+    c.check("BEGIN then EOF: 400 or dropped, at once", out == b"" or cgi_parse(out)[0] == 400,
             out[:80])
     for name, params in (("no parameters", []),
                          ("no REQUEST_METHOD", [(b"REQUEST_URI", FIRST.encode())]),
                          ("no REQUEST_URI", [(b"REQUEST_METHOD", b"GET")]),
                          ("empty REQUEST_URI",
                           [(b"REQUEST_METHOD", b"GET"), (b"REQUEST_URI", b"")])):
-        st, _, body = c.keep(parse(fcgi_request(c.site.sock, params)))
+        st, _, body = c.keep(cgi_parse(fcgi_request(c.site.sock, params)))
         c.check(f"{name}: 400", st == 400 and body.endswith(b"</html>\n"), st)
 
 
@@ -277,7 +266,7 @@ def case10(c):
         get, head = (fcgi_request(c.site.sock, [(b"REQUEST_METHOD", m),
                                                 (b"REQUEST_URI", path.encode())])
                      for m in (b"GET", b"HEAD"))
-        c.keep(parse(get))
+        c.keep(cgi_parse(get))
         c.check(f"HEAD {path} from quire: exactly GET's headers",
                 head == get.partition(b"\r\n\r\n")[0] + b"\r\n\r\n", head[:80])
 
@@ -526,7 +515,7 @@ def case20(c, start_log):
     st, h, _ = c.get(target)
     raw = fcgi_request(c.site.sock, [(b"REQUEST_METHOD", b"GET"),
                                      (b"REQUEST_URI", target.encode())])
-    c.keep(parse(raw))
+    c.keep(cgi_parse(raw))
     c.check("a tag holding CR LF: its page's 301 has a clean Location, no injected header",
             st == 301 and re.fullmatch(r"/tags/[\x21-\x7e]+/", h.get("location", "")) and
             "x-injected" not in h and header_lines_clean(raw), (target, st, h, raw[:200]))

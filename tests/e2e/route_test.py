@@ -4,30 +4,19 @@ may not take, and Last-Modified across scheduled publishing. After each hostile 
 the next ordinary request is served whole."""
 import time
 
-from harness import Site, check, fcgi_request, finish, wait_for
+from harness import Site, cgi_parse, check, fcgi_request, finish, wait_for
 
 S = "route"
 FIRST = "/on-node-go-concurrency"
 
 
-def parse(raw):
-    """(status, headers, body) of a CGI answer ("Status: 404 ...")."""
-    head, _, body = raw.partition(b"\r\n\r\n")
-    lines = head.split(b"\r\n")
-    fields = lines[0].split()
-    status = int(fields[1]) if len(fields) > 1 and fields[1].isdigit() else 0
-    headers = {}
-    for line in lines[1:]:
-        k, _, v = line.partition(b":")
-        headers[k.decode("latin-1").lower()] = v.strip().decode("latin-1")
-    return status, headers, body
 
 
 def fcgi(site, target, method="GET", headers=None):
     params = [(b"REQUEST_METHOD", method.encode()), (b"REQUEST_URI", target.encode())]
     for k, v in (headers or {}).items():
         params.append((b"HTTP_" + k.upper().replace("-", "_").encode(), v.encode()))
-    return parse(fcgi_request(site.sock, params))
+    return cgi_parse(fcgi_request(site.sock, params))
 
 
 def iso(t):
