@@ -99,8 +99,10 @@ run: deps-run
 	@MICROCACHE=$(MICROCACHE) sh deploy/run.sh $(PORT)
 
 # Benchmarks against nginx static and a bare libfcgi responder; appends to tests/bench/RESULTS.md.
-bench: deps build/quire build/bench/bare_fcgi build/bench/layout_bench build/bench/render_bench
+bench: deps build/quire build/bench/bare_fcgi build/bench/layout_bench build/bench/render_bench \
+       build/bench/markdown_bench
 	@./build/bench/layout_bench conf/quire.yaml
+	@./build/bench/markdown_bench
 	@/usr/bin/python3 tests/bench/bench.py
 
 build/bench/bare_fcgi: tests/bench/bare_fcgi.c
