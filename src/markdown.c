@@ -194,6 +194,10 @@ static void markdown_utf8(struct buf *out, size_t start)
  *   it has (about 170 ns a cell). Bound: rows × columns, summed over tables; beyond it
  *   the post is rendered without tables. */
 #define MARKDOWN_TABLE_CELLS ((size_t)1 << 18)
+/* - Nesting: md4c writes about 27 bytes for each block quote or list a line opens, so a
+ *   line of 1 MB of '>' is 28 MB of HTML. Bound: 32 containers opened on a line; beyond
+ *   it the mark of the 33rd is escaped (the rest of the line is text). */
+#define MARKDOWN_DEPTH 32
 /* - Reference links: each copies its definition's destination and title. Bound: the
  *   post's ']' × its longest definition, in bytes; beyond it the ']' ending each
  *   definition's label is escaped (the definitions and their references stay text). */
@@ -218,6 +222,7 @@ struct markdown_shape {
 	struct buf *out;
 	int unref;     /* escape the ']' ending each definition's label */
 	int unbracket; /* escape each ']' of a paragraph beyond MARKDOWN_BRACKET_PARA */
+	int deep;      /* a line opens more than MARKDOWN_DEPTH containers: escape the next */
 };
 
 static int markdown_space(char c)
@@ -342,6 +347,43 @@ static size_t markdown_ref_line(const char *md, size_t at, size_t end, char next
 	return 0; /* the title goes on */
 }
 
+/* The offset of the block quote or list mark on the line [i, end) past the first
+ * MARKDOWN_DEPTH ones at its start, or end. A line of only '-', '*', '_' and spaces is
+ * a thematic break, not lists. */
+static size_t markdown_deep(const char *md, size_t i, size_t end)
+{
+	size_t n = 0, k = i;
+
+	while (k < end) {
+		while (k < end && markdown_space(md[k]))
+			k++;
+		size_t mark = k;
+		if (k < end && md[k] == '>') {
+			k++;
+		} else if (k + 1 < end && (md[k] == '-' || md[k] == '*' || md[k] == '+') &&
+		           markdown_space(md[k + 1])) {
+			k++;
+		} else {
+			size_t d = k;
+			while (d < end && d - k < 9 && (unsigned)(md[d] - '0') < 10)
+				d++;
+			if (d == k || d + 1 >= end || (md[d] != '.' && md[d] != ')') ||
+			    !markdown_space(md[d + 1]))
+				break;
+			mark = d;
+			k = d + 1;
+		}
+		if (++n > MARKDOWN_DEPTH) {
+			size_t r = i;
+			while (r < end && (md[r] == '-' || md[r] == '*' || md[r] == '_' ||
+			                   markdown_space(md[r]) || md[r] == '\r'))
+				r++;
+			return r == end ? end : mark;
+		}
+	}
+	return end;
+}
+
 /* Copy the lines [beg, end) of md to s->out, each ']' escaped that the rewrite asks for. */
 static void markdown_shape_copy(struct markdown_shape *s, const char *md, size_t beg, size_t end,
                                 int all)
@@ -352,8 +394,10 @@ static void markdown_shape_copy(struct markdown_shape *s, const char *md, size_t
 		const char *nl = memchr(md + i, '\n', end - i);
 		size_t next = nl != NULL ? (size_t)(nl - md) + 1 : end;
 		size_t at = s->unref ? markdown_ref_label(md, i, next) : next;
+		size_t deep = s->deep ? markdown_deep(md, i, next) : next;
 		for (size_t k = i; k < next; k++) {
-			if (md[k] == ']' && (k == at || (all && !markdown_escaped(md, k))))
+			if ((md[k] == ']' && (k == at || (all && !markdown_escaped(md, k)))) ||
+			    k == deep)
 				buf_addc(s->out, '\\');
 			buf_addc(s->out, md[k]);
 		}
@@ -371,7 +415,7 @@ static void markdown_shape_break(struct markdown_shape *s, const char *md, size_
 	s->bracket_work += brackets;
 	if (s->out != NULL) {
 		int all = s->unbracket && brackets > MARKDOWN_BRACKET_PARA;
-		if (all || s->unref)
+		if (all || s->unref || s->deep)
 			markdown_shape_copy(s, md, s->para_beg, at, all);
 		else
 			buf_add(s->out, md + s->para_beg, at - s->para_beg);
@@ -420,6 +464,8 @@ static void markdown_shape_measure(const char *md, size_t len, struct markdown_s
 			i = next;
 			continue;
 		}
+		if (s->out == NULL && !s->deep && markdown_deep(md, i, end) < end)
+			s->deep = 1;
 		if (markdown_shape_item(md + t, md + end, indent))
 			markdown_shape_break(s, md, i, 0);
 		/* Tables: a delimiter row under a one-line paragraph starts one; md4c makes every
@@ -512,13 +558,15 @@ int markdown_render(const char *md, size_t len, int escape_html, struct buf *out
 		    ~(unsigned)(MD_FLAG_PERMISSIVEURLAUTOLINKS | MD_FLAG_PERMISSIVEWWWAUTOLINKS);
 	int unref = shape.ref_max != 0 && shape.brackets > MARKDOWN_REF_OUTPUT / shape.ref_max;
 	int unbracket = shape.bracket_work > MARKDOWN_BRACKET_WORK;
-	if (unref || unbracket) {
+	int deep = shape.deep;
+	if (unref || unbracket || deep) {
 		struct buf b = {0};
 		memset(&shape, 0, sizeof(shape));
 		shape.tables = (flags & MD_FLAG_TABLES) != 0;
 		shape.out = &b;
 		shape.unref = unref;
 		shape.unbracket = unbracket;
+		shape.deep = deep;
 		markdown_shape_measure(md, len, &shape);
 		buf_addc(&b, '\0');
 		copy = b.data;

@@ -133,6 +133,16 @@ static void test_ordinary(void)
 	test_same("100 reference definitions used 4,000 times", &md);
 
 	buf_reset(&md);
+	buf_adds(&md, "> > > > > > > > > > - - - - - 1. deep\n\n");
+	for (int i = 0; i < 40; i++)
+		buf_adds(&md, "- ");
+	buf_adds(&md, "\n\n");
+	for (int i = 0; i < 40; i++)
+		buf_adds(&md, "* ");
+	buf_adds(&md, "\n");
+	test_same("15 nested containers, and thematic breaks of 40 spaced marks", &md);
+
+	buf_reset(&md);
 	buf_adds(&md, "```c\n");
 	for (int i = 0; i < 3000; i++)
 		buf_printf(&md, "a[%d] = b[c[%d]]; /* http://x.org/%d */\n", i, i, i);
