@@ -185,15 +185,17 @@ static void markdown_utf8(struct buf *out, size_t start)
  *   over paragraphs of candidates × (marks + lines + bytes / 16), about 2 ns each;
  *   beyond it the post is rendered without permissive URL and www. autolinks. */
 #define MARKDOWN_AUTOLINK_WORK ((size_t)1 << 24)
-/* - Links: each "[...]" and "](" walks the lines of its paragraph from the first. Bound:
- *   the sum over paragraphs of ']' × lines; beyond it each ']' of a paragraph with more
- *   than MARKDOWN_BRACKET_PARA is escaped (its links stay text). */
+/* - Links: each "[...]" and "](" walks the lines of its paragraph from the first, and
+ *   each "](" reads a destination up to a space (or 32 unclosed '('). Bound: the sum
+ *   over paragraphs of ']' × lines + the bytes after each "](" to a space (at most
+ *   4,096 each); beyond it each ']' of a paragraph with more than MARKDOWN_BRACKET_PARA
+ *   is escaped (its links stay text). */
 #define MARKDOWN_BRACKET_WORK ((size_t)1 << 25)
 #define MARKDOWN_BRACKET_PARA ((size_t)1 << 14)
 /* - Tables: every row gets as many cells as the delimiter row has columns, however few
- *   it has (about 170 ns a cell). Bound: rows × columns, summed over tables; beyond it
+ *   it has (170 to 600 ns a cell). Bound: rows × columns, summed over tables; beyond it
  *   the post is rendered without tables. */
-#define MARKDOWN_TABLE_CELLS ((size_t)1 << 18)
+#define MARKDOWN_TABLE_CELLS ((size_t)1 << 17)
 /* - Nesting: md4c writes about 27 bytes for each block quote or list a line opens, so a
  *   line of 1 MB of '>' is 28 MB of HTML. Bound: 32 containers opened on a line; beyond
  *   it the mark of the 33rd is escaped (the rest of the line is text). */
@@ -211,7 +213,7 @@ struct markdown_shape {
 	size_t brackets;      /* ']' in the post: at most that many reference links */
 	size_t ref_max;       /* bytes of the longest definition (destination and title) */
 	/* The paragraph being read (or what may be one). */
-	size_t para_beg, para_links, para_marks, para_bytes, para_brackets, para_lines;
+	size_t para_beg, para_links, para_marks, para_bytes, para_brackets, para_lines, para_dest;
 	size_t table_cols; /* columns of the table being read (to a blank line), 0 outside one */
 	size_t row_prefix, row_prefix_len;   /* the container prefix of its rows (+ 1), while each
 	                                        line surely is a row (a paragraph of its own) */
@@ -409,7 +411,7 @@ static void markdown_shape_copy(struct markdown_shape *s, const char *md, size_t
  * ends tables and definitions too. */
 static void markdown_shape_break(struct markdown_shape *s, const char *md, size_t at, int blank)
 {
-	size_t brackets = s->para_brackets * s->para_lines;
+	size_t brackets = s->para_brackets * s->para_lines + s->para_dest;
 
 	s->autolink_work += s->para_links * (s->para_marks + s->para_lines + s->para_bytes / 16);
 	s->bracket_work += brackets;
@@ -421,7 +423,8 @@ static void markdown_shape_break(struct markdown_shape *s, const char *md, size_
 			buf_add(s->out, md + s->para_beg, at - s->para_beg);
 	}
 	s->para_beg = at;
-	s->para_links = s->para_marks = s->para_bytes = s->para_brackets = s->para_lines = 0;
+	s->para_dest = s->para_links = s->para_marks = s->para_bytes = s->para_brackets =
+	    s->para_lines = 0;
 	if (!blank)
 		return;
 	s->table_cols = 0;
@@ -459,13 +462,13 @@ static void markdown_shape_measure(const char *md, size_t len, struct markdown_s
 			indent += md[t] == '>' ? -1 : md[t] == '\t' ? 4 : 1;
 			t++;
 		}
+		if (s->out == NULL && !s->deep && markdown_deep(md, i, end) < end)
+			s->deep = 1;
 		if (t == end) {
 			markdown_shape_break(s, md, i, 1);
 			i = next;
 			continue;
 		}
-		if (s->out == NULL && !s->deep && markdown_deep(md, i, end) < end)
-			s->deep = 1;
 		if (markdown_shape_item(md + t, md + end, indent))
 			markdown_shape_break(s, md, i, 0);
 		/* Tables: a delimiter row under a one-line paragraph starts one; md4c makes every
@@ -495,14 +498,21 @@ static void markdown_shape_measure(const char *md, size_t len, struct markdown_s
 		s->prev_prefix = i;
 		s->prev_prefix_len = prefix_len;
 		/* Autolink candidates, marks and ']' of the line. */
-		size_t links = 0, marks = 0, brackets = 0;
+		size_t links = 0, marks = 0, brackets = 0, run = t;
 		for (size_t k = t; k < end; k++) {
 			char c = md[k];
-			if (c == ']')
+			if (k >= run) { /* the end of the run of non-spaces k is in */
+				run = k;
+				while (run < end && !markdown_space(md[run]))
+					run++;
+			}
+			if (c == ']') {
 				brackets++;
-			else if ((c == 'w' || c == 'W' || c == 'h' || c == 'H' || c == 'f' ||
-			          c == 'F') &&
-			         markdown_autolink_at(md, k, end))
+				if (k + 1 < end && md[k + 1] == '(')
+					s->para_dest += run - k < 4096 ? run - k : 4096;
+			} else if ((c == 'w' || c == 'W' || c == 'h' || c == 'H' || c == 'f' ||
+			            c == 'F') &&
+			           markdown_autolink_at(md, k, end))
 				links++;
 			/* md4c's mark characters, GitHub dialect; a '[' costs four. */
 			if (c == '[')
