@@ -180,19 +180,26 @@ static void markdown_utf8(struct buf *out, size_t start)
 /* md4c 0.4.8 takes more than linear time or output on four shapes of input. Each bound
  * keeps a 1 MB post's render to a few tens of milliseconds; a post beyond one is rendered
  * without what costs (see markdown_shape_measure(); every estimate only errs high).
- * - Permissive URL and www. autolinks: each candidate scans the marks after it in its
- *   paragraph. Bound: the sum over paragraphs of candidates × bytes; beyond it the post
- *   is rendered without permissive URL and www. autolinks. */
-#define MARKDOWN_AUTOLINK_WORK ((size_t)1 << 28)
-/* - Links: each "[...]" and "](" walks the lines of its paragraph from the first. Bound:
- *   the sum over paragraphs of ']' × lines; beyond it each ']' of a paragraph with more
- *   than MARKDOWN_BRACKET_PARA is escaped (its links stay text). */
+ * - Permissive URL and www. autolinks: each candidate scans the marks (the bytes md4c
+ *   notes for inline syntax) after it in its paragraph, and its lines. Bound: the sum
+ *   over paragraphs of candidates × (marks + lines + bytes / 16), about 2 ns each;
+ *   beyond it the post is rendered without permissive URL and www. autolinks. */
+#define MARKDOWN_AUTOLINK_WORK ((size_t)1 << 24)
+/* - Links: each "[...]" and "](" walks the lines of its paragraph from the first, and
+ *   each "](" reads a destination up to a space (or 32 unclosed '('). Bound: the sum
+ *   over paragraphs of ']' × lines + the bytes after each "](" to a space (at most
+ *   4,096 each); beyond it each ']' of a paragraph with more than MARKDOWN_BRACKET_PARA
+ *   is escaped (its links stay text). */
 #define MARKDOWN_BRACKET_WORK ((size_t)1 << 25)
 #define MARKDOWN_BRACKET_PARA ((size_t)1 << 14)
-/* - Tables: every row gets as many cells as the delimiter row has columns. Bound: the
- *   cells that rows lack (columns less the row's '|' and one); beyond it the post is
- *   rendered without tables. */
-#define MARKDOWN_TABLE_PAD ((size_t)1 << 16)
+/* - Tables: every row gets as many cells as the delimiter row has columns, however few
+ *   it has (170 to 600 ns a cell). Bound: rows × columns, summed over tables; beyond it
+ *   the post is rendered without tables. */
+#define MARKDOWN_TABLE_CELLS ((size_t)1 << 17)
+/* - Nesting: md4c writes about 27 bytes for each block quote or list a line opens, so a
+ *   line of 1 MB of '>' is 28 MB of HTML. Bound: 32 containers opened on a line; beyond
+ *   it the mark of the 33rd is escaped (the rest of the line is text). */
+#define MARKDOWN_DEPTH 32
 /* - Reference links: each copies its definition's destination and title. Bound: the
  *   post's ']' × its longest definition, in bytes; beyond it the ']' ending each
  *   definition's label is escaped (the definitions and their references stay text). */
@@ -200,19 +207,24 @@ static void markdown_utf8(struct buf *out, size_t start)
 
 struct markdown_shape {
 	/* The post. */
-	size_t autolink_work; /* sum over paragraphs of autolink candidates × bytes */
+	size_t autolink_work; /* sum over paragraphs of autolink candidates × their weight */
 	size_t bracket_work;  /* sum over paragraphs of ']' × lines */
-	size_t table_pad;     /* cells md4c adds to rows shorter than their table */
+	size_t table_cells;   /* rows × columns of the tables */
 	size_t brackets;      /* ']' in the post: at most that many reference links */
 	size_t ref_max;       /* bytes of the longest definition (destination and title) */
 	/* The paragraph being read (or what may be one). */
-	size_t para_beg, para_links, para_bytes, para_brackets, para_lines;
-	size_t table_cols; /* columns of the table being read, 0 outside one */
-	size_t ref_open;   /* offset + 1 of the first definition that may go on, or 0 */
-	/* Rewriting (markdown_shape_rewrite()): out is NULL while only measuring. */
+	size_t para_beg, para_links, para_marks, para_bytes, para_brackets, para_lines, para_dest;
+	size_t table_cols; /* columns of the table being read (to a blank line), 0 outside one */
+	size_t row_prefix, row_prefix_len;   /* the container prefix of its rows (+ 1), while each
+	                                        line surely is a row (a paragraph of its own) */
+	size_t prev_prefix, prev_prefix_len; /* the previous line's container prefix */
+	size_t ref_open; /* offset + 1 of the first definition that may go on, or 0 */
+	int tables;      /* md4c parses tables: their rows are paragraphs of their own */
+	/* Rewriting: out is NULL while only measuring. */
 	struct buf *out;
 	int unref;     /* escape the ']' ending each definition's label */
 	int unbracket; /* escape each ']' of a paragraph beyond MARKDOWN_BRACKET_PARA */
+	int deep;      /* a line opens more than MARKDOWN_DEPTH containers: escape the next */
 };
 
 static int markdown_space(char c)
@@ -337,6 +349,43 @@ static size_t markdown_ref_line(const char *md, size_t at, size_t end, char next
 	return 0; /* the title goes on */
 }
 
+/* The offset of the block quote or list mark on the line [i, end) past the first
+ * MARKDOWN_DEPTH ones at its start, or end. A line of only '-', '*', '_' and spaces is
+ * a thematic break, not lists. */
+static size_t markdown_deep(const char *md, size_t i, size_t end)
+{
+	size_t n = 0, k = i;
+
+	while (k < end) {
+		while (k < end && markdown_space(md[k]))
+			k++;
+		size_t mark = k;
+		if (k < end && md[k] == '>') {
+			k++;
+		} else if (k + 1 < end && (md[k] == '-' || md[k] == '*' || md[k] == '+') &&
+		           markdown_space(md[k + 1])) {
+			k++;
+		} else {
+			size_t d = k;
+			while (d < end && d - k < 9 && (unsigned)(md[d] - '0') < 10)
+				d++;
+			if (d == k || d + 1 >= end || (md[d] != '.' && md[d] != ')') ||
+			    !markdown_space(md[d + 1]))
+				break;
+			mark = d;
+			k = d + 1;
+		}
+		if (++n > MARKDOWN_DEPTH) {
+			size_t r = i;
+			while (r < end && (md[r] == '-' || md[r] == '*' || md[r] == '_' ||
+			                   markdown_space(md[r]) || md[r] == '\r'))
+				r++;
+			return r == end ? end : mark;
+		}
+	}
+	return end;
+}
+
 /* Copy the lines [beg, end) of md to s->out, each ']' escaped that the rewrite asks for. */
 static void markdown_shape_copy(struct markdown_shape *s, const char *md, size_t beg, size_t end,
                                 int all)
@@ -347,8 +396,10 @@ static void markdown_shape_copy(struct markdown_shape *s, const char *md, size_t
 		const char *nl = memchr(md + i, '\n', end - i);
 		size_t next = nl != NULL ? (size_t)(nl - md) + 1 : end;
 		size_t at = s->unref ? markdown_ref_label(md, i, next) : next;
+		size_t deep = s->deep ? markdown_deep(md, i, next) : next;
 		for (size_t k = i; k < next; k++) {
-			if (md[k] == ']' && (k == at || (all && !markdown_escaped(md, k))))
+			if ((md[k] == ']' && (k == at || (all && !markdown_escaped(md, k)))) ||
+			    k == deep)
 				buf_addc(s->out, '\\');
 			buf_addc(s->out, md[k]);
 		}
@@ -360,22 +411,24 @@ static void markdown_shape_copy(struct markdown_shape *s, const char *md, size_t
  * ends tables and definitions too. */
 static void markdown_shape_break(struct markdown_shape *s, const char *md, size_t at, int blank)
 {
-	size_t brackets = s->para_brackets * s->para_lines;
+	size_t brackets = s->para_brackets * s->para_lines + s->para_dest;
 
-	s->autolink_work += s->para_links * s->para_bytes;
+	s->autolink_work += s->para_links * (s->para_marks + s->para_lines + s->para_bytes / 16);
 	s->bracket_work += brackets;
 	if (s->out != NULL) {
 		int all = s->unbracket && brackets > MARKDOWN_BRACKET_PARA;
-		if (all || s->unref)
+		if (all || s->unref || s->deep)
 			markdown_shape_copy(s, md, s->para_beg, at, all);
 		else
 			buf_add(s->out, md + s->para_beg, at - s->para_beg);
 	}
 	s->para_beg = at;
-	s->para_links = s->para_bytes = s->para_brackets = s->para_lines = 0;
+	s->para_dest = s->para_links = s->para_marks = s->para_bytes = s->para_brackets =
+	    s->para_lines = 0;
 	if (!blank)
 		return;
 	s->table_cols = 0;
+	s->row_prefix_len = 0;
 	if (s->ref_open != 0 && at - (s->ref_open - 1) > s->ref_max)
 		s->ref_max = at - (s->ref_open - 1);
 	s->ref_open = 0;
@@ -409,6 +462,8 @@ static void markdown_shape_measure(const char *md, size_t len, struct markdown_s
 			indent += md[t] == '>' ? -1 : md[t] == '\t' ? 4 : 1;
 			t++;
 		}
+		if (s->out == NULL && !s->deep && markdown_deep(md, i, end) < end)
+			s->deep = 1;
 		if (t == end) {
 			markdown_shape_break(s, md, i, 1);
 			i = next;
@@ -416,31 +471,61 @@ static void markdown_shape_measure(const char *md, size_t len, struct markdown_s
 		}
 		if (markdown_shape_item(md + t, md + end, indent))
 			markdown_shape_break(s, md, i, 0);
-		/* Autolink candidates, ']' and '|' of the line. */
-		size_t links = 0, pipes = 0, brackets = 0;
+		/* Tables: a delimiter row under a one-line paragraph starts one; md4c makes every
+		 * line after it a row, to a blank line or another block, and each cell a paragraph.
+		 * Counted as cells to the blank line; split into paragraphs only while a line
+		 * (same container, no block start) surely is a row. */
+		size_t prefix_len = t - i;
+		int same = prefix_len == s->prev_prefix_len &&
+		           memcmp(md + i, md + s->prev_prefix, prefix_len) == 0;
+		if (s->table_cols != 0) {
+			s->table_cells += s->table_cols;
+			if (s->row_prefix_len != 0) {
+				if (prefix_len + 1 == s->row_prefix_len &&
+				    memcmp(md + i, md + s->row_prefix, prefix_len) == 0 &&
+				    strchr("#>`~<-*+_=0123456789", md[t]) == NULL)
+					markdown_shape_break(s, md, i, 0);
+				else
+					s->row_prefix_len = 0;
+			}
+		} else if ((s->table_cols = markdown_table_cols(md + t, md + end)) != 0) {
+			if (s->tables && s->para_lines == 1 && same) {
+				markdown_shape_break(s, md, i, 0);
+				s->row_prefix = i;
+				s->row_prefix_len = prefix_len + 1;
+			}
+		}
+		s->prev_prefix = i;
+		s->prev_prefix_len = prefix_len;
+		/* Autolink candidates, marks and ']' of the line. */
+		size_t links = 0, marks = 0, brackets = 0, run = t;
 		for (size_t k = t; k < end; k++) {
 			char c = md[k];
-			if (c == ']')
+			if (k >= run) { /* the end of the run of non-spaces k is in */
+				run = k;
+				while (run < end && !markdown_space(md[run]))
+					run++;
+			}
+			if (c == ']') {
 				brackets++;
-			else if (c == '|')
-				pipes++;
-			else if ((c == 'w' || c == 'W' || c == 'h' || c == 'H' || c == 'f' ||
-			          c == 'F') &&
-			         markdown_autolink_at(md, k, end))
+				if (k + 1 < end && md[k + 1] == '(')
+					s->para_dest += run - k < 4096 ? run - k : 4096;
+			} else if ((c == 'w' || c == 'W' || c == 'h' || c == 'H' || c == 'f' ||
+			            c == 'F') &&
+			           markdown_autolink_at(md, k, end))
 				links++;
+			/* md4c's mark characters, GitHub dialect; a '[' costs four. */
+			if (c == '[')
+				marks += 4;
+			else if (c == '\0' || strchr("\\*_`&;<>!]~@:.|", c) != NULL)
+				marks++;
 		}
+		s->para_marks += marks;
 		s->brackets += brackets;
 		s->para_brackets += brackets;
 		s->para_links += links;
 		s->para_bytes += next - i;
 		s->para_lines++;
-		/* Tables: a delimiter row starts one, the rows after it go on to a blank line. */
-		if (s->table_cols != 0) {
-			if (s->table_cols > pipes + 1)
-				s->table_pad += s->table_cols - pipes - 1;
-		} else {
-			s->table_cols = markdown_table_cols(md + t, md + end);
-		}
 		/* Reference definitions. */
 		size_t at = markdown_ref_label(md, t, end);
 		if (at < end) {
@@ -470,20 +555,28 @@ int markdown_render(const char *md, size_t len, int escape_html, struct buf *out
 	/* md4c 0.4.8 reads a byte past the end of its input (a post ending in "<script<"):
 	 * it gets a copy whose next byte is a NUL, not whatever follows md in memory. */
 	memset(&shape, 0, sizeof(shape));
+	shape.tables = 1;
 	markdown_shape_measure(md, len, &shape);
+	if (shape.table_cells > MARKDOWN_TABLE_CELLS) {
+		/* Without tables their rows are lines of paragraphs: measure again. */
+		flags &= ~(unsigned)MD_FLAG_TABLES;
+		memset(&shape, 0, sizeof(shape));
+		markdown_shape_measure(md, len, &shape);
+	}
 	if (shape.autolink_work > MARKDOWN_AUTOLINK_WORK)
 		flags &=
 		    ~(unsigned)(MD_FLAG_PERMISSIVEURLAUTOLINKS | MD_FLAG_PERMISSIVEWWWAUTOLINKS);
-	if (shape.table_pad > MARKDOWN_TABLE_PAD)
-		flags &= ~(unsigned)MD_FLAG_TABLES;
 	int unref = shape.ref_max != 0 && shape.brackets > MARKDOWN_REF_OUTPUT / shape.ref_max;
 	int unbracket = shape.bracket_work > MARKDOWN_BRACKET_WORK;
-	if (unref || unbracket) {
+	int deep = shape.deep;
+	if (unref || unbracket || deep) {
 		struct buf b = {0};
 		memset(&shape, 0, sizeof(shape));
+		shape.tables = (flags & MD_FLAG_TABLES) != 0;
 		shape.out = &b;
 		shape.unref = unref;
 		shape.unbracket = unbracket;
+		shape.deep = deep;
 		markdown_shape_measure(md, len, &shape);
 		buf_addc(&b, '\0');
 		copy = b.data;

@@ -113,6 +113,16 @@ static void test_ordinary(void)
 	test_same("a table of 20 columns and 500 rows", &md);
 
 	buf_reset(&md);
+	buf_adds(&md, "| site | note |\n|---|---|\n");
+	for (int i = 0; i < 1000; i++)
+		buf_printf(&md, "| www.site%d.org | see http://x.org/%d |\n", i, i);
+	test_same("a table of 1,000 rows, each with two bare links", &md);
+
+	buf_reset(&md);
+	for (int i = 0; i < 1000; i++)
+		buf_printf(&md, "%d. www.site%d.org\n", i + 1, i);
+	test_same("an ordered list of 1,000 bare links", &md);
+	buf_reset(&md);
 	for (int i = 0; i < 2000; i++)
 		buf_printf(&md, "Cited [work %d][%d] and [%d].\n", i, i % 100, (i + 1) % 100);
 	buf_adds(&md, "\n");
@@ -121,6 +131,16 @@ static void test_ordinary(void)
 		           "[%d]: https://example.org/a/long/path/to/reference/%d \"Title %d\"\n",
 		           i, i, i);
 	test_same("100 reference definitions used 4,000 times", &md);
+
+	buf_reset(&md);
+	buf_adds(&md, "> > > > > > > > > > - - - - - 1. deep\n\n");
+	for (int i = 0; i < 40; i++)
+		buf_adds(&md, "- ");
+	buf_adds(&md, "\n\n");
+	for (int i = 0; i < 40; i++)
+		buf_adds(&md, "* ");
+	buf_adds(&md, "\n");
+	test_same("15 nested containers, and thematic breaks of 40 spaced marks", &md);
 
 	buf_reset(&md);
 	buf_adds(&md, "```c\n");
