@@ -32,11 +32,11 @@ enum {
  * order; then the snapshot's tables of posts, their aliases and the routes they had. */
 static const struct dispatch_row dispatch_rows[ROWS] = {
     [ROW_INDEX] = {"index", "", DISPATCH_SLASH | DISPATCH_PAGES | DISPATCH_FEEDS, page_index},
-    [ROW_TERMS] = {"terms", "/tags", DISPATCH_SLASH, page_terms},
-    [ROW_TERM] = {"term", "/tags/",
+    [ROW_TERMS] = {"terms", ROUTE_TAGS, DISPATCH_SLASH, page_terms},
+    [ROW_TERM] = {"term", ROUTE_TAGS "/",
                   DISPATCH_SLASH | DISPATCH_PAGES | DISPATCH_FEEDS | DISPATCH_TERM, page_term},
-    [ROW_SITEMAP] = {"sitemap", "/sitemap.xml", 0, page_sitemap},
-    [ROW_ROBOTS] = {"robots", "/robots.txt", 0, page_robots},
+    [ROW_SITEMAP] = {"sitemap", ROUTE_SITEMAP, 0, page_sitemap},
+    [ROW_ROBOTS] = {"robots", ROUTE_ROBOTS, 0, page_robots},
     [ROW_POST] = {"post", NULL, 0, page_post},
     [ROW_ALIAS] = {"alias", NULL, DISPATCH_REDIRECT, page_moved},
     [ROW_MOVED] = {"moved", NULL, DISPATCH_REDIRECT, page_moved},
@@ -46,19 +46,20 @@ static const struct {
 	const char *name;
 	enum page_feed_kind kind;
 } dispatch_feeds[] = {
-    {"/feed.xml", PAGE_FEED_ATOM},
-    {"/rss.xml", PAGE_FEED_RSS},
-    {"/feed.json", PAGE_FEED_JSON},
+    {ROUTE_ATOM, PAGE_FEED_ATOM},
+    {ROUTE_RSS, PAGE_FEED_RSS},
+    {ROUTE_JSON, PAGE_FEED_JSON},
 };
 
 /* "/page/N" with N >= 1 written without leading zeros: N; else 0. */
 static size_t dispatch_page_number(const char *p, size_t len)
 {
+	const size_t at = sizeof(ROUTE_PAGE "/") - 1;
 	size_t n = 0;
 
-	if (len < 7 || memcmp(p, "/page/", 6) != 0 || p[6] == '0')
+	if (len <= at || memcmp(p, ROUTE_PAGE "/", at) != 0 || p[at] == '0')
 		return 0;
-	for (size_t i = 6; i < len; i++) {
+	for (size_t i = at; i < len; i++) {
 		if (p[i] < '0' || p[i] > '9' || n > 100000)
 			return 0;
 		n = n * 10 + (size_t)(p[i] - '0');
@@ -174,7 +175,7 @@ void dispatch_canonical(const struct dispatch_row *row, const struct page_target
 			return;
 		}
 	if (t->page > 1)
-		buf_printf(out, "/page/%zu", t->page);
+		buf_printf(out, ROUTE_PAGE "/%zu", t->page);
 	if (row->flags & DISPATCH_SLASH)
 		buf_addc(out, '/');
 }

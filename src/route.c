@@ -94,9 +94,9 @@ static int route_under(const char *path, size_t len, const char *dir)
 
 int route_reserved(const char *path, size_t len)
 {
-	static const char *const dirs[] = {"/page", "/tags", "/static", "/sitemap.xml",
-	                                   "/robots.txt"};
-	static const char *const feeds[] = {"/feed.xml", "/rss.xml", "/feed.json"};
+	static const char *const dirs[] = {ROUTE_PAGE, ROUTE_TAGS, ROUTE_STATIC, ROUTE_SITEMAP,
+	                                   ROUTE_ROBOTS};
+	static const char *const feeds[] = {ROUTE_ATOM, ROUTE_RSS, ROUTE_JSON};
 
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		if (route_under(path, len, dirs[i]))

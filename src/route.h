@@ -21,6 +21,16 @@ const struct post *route_add(struct route_table *t, const char *path, size_t len
                              const struct post *p);
 const struct post *route_find(const struct route_table *t, const char *path, size_t len);
 
+/* The addresses quire makes itself, for dispatch.c's table and route_reserved(). */
+#define ROUTE_PAGE    "/page"   /* the index's pages: /page/N */
+#define ROUTE_TAGS    "/tags"   /* the taxonomy, and each term under it */
+#define ROUTE_STATIC  "/static" /* the static files (served by the web server) */
+#define ROUTE_SITEMAP "/sitemap.xml"
+#define ROUTE_ROBOTS  "/robots.txt"
+#define ROUTE_ATOM    "/feed.xml" /* a list's feeds: after the index, or after a term */
+#define ROUTE_RSS     "/rss.xml"
+#define ROUTE_JSON    "/feed.json"
+
 /* Is path (canonical) an address quire makes itself, or may make as the site grows: a
  * list's pages (/page/N), the taxonomies (/tags and all under it), a feed (any path
  * ending in /feed.xml, /rss.xml or /feed.json), /sitemap.xml, /robots.txt, and the
