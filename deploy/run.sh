@@ -16,11 +16,14 @@ rundir=$(mktemp -d "${TMPDIR:-/tmp}/quire-run.XXXXXX")
 sock=$rundir/quire.sock
 quire_pid="" nginx_pid=""
 
+# Ctrl-C reaches nginx and quire too, so either may be gone already: a failed kill is
+# no error here (set -e would end the shell before it cleans up).
 stop() {
 	trap - INT TERM EXIT
+	set +e
 	[ -n "$nginx_pid" ] && kill -QUIT "$nginx_pid" 2>/dev/null
 	[ -n "$quire_pid" ] && kill -TERM "$quire_pid" 2>/dev/null
-	wait 2>/dev/null || true
+	wait 2>/dev/null
 	rm -rf "$rundir"
 	echo "quire and nginx stopped."
 }
@@ -48,3 +51,7 @@ fi
 [ "${MICROCACHE:-0}" = 1 ] && echo "nginx keeps pages for 1 s (deploy/nginx/quire-microcache.conf)."
 echo "quire is serving $top/posts at http://127.0.0.1:$port/ — Ctrl-C stops it."
 wait "$nginx_pid" || true
+# Only nginx ending on its own gets here (a Ctrl-C runs the trap above).
+nginx_pid=""
+echo "run: nginx stopped on its own; stopping quire." >&2
+exit 1
