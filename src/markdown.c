@@ -227,6 +227,23 @@ struct markdown_shape {
 	int deep;      /* a line opens more than MARKDOWN_DEPTH containers: escape the next */
 };
 
+/* What a byte is to markdown_shape_measure(): md4c's mark characters with the GitHub
+ * dialect (a '[' costs four marks), ']' besides, and the letters an autolink starts with. */
+#define MARKDOWN_KIND_MARK   1
+#define MARKDOWN_KIND_OPEN   2
+#define MARKDOWN_KIND_CLOSE  3
+#define MARKDOWN_KIND_LETTER 4
+static const unsigned char markdown_kinds[256] = {
+    ['\0'] = MARKDOWN_KIND_MARK,  ['\\'] = MARKDOWN_KIND_MARK,  ['*'] = MARKDOWN_KIND_MARK,
+    ['_'] = MARKDOWN_KIND_MARK,   ['`'] = MARKDOWN_KIND_MARK,   ['&'] = MARKDOWN_KIND_MARK,
+    [';'] = MARKDOWN_KIND_MARK,   ['<'] = MARKDOWN_KIND_MARK,   ['>'] = MARKDOWN_KIND_MARK,
+    ['!'] = MARKDOWN_KIND_MARK,   ['~'] = MARKDOWN_KIND_MARK,   ['@'] = MARKDOWN_KIND_MARK,
+    [':'] = MARKDOWN_KIND_MARK,   ['.'] = MARKDOWN_KIND_MARK,   ['|'] = MARKDOWN_KIND_MARK,
+    ['['] = MARKDOWN_KIND_OPEN,   [']'] = MARKDOWN_KIND_CLOSE,  ['w'] = MARKDOWN_KIND_LETTER,
+    ['W'] = MARKDOWN_KIND_LETTER, ['h'] = MARKDOWN_KIND_LETTER, ['H'] = MARKDOWN_KIND_LETTER,
+    ['f'] = MARKDOWN_KIND_LETTER, ['F'] = MARKDOWN_KIND_LETTER,
+};
+
 static int markdown_space(char c)
 {
 	return c == ' ' || c == '\t';
@@ -397,12 +414,16 @@ static void markdown_shape_copy(struct markdown_shape *s, const char *md, size_t
 		size_t next = nl != NULL ? (size_t)(nl - md) + 1 : end;
 		size_t at = s->unref ? markdown_ref_label(md, i, next) : next;
 		size_t deep = s->deep ? markdown_deep(md, i, next) : next;
+		size_t from = i;
 		for (size_t k = i; k < next; k++) {
 			if ((md[k] == ']' && (k == at || (all && !markdown_escaped(md, k)))) ||
-			    k == deep)
+			    k == deep) {
+				buf_add(s->out, md + from, k - from);
 				buf_addc(s->out, '\\');
-			buf_addc(s->out, md[k]);
+				from = k;
+			}
 		}
+		buf_add(s->out, md + from, next - from);
 		i = next;
 	}
 }
@@ -500,25 +521,25 @@ static void markdown_shape_measure(const char *md, size_t len, struct markdown_s
 		/* Autolink candidates, marks and ']' of the line. */
 		size_t links = 0, marks = 0, brackets = 0, run = t;
 		for (size_t k = t; k < end; k++) {
-			char c = md[k];
-			if (k >= run) { /* the end of the run of non-spaces k is in */
-				run = k;
-				while (run < end && !markdown_space(md[run]))
-					run++;
+			unsigned char kind = markdown_kinds[(unsigned char)md[k]];
+			if (kind == 0)
+				continue;
+			if (kind == MARKDOWN_KIND_LETTER) {
+				links += (size_t)markdown_autolink_at(md, k, end);
+				continue;
 			}
-			if (c == ']') {
-				brackets++;
-				if (k + 1 < end && md[k + 1] == '(')
-					s->para_dest += run - k < 4096 ? run - k : 4096;
-			} else if ((c == 'w' || c == 'W' || c == 'h' || c == 'H' || c == 'f' ||
-			            c == 'F') &&
-			           markdown_autolink_at(md, k, end))
-				links++;
-			/* md4c's mark characters, GitHub dialect; a '[' costs four. */
-			if (c == '[')
-				marks += 4;
-			else if (c == '\0' || strchr("\\*_`&;<>!]~@:.|", c) != NULL)
-				marks++;
+			marks += kind == MARKDOWN_KIND_OPEN ? 4 : 1;
+			if (kind != MARKDOWN_KIND_CLOSE)
+				continue;
+			brackets++;
+			if (k + 1 < end && md[k + 1] == '(') {
+				if (k >= run) { /* the end of the run of non-spaces k is in */
+					run = k;
+					while (run < end && !markdown_space(md[run]))
+						run++;
+				}
+				s->para_dest += run - k < 4096 ? run - k : 4096;
+			}
 		}
 		s->para_marks += marks;
 		s->brackets += brackets;
