@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "emoji.h"
 #include "mem.h"
+#include "utf8.h"
 
 static void markdown_sink(const MD_CHAR *text, MD_SIZE size, void *userdata)
 {
@@ -127,53 +128,6 @@ static void markdown_links(struct buf *out, size_t start)
 			memmove(v + 1, q, (size_t)(end - q));
 			out->len -= (size_t)(q - v) - 1;
 		}
-	}
-}
-
-/* Replace each byte that does not start or continue valid UTF-8 with U+FFFD, so
- * that pages are the UTF-8 their Content-Type says (a post is the owner's bytes). */
-static void markdown_utf8(struct buf *out, size_t start)
-{
-	size_t i = start;
-
-	while (i < out->len) {
-		/* Most of a page is ASCII: step over it eight bytes at a time. */
-		while (i + 8 <= out->len) {
-			uint64_t w;
-			memcpy(&w, out->data + i, 8);
-			if (w & 0x8080808080808080ULL)
-				break;
-			i += 8;
-		}
-		if (i >= out->len)
-			break;
-		unsigned char c = (unsigned char)out->data[i];
-		size_t need = c < 0x80                 ? 0
-		              : c >= 0xC2 && c <= 0xDF ? 1
-		              : c >= 0xE0 && c <= 0xEF ? 2
-		              : c >= 0xF0 && c <= 0xF4 ? 3
-		                                       : 4;
-		size_t ok = need < 4 && i + need < out->len;
-		for (size_t k = 1; ok && k <= need; k++)
-			ok = ((unsigned char)out->data[i + k] & 0xC0) == 0x80;
-		/* No overlong forms, no surrogates, nothing past U+10FFFF. */
-		if (ok && need == 2) {
-			unsigned char d = (unsigned char)out->data[i + 1];
-			ok = !(c == 0xE0 && d < 0xA0) && !(c == 0xED && d >= 0xA0);
-		} else if (ok && need == 3) {
-			unsigned char d = (unsigned char)out->data[i + 1];
-			ok = !(c == 0xF0 && d < 0x90) && !(c == 0xF4 && d >= 0x90);
-		}
-		if (ok) {
-			i += need + 1;
-			continue;
-		}
-		/* One bad byte becomes the three bytes of U+FFFD. */
-		buf_grow(out, 2);
-		memmove(out->data + i + 3, out->data + i + 1, out->len - i - 1);
-		memcpy(out->data + i, "\xEF\xBF\xBD", 3);
-		out->len += 2;
-		i += 3;
 	}
 }
 
@@ -617,6 +571,7 @@ int markdown_render(const char *md, size_t len, int escape_html, struct buf *out
 	if (escape_html)
 		markdown_more(out, start);
 	markdown_links(out, start);
-	markdown_utf8(out, start);
+	/* Pages are the UTF-8 their Content-Type says (a post is the owner's bytes). */
+	utf8_fix(out, start);
 	return 0;
 }

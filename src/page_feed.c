@@ -13,6 +13,7 @@
 #include "request.h"
 #include "response.h"
 #include "site.h"
+#include "utf8.h"
 
 /* The files written here: the three feeds (enum page_feed_kind), then the two others. */
 enum { PAGE_FILE_SITEMAP = PAGE_FEED_JSON + 1, PAGE_FILE_ROBOTS, PAGE_FILES };
@@ -38,39 +39,11 @@ struct page_feed {
 	time_t updated; /* the newest entry's lastmod, else the site's time */
 };
 
-/* Append p with what XML 1.0 cannot carry taken out: invalid UTF-8 becomes U+FFFD;
- * control characters but tab, LF and CR, and U+FFFE and U+FFFF, are dropped. */
-static void page_feed_clean(struct buf *out, const char *p, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)p;
-
-	for (size_t i = 0; i < n;) {
-		unsigned c = u[i], cp;
-		size_t len = 1, k = 1;
-		if (c >= 0x80)
-			len = c < 0xc2 || c >= 0xf5 ? 0 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-		cp = len == 1 ? c : c & (0x7fu >> len);
-		for (; k < len && i + k < n && (u[i + k] & 0xc0) == 0x80; k++)
-			cp = cp << 6 | (u[i + k] & 0x3f);
-		if (len == 0 || k < len ||
-		    (len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp < 0xe000))) ||
-		    (len == 4 && (cp < 0x10000 || cp > 0x10ffff))) {
-			buf_adds(out, "\xef\xbf\xbd");
-			i += k;
-			continue;
-		}
-		if ((cp >= 0x20 || c == '\t' || c == '\n' || c == '\r') && cp != 0xfffe &&
-		    cp != 0xffff)
-			buf_add(out, p + i, len);
-		i += len;
-	}
-}
-
 /* p as XML text or a quoted attribute value. */
 static void page_feed_xml(struct page_feed *f, const char *p, size_t n)
 {
 	buf_reset(&f->tmp);
-	page_feed_clean(&f->tmp, p, n);
+	utf8_clean(&f->tmp, p, n, UTF8_XML);
 	html_escape(f->out, f->tmp.data, f->tmp.len);
 }
 
@@ -91,7 +64,7 @@ static void page_feed_elem(struct page_feed *f, const char *name, const char *p,
 static void page_feed_json(struct page_feed *f, const char *p, size_t n)
 {
 	buf_reset(&f->tmp);
-	page_feed_clean(&f->tmp, p, n);
+	utf8_clean(&f->tmp, p, n, UTF8_XML);
 	json_string(f->out, f->tmp.data, f->tmp.len);
 }
 
