@@ -1,11 +1,14 @@
 /* config.c — the site's configuration file, conf/quire.yaml. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "file.h"
 #include "log.h"
 #include "mem.h"
 #include "ytree.h"
@@ -285,23 +288,16 @@ int config_load(struct config *c, const char *file)
 	struct buf src = {0}, err = {0};
 	struct arena a = {0};
 	const struct ynode *root;
-	FILE *f;
 	int rc = -1;
-	char chunk[4096];
-	size_t n;
 
 	config_defaults(c, file);
-	f = fopen(file, "rb");
-	if (f == NULL) {
-		log_msg(LOG_ERROR, "%s: cannot open: %m", file);
+	if (file_read(AT_FDCWD, file, 0, CONFIG_MAX, &src, NULL) < 0) {
+		if (errno == EFBIG) {
+			buf_printf(&err, "1: file larger than 1 MiB");
+			goto fail;
+		}
+		log_msg(LOG_ERROR, "%s: cannot open: %s", file, file_strerror(errno));
 		goto out;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && src.len < 1024 * 1024)
-		buf_add(&src, chunk, n);
-	fclose(f);
-	if (src.len >= 1024 * 1024) {
-		buf_printf(&err, "1: file larger than 1 MiB");
-		goto fail;
 	}
 	root = ytree_parse(src.data ? src.data : "", src.len, 1, 8, &a, &err);
 	if (root == NULL)

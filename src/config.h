@@ -4,6 +4,9 @@
 
 #include <stddef.h>
 
+/* The largest configuration file read. */
+#define CONFIG_MAX (1024 * 1024)
+
 struct config {
 	char *file; /* the configuration file, as given */
 	char *site_title;

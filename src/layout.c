@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "file.h"
 #include "log.h"
 #include "mem.h"
 #include "template.h"
@@ -27,27 +28,13 @@ static int layout_names_cmp(const void *a, const void *b)
 
 static int layout_read(const char *path, struct buf *out, time_t *newest)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
-	ssize_t n;
 
-	buf_reset(out);
-	if (fd < 0)
+	if (file_read(AT_FDCWD, path, FILE_NOFOLLOW, LAYOUT_MAX, out, &st) < 0)
 		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -1;
-	}
 	if (st.st_mtime > *newest)
 		*newest = st.st_mtime;
-	do {
-		buf_grow(out, 4096);
-		n = read(fd, out->data + out->len, out->cap - out->len - 1);
-		if (n > 0)
-			out->len += (size_t)n;
-	} while ((n > 0 || (n < 0 && errno == EINTR)) && out->len <= LAYOUT_MAX);
-	close(fd);
-	return n < 0 || out->len > LAYOUT_MAX ? -1 : 0;
+	return 0;
 }
 
 struct layouts *layout_load(const char *dir)

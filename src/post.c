@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "config.h"
 #include "date.h"
+#include "file.h"
 #include "frontmatter.h"
 #include "hash.h"
 #include "html.h"
@@ -40,28 +41,30 @@ static int post_read_fd(int fd, const struct stat *st, const struct config *c, i
 		*why = strerror(errno);
 		return -1;
 	}
-	buf_grow(out, head ? 4096 : (size_t)st->st_size + 1);
+	if (!head) {
+		buf_grow(out, (size_t)st->st_size + 1);
+		if (file_read_fd(fd, (size_t)c->post_max, out) == 0)
+			return 0;
+		*why = errno == EFBIG ? "larger than the post size limit (limits.post_size)"
+		                      : strerror(errno);
+		return -1;
+	}
 	for (;;) {
-		ssize_t n;
-		if (out->len > (size_t)c->post_max) {
-			*why = "larger than the post size limit (limits.post_size)";
-			goto out;
-		}
-		buf_grow(out, 4096);
-		n = read(fd, out->data + out->len, out->cap - out->len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
+		ssize_t n = file_read_some(fd, out);
 		if (n < 0) {
 			*why = strerror(errno);
 			goto out;
 		}
 		if (n == 0)
 			break;
-		out->len += (size_t)n;
+		if (out->len > (size_t)c->post_max) {
+			*why = "larger than the post size limit (limits.post_size)";
+			goto out;
+		}
 		buf_reset(&err);
-		if (head && (out->len > (size_t)c->front_matter_max + 4096 ||
-		             frontmatter_split(out->data, out->len, 0, c->front_matter_max, &yoff,
-		                               &ylen, &yline, &err) >= 0))
+		if (out->len > (size_t)c->front_matter_max + 4096 ||
+		    frontmatter_split(out->data, out->len, 0, c->front_matter_max, &yoff, &ylen,
+		                      &yline, &err) >= 0)
 			break;
 	}
 	rc = 0;
@@ -98,15 +101,11 @@ static int post_slurp(int dirfd, const char *name, const struct config *c, int h
 	int fd, rc = -1;
 
 	buf_reset(out);
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	fd = file_open(dirfd, name, FILE_NOFOLLOW, &st);
 	if (fd < 0) {
 		int gone = errno == ENOENT;
-		*why = errno == ELOOP ? "a symbolic link" : strerror(errno);
+		*why = file_strerror(errno);
 		return gone ? -2 : -1;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		*why = "not a regular file";
-		goto out;
 	}
 	for (int tries = 0;; tries++) {
 		if (post_read_fd(fd, &st, c, head, out, why) < 0)

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "file.h"
 #include "log.h"
 #include "mem.h"
 #include "post.h"
@@ -23,65 +24,6 @@
 #define STATE_MAX (256L * 1024 * 1024)
 
 static int state_warned;
-
-int state_replace(const char *dir, const char *name, const char *data, size_t len)
-{
-	struct buf path = {0}, tmp = {0};
-	int rc = -1, saved = 0;
-	FILE *f;
-
-	buf_printf(&path, "%s/%s", dir, name);
-	buf_printf(&tmp, "%s/.%s.%ld", dir, name, (long)getpid());
-	f = fopen(buf_cstr(&tmp), "wb");
-	if (f == NULL)
-		goto out;
-	/* fclose() whatever fwrite() did: a full disk must not keep the descriptor. */
-	if (fwrite(data, 1, len, f) != len)
-		saved = errno;
-	if (fclose(f) != 0 && saved == 0)
-		saved = errno;
-	if (saved == 0 && rename(tmp.data, buf_cstr(&path)) == 0)
-		rc = 0;
-	else {
-		saved = saved ? saved : errno;
-		unlink(tmp.data);
-		errno = saved;
-	}
-out:
-	buf_free(&path);
-	buf_free(&tmp);
-	return rc;
-}
-
-/* Read the whole file at path into out: 0 (a missing file reads as empty), or -1 with
- * errno set when it cannot be read whole (then out is empty). */
-static int state_read(const char *path, struct buf *out)
-{
-	char chunk[8192];
-	size_t n;
-	int saved = 0;
-	FILE *f = fopen(path, "rb");
-
-	buf_reset(out);
-	if (f == NULL)
-		return errno == ENOENT ? 0 : -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (out->len + n > STATE_MAX) {
-			saved = EFBIG;
-			break;
-		}
-		buf_add(out, chunk, n);
-	}
-	if (saved == 0 && ferror(f))
-		saved = errno ? errno : EIO;
-	fclose(f);
-	if (saved != 0) {
-		buf_reset(out);
-		errno = saved;
-		return -1;
-	}
-	return 0;
-}
 
 /* What the tables below hold for a line whose file is not a listed post now. */
 static const struct post state_mark;
@@ -98,11 +40,12 @@ void state_routes(const struct config *c, const struct state_posts *posts,
 		return;
 	buf_printf(&path, "%s/routes", c->state_dir);
 	/* A file not read whole is neither used nor rewritten: its routes stay in it. */
-	if (state_read(buf_cstr(&path), &text) < 0) {
+	if (file_read(AT_FDCWD, buf_cstr(&path), 0, STATE_MAX, &text, NULL) < 0 &&
+	    errno != ENOENT) {
 		if (!state_warned)
 			log_msg(LOG_WARN,
 			        "%s: cannot read: %s; renamed posts lose their old addresses",
-			        path.data, strerror(errno));
+			        path.data, file_strerror(errno));
 		state_warned = 1;
 		goto out;
 	}
@@ -170,7 +113,7 @@ void state_routes(const struct config *c, const struct state_posts *posts,
 	buf_add(&text, more.data, more.len);
 	/* The folder itself is made when missing (its parent must be there). */
 	mkdir(c->state_dir, 0700);
-	if (state_replace(c->state_dir, "routes", text.data, text.len) < 0) {
+	if (file_replace(c->state_dir, "routes", text.data, text.len) < 0) {
 		if (!state_warned)
 			log_msg(
 			    LOG_WARN,

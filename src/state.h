@@ -24,9 +24,4 @@ struct state_posts {
 void state_routes(const struct config *c, const struct state_posts *posts,
                   struct route_table *moved, struct arena *a);
 
-/* Replace the file dir/name with len bytes of data: written beside it, then renamed
- * over it, so that a reader sees the old file or the new one. 0, or -1 with errno
- * set (nothing is left behind, no descriptor kept). */
-int state_replace(const char *dir, const char *name, const char *data, size_t len);
-
 #endif

@@ -15,17 +15,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "config.h"
+#include "file.h"
 #include "hash.h"
 #include "log.h"
 #include "post.h"
 #include "site.h"
-#include "state.h"
 
 #define STORE_MAGIC "quire-posts\n"
 /* The layout of the records: a change to store_post() or what it writes needs a new one. */
@@ -52,15 +51,10 @@ struct store_in {
 static uint64_t store_key(const struct config *c)
 {
 	struct buf b = {0};
-	char chunk[4096];
-	size_t n;
-	FILE *f = fopen(c->file, "rb");
 	uint64_t h;
 
-	while (f != NULL && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	if (f != NULL)
-		fclose(f);
+	/* Unreadable, it keys as empty: config_load() has read it, so that is a race lost. */
+	file_read(AT_FDCWD, c->file, 0, CONFIG_MAX, &b, NULL);
 	h = hash_bytes(b.data ? b.data : "", b.len,
 	               hash_bytes(QUIRE_VERSION, strlen(QUIRE_VERSION), 0));
 	buf_free(&b);
@@ -199,7 +193,7 @@ void store_save(const struct site *s)
 		return;
 	store_encode(s, &b);
 	/* state_routes() has said already when the folder cannot be written. */
-	state_replace(c->state_dir, "posts", b.data, b.len);
+	file_replace(c->state_dir, "posts", b.data, b.len);
 	buf_free(&b);
 }
 
@@ -485,36 +479,22 @@ int store_decode(const struct config *c, const char *data, size_t len, struct si
 struct site *store_load(const struct config *c)
 {
 	static int warned;
-	struct buf path = {0};
+	struct buf path = {0}, data = {0};
 	struct site *s = NULL;
-	struct stat st;
 	const char *why = NULL;
-	void *map = MAP_FAILED;
-	int fd, rc;
+	int rc;
 
 	if (c->state_dir == NULL)
 		return NULL;
 	buf_printf(&path, "%s/posts", c->state_dir);
-	fd = open(buf_cstr(&path), O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	if (file_read(AT_FDCWD, buf_cstr(&path), 0, STORE_MAX, &data, NULL) < 0) {
 		if (errno != ENOENT && !warned)
 			log_msg(LOG_WARN, "%s: cannot read: %s; the posts are read again",
-			        path.data, strerror(errno));
+			        path.data, file_strerror(errno));
 		warned = 1;
 		goto out;
 	}
-	/* Mapped, not read into the heap: the file is only ever replaced by rename,
-	 * never cut short in place, so the mapping cannot lose its pages. */
-	if (fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size <= STORE_MAX)
-		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED) {
-		why = "empty, too large or unreadable";
-		rc = -1;
-	} else {
-		rc = store_decode(c, map, (size_t)st.st_size, &s, &why);
-		munmap(map, (size_t)st.st_size);
-	}
+	rc = store_decode(c, data.data ? data.data : "", data.len, &s, &why);
 	/* Another configuration's store is no news: the one of this snapshot replaces it. */
 	if ((rc < 0 || rc == 2) && !warned) {
 		log_msg(rc < 0 ? LOG_WARN : LOG_INFO,
@@ -524,5 +504,6 @@ struct site *store_load(const struct config *c)
 	}
 out:
 	buf_free(&path);
+	buf_free(&data);
 	return s;
 }
