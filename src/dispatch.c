@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "config.h"
 #include "page.h"
 #include "post.h"
@@ -135,7 +136,7 @@ const struct dispatch_row *dispatch_find(const struct site *s, const char *path,
                                          struct page_target *t)
 {
 	const struct dispatch_row *row;
-	time_t now = time(NULL);
+	time_t now = clock_now();
 
 	memset(t, 0, sizeof(*t));
 	/* The index is "/"; every other address is matched without the slash. */

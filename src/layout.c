@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "file.h"
 #include "log.h"
 #include "mem.h"
@@ -131,7 +132,7 @@ int layout_render(const struct layout_context *ctx, const struct template *t,
 {
 	struct member m[5];
 	struct value root, year = {0};
-	time_t now = time(NULL);
+	time_t now = clock_now();
 	struct tm tm;
 
 	gmtime_r(&now, &tm);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cache.h"
+#include "clock.h"
 #include "conditional.h"
 #include "config.h"
 #include "date.h"
@@ -48,7 +49,7 @@ void page_send(const struct site *s, struct request *rq, struct response *rs,
 {
 	const char *cc = s->config->cache_control;
 	char date[40];
-	time_t now = time(NULL), modified = page->modified;
+	time_t now = clock_now(), modified = page->modified;
 
 	/* A file stamped in the future would make If-Modified-Since useless. */
 	if (modified > now)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "config.h"
 #include "date.h"
 #include "file.h"
@@ -77,12 +78,8 @@ out:
  * that its size does not show yet: it is read again until it is older. */
 static int post_young(const struct stat *st)
 {
-	struct timespec now;
-	long long age_ms;
-
-	clock_gettime(CLOCK_REALTIME, &now);
-	age_ms = (long long)(now.tv_sec - st->st_mtim.tv_sec) * 1000 +
-	         (now.tv_nsec - st->st_mtim.tv_nsec) / 1000000;
+	long long age_ms =
+	    clock_now_ms() - ((long long)st->st_mtim.tv_sec * 1000 + st->st_mtim.tv_nsec / 1000000);
 	return age_ms >= 0 && age_ms < POST_SETTLE_MS;
 }
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "config.h"
 #include "layout.h"
 #include "log.h"
@@ -357,7 +358,7 @@ struct site *site_load(const struct config *c, const struct site *old, int reloa
 
 	s->refs = 1;
 	s->config = c;
-	s->made = time(NULL);
+	s->made = clock_now();
 	pthread_mutex_lock(&site_lock);
 	s->id = site_next_id++;
 	pthread_mutex_unlock(&site_lock);
