@@ -90,11 +90,17 @@ static int main_privileges(const struct config *c, const char *path)
  * and storing this one when it differs. */
 static struct site *main_site(const struct config *c)
 {
-	struct site *stored = store_load(c), *s = site_load(c, stored, 1);
+	struct site_files saved;
+	int have = store_load(c, &saved) == 0;
+	struct site *s = site_load(c, have ? &saved : NULL, NULL, 1);
 
-	if (s != NULL && (stored == NULL || s->loaded > 0 || s->nposts != stored->nposts))
-		store_save(s);
-	site_release(stored);
+	if (s != NULL &&
+	    (!have || s->loaded > 0 || s->nposts != saved.nposts || s->nsaid != saved.nsaid ||
+	     (s->nsaid && memcmp(s->said, saved.said, s->nsaid * sizeof(*s->said))))) {
+		struct site_files now = site_files(s);
+		store_save(c, &now);
+	}
+	store_free(&saved);
 	return s;
 }
 

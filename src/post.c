@@ -104,6 +104,8 @@ static int post_slurp(int dirfd, const char *name, const struct config *c, int h
 		*why = file_strerror(errno);
 		return gone ? -2 : -1;
 	}
+	/* Also on failure: the file as it was, to tell whether it changed since. */
+	*st_out = st;
 	for (int tries = 0;; tries++) {
 		if (post_read_fd(fd, &st, c, head, out, why) < 0)
 			goto out;
@@ -424,25 +426,28 @@ struct post *post_new(const char *dir, const char *name)
 	return p;
 }
 
-struct post *post_load(int dirfd, const char *dir, const char *name, const struct config *c)
+struct post *post_load(int dirfd, const char *dir, const char *name, const struct config *c,
+                       int *level, struct buf *why, struct stat *st)
 {
 	struct buf file = {0}, err = {0};
-	const char *why = NULL;
+	const char *words = NULL;
 	struct post *p = post_new(dir, name);
-	struct stat st;
 
-	if (post_slurp(dirfd, name, c, 1, &file, &why, &st) < 0) {
-		log_msg(LOG_WARN, "%s: skipped: %s", p->path, why);
+	memset(st, 0, sizeof(*st));
+	if (post_slurp(dirfd, name, c, 1, &file, &words, st) < 0) {
+		*level = LOG_WARN;
+		buf_printf(why, "%s: skipped: %s", p->path, words);
 		goto fail;
 	}
-	if (post_parse(p, file.data ? file.data : "", file.len, st.st_mtime, c, &err) < 0) {
-		log_msg(LOG_ERROR, "%s:%s; the post is left out", p->path, buf_cstr(&err));
+	if (post_parse(p, file.data ? file.data : "", file.len, st->st_mtime, c, &err) < 0) {
+		*level = LOG_ERROR;
+		buf_printf(why, "%s:%s; the post is left out", p->path, buf_cstr(&err));
 		goto fail;
 	}
-	p->dev = st.st_dev;
-	p->ino = st.st_ino;
-	p->size = st.st_size;
-	p->mtime = st.st_mtim;
+	p->dev = st->st_dev;
+	p->ino = st->st_ino;
+	p->size = st->st_size;
+	p->mtime = st->st_mtim;
 	buf_free(&file);
 	buf_free(&err);
 	return p;

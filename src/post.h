@@ -46,9 +46,12 @@ struct post {
 	struct arena arena; /* owns everything above but path */
 };
 
-/* Read and check the post named name in folder dir (dirfd open on it). Logs why
- * and returns NULL when the file is not a usable post. */
-struct post *post_load(int dirfd, const char *dir, const char *name, const struct config *c);
+/* Read and check the post named name in folder dir (dirfd open on it). NULL when the
+ * file is not a usable post: then *level and why say how bad and why, as a log line
+ * ("posts/a.md:3: ..."), and *st is the file as it was read (zero when it could not
+ * be opened). */
+struct post *post_load(int dirfd, const char *dir, const char *name, const struct config *c,
+                       int *level, struct buf *why, struct stat *st);
 /* An empty post for the file name in folder dir, with one reference. */
 struct post *post_new(const char *dir, const char *name);
 /* Is st (from stat) the file p was read from, unchanged? */

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "buf.h"
 #include "clock.h"
 #include "config.h"
+#include "hash.h"
 #include "layout.h"
 #include "log.h"
 #include "path.h"
@@ -121,8 +123,69 @@ static void site_tags(struct site *s)
 	free(uses);
 }
 
+/* The index in posts (n, by file name) of the post with this file name, or n. */
+static size_t site_find(struct post *const *posts, size_t n, const char *name)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(posts[mid]->name, name);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return n;
+}
+
+static int site_said_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Log a line about the file name (st: as it was read, or zero), unless the snapshot
+ * before said it of the file as it is now: a CGI process, a reload, says each thing
+ * once per change of the file, not on every request or every edit of another post. */
+__attribute__((format(printf, 6, 7))) static void site_say(struct site *s,
+                                                           const struct site_files *before,
+                                                           const char *name, const struct stat *st,
+                                                           int level, const char *fmt, ...)
+{
+	struct buf line = {0};
+	uint64_t id[4] = {(uint64_t)st->st_ino, (uint64_t)st->st_size, (uint64_t)st->st_mtim.tv_sec,
+	                  (uint64_t)st->st_mtim.tv_nsec};
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&line, fmt, ap);
+	va_end(ap);
+	uint64_t h = hash_bytes(line.data, line.len,
+	                        hash_bytes(id, sizeof(id), hash_bytes(name, strlen(name), 0)));
+	if (before == NULL || before->nsaid == 0 ||
+	    bsearch(&h, before->said, before->nsaid, sizeof(h), site_said_cmp) == NULL)
+		log_msg(level, "%s", line.data);
+	if (s->nsaid == 0 || (s->nsaid >= 8 && (s->nsaid & (s->nsaid - 1)) == 0))
+		s->said = xrealloc(s->said, (s->nsaid ? s->nsaid * 2 : 8) * sizeof(*s->said));
+	s->said[s->nsaid++] = h;
+	buf_free(&line);
+}
+
+/* A post's file as it was read, for site_say(). */
+static struct stat site_stat(const struct post *p)
+{
+	struct stat st = {0};
+	st.st_ino = p->ino;
+	st.st_size = p->size;
+	st.st_mtim = p->mtime;
+	return st;
+}
+
 /* Old addresses (aliases, redirect_from) answer 301 to their post. */
-static void site_aliases(struct site *s)
+static void site_aliases(struct site *s, const struct site_files *before)
 {
 	struct buf path = {0};
 	int changed;
@@ -130,30 +193,32 @@ static void site_aliases(struct site *s)
 	route_init(&s->aliases, 16);
 	for (size_t i = 0; i < s->nlisted; i++) {
 		const struct post *p = s->listed[i];
+		struct stat st = site_stat(p);
 		for (size_t k = 0; k < p->aliases.len; k++) {
 			const char *a = p->aliases.items[k];
 			if (path_canon(a, strlen(a), 0, &path, &changed) != PATH_OK ||
 			    path.len < 2 || path.len > 1024) {
-				log_msg(LOG_WARN, "%s: alias \"%s\" is not a usable URL path",
-				        p->path, a);
+				site_say(s, before, p->name, &st, LOG_WARN,
+				         "%s: alias \"%s\" is not a usable URL path", p->path, a);
 				continue;
 			}
 			if (route_reserved(path.data, path.len)) {
-				log_msg(LOG_WARN,
-				        "%s: alias %.*s is an address quire makes itself; ignored",
-				        p->path, (int)path.len, path.data);
+				site_say(s, before, p->name, &st, LOG_WARN,
+				         "%s: alias %.*s is an address quire makes itself; ignored",
+				         p->path, (int)path.len, path.data);
 				continue;
 			}
 			if (route_find(&s->routes, path.data, path.len) != NULL) {
-				log_msg(LOG_WARN, "%s: alias %.*s is a post's route; ignored",
-				        p->path, (int)path.len, path.data);
+				site_say(s, before, p->name, &st, LOG_WARN,
+				         "%s: alias %.*s is a post's route; ignored", p->path,
+				         (int)path.len, path.data);
 				continue;
 			}
 			char *key = arena_strndup(&s->arena, path.data, path.len);
 			const struct post *taken = route_add(&s->aliases, key, path.len, p);
 			if (taken != NULL && taken != p)
-				log_msg(LOG_WARN, "%s: alias %s is already %s's", p->path, key,
-				        taken->path);
+				site_say(s, before, p->name, &st, LOG_WARN,
+				         "%s: alias %s is already %s's", p->path, key, taken->path);
 		}
 	}
 	buf_free(&path);
@@ -174,7 +239,8 @@ static void site_schedule(struct site *s, const struct post *p)
 }
 
 /* The candidate posts of the folder, sorted by name: the same order on every start. */
-static char **site_scan(int dfd, const char *dir, size_t *count)
+static char **site_scan(struct site *s, const struct site_files *before, int dfd, const char *dir,
+                        size_t *count)
 {
 	DIR *d = fdopendir(dup(dfd));
 	struct dirent *e;
@@ -189,12 +255,13 @@ static char **site_scan(int dfd, const char *dir, size_t *count)
 	rewinddir(d);
 	while ((e = readdir(d)) != NULL) {
 		size_t len = strlen(e->d_name);
-		struct stat st;
+		struct stat st = {0};
 
 		if (e->d_name[0] == '.')
 			continue;
 		if (len < 4 || strcmp(e->d_name + len - 3, ".md") != 0) {
-			log_msg(LOG_INFO, "%s/%s: skipped: not a post (*.md)", dir, e->d_name);
+			site_say(s, before, e->d_name, &st, LOG_INFO,
+			         "%s/%s: skipped: not a post (*.md)", dir, e->d_name);
 			continue;
 		}
 		/* The folder's own record of the type saves a stat per post; post_load()
@@ -208,8 +275,9 @@ static char **site_scan(int dfd, const char *dir, size_t *count)
 			                             : DT_FIFO;
 		}
 		if (type != DT_REG) {
-			log_msg(LOG_WARN, "%s/%s: skipped: %s", dir, e->d_name,
-			        type == DT_LNK ? "a symbolic link" : "not a regular file");
+			site_say(s, before, e->d_name, &st, LOG_WARN, "%s/%s: skipped: %s", dir,
+			         e->d_name,
+			         type == DT_LNK ? "a symbolic link" : "not a regular file");
 			continue;
 		}
 		if (n == cap) {
@@ -224,41 +292,28 @@ static char **site_scan(int dfd, const char *dir, size_t *count)
 	return names ? names : xcalloc(1, sizeof(*names));
 }
 
-/* The index in s->posts of the post with this file name, or s->nposts. */
-static size_t site_find(const struct site *s, const char *name)
+/* This file's post: shared with before's when unchanged; before's when it no longer
+ * loads (but not when quire may no longer read it: that post is left out). */
+static struct post *site_post(struct site *s, const struct site_files *before, int dfd,
+                              const char *name)
 {
-	size_t lo = 0, hi = s->nposts;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(s->posts[mid]->name, name);
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return s->nposts;
-}
-
-/* This file's post: shared with old when unchanged; old's when it no longer loads
- * (but not when quire may no longer read it: that post is left out). */
-static struct post *site_post(const struct site *old, int dfd, const struct config *c,
-                              const char *name, size_t *loaded)
-{
-	size_t at = old ? site_find(old, name) : 0;
-	struct post *prev = old && at < old->nposts ? old->posts[at] : NULL, *p;
+	const struct config *c = s->config;
+	size_t at = before ? site_find(before->posts, before->nposts, name) : 0;
+	struct post *prev = before && at < before->nposts ? before->posts[at] : NULL, *p;
 	struct stat st;
-	int readable = prev == NULL || faccessat(dfd, name, R_OK, AT_EACCESS) == 0;
+	struct buf why = {0};
+	int readable = prev == NULL || faccessat(dfd, name, R_OK, AT_EACCESS) == 0, level;
 
 	if (prev != NULL && readable && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    post_same_file(prev, &st)) {
 		post_ref(prev);
 		return prev;
 	}
-	p = post_load(dfd, c->posts_dir, name, c);
-	*loaded += p != NULL;
+	p = post_load(dfd, c->posts_dir, name, c, &level, &why, &st);
+	s->loaded += p != NULL;
+	if (p == NULL)
+		site_say(s, before, name, &st, level, "%s", why.data);
+	buf_free(&why);
 	/* The last whole page keeps serving while the new version is being written;
 	 * the last body only when the front matter is the same (a page is never one
 	 * version's fields around another's body). */
@@ -268,7 +323,8 @@ static struct post *site_post(const struct site *old, int dfd, const struct conf
 			p->last_body = __atomic_load_n(&prev->last_body, __ATOMIC_RELAXED);
 	}
 	if (p == NULL && prev != NULL && readable) {
-		log_msg(LOG_WARN, "%s: the last good version keeps serving", prev->path);
+		site_say(s, before, name, &st, LOG_WARN, "%s: the last good version keeps serving",
+		         prev->path);
 		post_ref(prev);
 		return prev;
 	}
@@ -317,14 +373,14 @@ static const struct template *site_layout(const struct site *s, const char *name
 	return template_set_find(s->layouts->set, name, strlen(name));
 }
 
-/* Compile the layouts, or share old's: unchanged, or when the new ones are broken. */
-static int site_layouts(struct site *s, const struct site *old, int reload)
+/* Compile the layouts, or share those before: unchanged, or when the new ones are broken. */
+static int site_layouts(struct site *s, struct layouts *before, int reload)
 {
 	const struct config *c = s->config;
 
-	if (old != NULL && old->layouts != NULL && !reload) {
-		layout_ref(old->layouts);
-		s->layouts = old->layouts;
+	if (before != NULL && !reload) {
+		layout_ref(before);
+		s->layouts = before;
 		return 0;
 	}
 	s->layouts = layout_load(c->layouts_dir);
@@ -340,15 +396,16 @@ static int site_layouts(struct site *s, const struct site *old, int reload)
 	}
 	if (s->layouts != NULL)
 		return 0;
-	if (old == NULL || old->layouts == NULL)
+	if (before == NULL)
 		return -1;
 	log_msg(LOG_WARN, "%s: the layouts as they were keep serving", c->layouts_dir);
-	layout_ref(old->layouts);
-	s->layouts = old->layouts;
+	layout_ref(before);
+	s->layouts = before;
 	return 0;
 }
 
-struct site *site_load(const struct config *c, const struct site *old, int reload_layouts)
+struct site *site_load(const struct config *c, const struct site_files *before,
+                       struct layouts *layouts, int reload_layouts)
 {
 	struct site *s = xcalloc(1, sizeof(*s));
 	char **names = NULL;
@@ -362,7 +419,7 @@ struct site *site_load(const struct config *c, const struct site *old, int reloa
 	pthread_mutex_lock(&site_lock);
 	s->id = site_next_id++;
 	pthread_mutex_unlock(&site_lock);
-	if (site_layouts(s, old, reload_layouts) < 0)
+	if (site_layouts(s, layouts, reload_layouts) < 0)
 		goto out;
 	s->index_layout = site_layout(s, "index");
 	dfd = open(c->posts_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -370,15 +427,15 @@ struct site *site_load(const struct config *c, const struct site *old, int reloa
 		log_msg(LOG_ERROR, "%s: cannot open the posts folder: %s", c->posts_dir,
 		        strerror(errno));
 		/* While serving, a folder gone for a moment empties the site, nothing more. */
-		ok = old != NULL;
+		ok = before != NULL;
 		if (!ok)
 			goto out;
 	} else {
-		names = site_scan(dfd, c->posts_dir, &count);
+		names = site_scan(s, before, dfd, c->posts_dir, &count);
 	}
 	s->posts = xcalloc(count ? count : 1, sizeof(*s->posts));
 	for (size_t i = 0; i < count; i++) {
-		struct post *p = site_post(old, dfd, c, names[i], &s->loaded);
+		struct post *p = site_post(s, before, dfd, names[i]);
 		if (p != NULL)
 			s->posts[n++] = p;
 	}
@@ -392,23 +449,25 @@ struct site *site_load(const struct config *c, const struct site *old, int reloa
 		s->modified = st.st_mtime;
 	for (size_t i = 0; i < n; i++) {
 		const struct post *p = s->posts[i];
+		struct stat file = site_stat(p);
 		s->places[i].at = SIZE_MAX;
 		if (p->draft) {
-			log_msg(LOG_INFO, "%s: a draft: not served", p->path);
+			site_say(s, before, p->name, &file, LOG_INFO, "%s: a draft: not served",
+			         p->path);
 			continue;
 		}
 		if (route_reserved(p->route, p->route_len)) {
-			log_msg(LOG_ERROR,
-			        "%s: route %s is an address quire makes itself (a list, a feed, "
-			        "the sitemap, robots.txt or a static file); this post is left out",
-			        p->path, p->route);
+			site_say(s, before, p->name, &file, LOG_ERROR,
+			         "%s: route %s is an address quire makes itself (a list, a feed, "
+			         "the sitemap, robots.txt or a static file); this post is left out",
+			         p->path, p->route);
 			continue;
 		}
 		const struct post *taken = route_add(&s->routes, p->route, p->route_len, p);
 		if (taken != NULL) {
-			log_msg(LOG_ERROR,
-			        "%s: route %s is already taken by %s; this post is left out",
-			        p->path, p->route, taken->path);
+			site_say(s, before, p->name, &file, LOG_ERROR,
+			         "%s: route %s is already taken by %s; this post is left out",
+			         p->path, p->route, taken->path);
 			continue;
 		}
 		s->places[i].layout = site_layout(s, p->layout ? p->layout : c->default_layout);
@@ -417,8 +476,9 @@ struct site *site_load(const struct config *c, const struct site *old, int reloa
 			s->places[i].layout =
 			    template_set_find_nocase(s->layouts->set, p->layout, strlen(p->layout));
 		if (s->places[i].layout == NULL) {
-			log_msg(LOG_WARN, "%s: layout \"%s\" does not exist; using \"%s\"", p->path,
-			        p->layout, c->default_layout);
+			site_say(s, before, p->name, &file, LOG_WARN,
+			         "%s: layout \"%s\" does not exist; using \"%s\"", p->path,
+			         p->layout, c->default_layout);
 			s->places[i].layout = site_layout(s, c->default_layout);
 		}
 		if (p->mtime.tv_sec > s->modified)
@@ -431,8 +491,10 @@ struct site *site_load(const struct config *c, const struct site *old, int reloa
 	s->nlisted = listed;
 	qsort_r(s->listed, listed, sizeof(*s->listed), site_listed_cmp, (void *)c);
 	for (size_t i = 0; i < listed; i++)
-		s->places[site_find(s, s->listed[i]->name)].at = i;
-	site_aliases(s);
+		s->places[site_find(s->posts, s->nposts, s->listed[i]->name)].at = i;
+	site_aliases(s, before);
+	if (s->nsaid > 1)
+		qsort(s->said, s->nsaid, sizeof(*s->said), site_said_cmp);
 	site_tags(s);
 	struct state_posts sp = {(const struct post *const *)s->listed, s->nlisted, &s->routes};
 	state_routes(c, &sp, &s->moved, &s->arena);
@@ -458,6 +520,7 @@ void site_release(struct site *s)
 	for (size_t i = 0; i < s->nposts; i++)
 		post_unref(s->posts[i]);
 	free(s->posts);
+	free(s->said);
 	free(s->listed);
 	free(s->places);
 	route_free(&s->aliases);
@@ -468,6 +531,12 @@ void site_release(struct site *s)
 	layout_unref(s->layouts);
 	arena_free(&s->arena);
 	free(s);
+}
+
+struct site_files site_files(const struct site *s)
+{
+	struct site_files f = {s->posts, s->nposts, s->said, s->nsaid};
+	return f;
 }
 
 void site_publish(struct site *s)
@@ -496,7 +565,7 @@ struct site *site_acquire(void)
 
 struct site_place site_post_place(const struct site *s, const struct post *p)
 {
-	size_t i = site_find(s, p->name);
+	size_t i = site_find(s->posts, s->nposts, p->name);
 	struct site_place none = {site_layout(s, s->config->default_layout), SIZE_MAX};
 
 	return i < s->nposts ? s->places[i] : none;

@@ -32,6 +32,16 @@ struct site_tag {
 	size_t nposts;
 };
 
+/* What a snapshot hands to the next, and the store to a new process: the posts by
+ * file name, to share those whose files did not change, and what was said of the
+ * files (a hash of each log line with the file as it was), not to say it again. */
+struct site_files {
+	struct post *const *posts; /* by file name */
+	size_t nposts;
+	const uint64_t *said; /* sorted */
+	size_t nsaid;
+};
+
 /* The site as it is at one time (made): posts scheduled for later are in the
  * route table (to answer 404 or 410) but not listed; when next_change comes, a
  * new snapshot is made. Immutable once made: requests read it without locks, and the last of them
@@ -54,6 +64,8 @@ struct site {
 	time_t made;        /* the time the snapshot shows the site at */
 	size_t loaded;      /* posts read from their files, not shared with the snapshot before */
 	time_t next_change; /* when a scheduled post appears or expires next, or 0 */
+	uint64_t *said;     /* what the load said of the files (struct site_files) */
+	size_t nsaid;
 	struct layouts *layouts;
 	const struct template *index_layout;
 	time_t modified; /* the newest of the configuration, the layouts and the posts */
@@ -61,13 +73,17 @@ struct site {
 	struct arena arena;
 };
 
-/* Scan the posts folder and compile the layouts. With old, posts whose files did
- * not change are shared with it, a post that became unreadable keeps its last
- * good version, and the layouts are shared unless reload_layouts is set (when
- * they fail to compile, old's stay). Returns NULL (after logging why) only when
- * the site cannot be served at all: no posts folder, a broken or missing layout
+/* Scan the posts folder and compile the layouts. With before, posts whose files did
+ * not change are shared with it, a post that became unreadable keeps its last good
+ * version, and what before said of a file that did not change is not said again. With
+ * layouts (the snapshot before's), they are shared unless reload_layouts is set (when
+ * the new ones fail to compile, these stay). Returns NULL (after logging why) only
+ * when the site cannot be served at all: no posts folder, a broken or missing layout
  * at start. A broken post is logged and left out. */
-struct site *site_load(const struct config *c, const struct site *old, int reload_layouts);
+struct site *site_load(const struct config *c, const struct site_files *before,
+                       struct layouts *layouts, int reload_layouts);
+/* What s hands to the next snapshot. */
+struct site_files site_files(const struct site *s);
 void site_release(struct site *s);
 
 /* Make s the snapshot requests get; the one before is released. */

@@ -28,7 +28,7 @@
 
 #define STORE_MAGIC "quire-posts\n"
 /* The layout of the records: a change to store_post() or what it writes needs a new one. */
-#define STORE_FORMAT    2
+#define STORE_FORMAT    3
 #define STORE_MAGIC_LEN (sizeof(STORE_MAGIC) - 1)
 /* Where the header's fields are: magic, format (u32), key, payload length, payload hash. */
 #define STORE_AT_FORMAT STORE_MAGIC_LEN
@@ -167,7 +167,7 @@ void store_seal(struct buf *b)
 	memcpy(b->data + STORE_AT_HASH, &hash, sizeof(hash));
 }
 
-void store_encode(const struct site *s, struct buf *out)
+void store_encode(const struct config *c, const struct site_files *f, struct buf *out)
 {
 	uint32_t format = STORE_FORMAT;
 	uint64_t zero = 0;
@@ -175,23 +175,25 @@ void store_encode(const struct site *s, struct buf *out)
 	buf_reset(out);
 	store_put(out, STORE_MAGIC, STORE_MAGIC_LEN);
 	store_put(out, &format, sizeof(format));
-	store_u64(out, store_key(s->config));
+	store_u64(out, store_key(c));
 	store_u64(out, zero);
 	store_u64(out, zero);
-	store_u64(out, s->nposts);
-	for (size_t i = 0; i < s->nposts; i++)
-		store_post(out, s->posts[i]);
+	store_u64(out, f->nposts);
+	for (size_t i = 0; i < f->nposts; i++)
+		store_post(out, f->posts[i]);
+	store_u64(out, f->nsaid);
+	for (size_t i = 0; i < f->nsaid; i++)
+		store_u64(out, f->said[i]);
 	store_seal(out);
 }
 
-void store_save(const struct site *s)
+void store_save(const struct config *c, const struct site_files *f)
 {
-	const struct config *c = s->config;
 	struct buf b = {0};
 
 	if (c->state_dir == NULL)
 		return;
-	store_encode(s, &b);
+	store_encode(c, f, &b);
 	/* state_routes() has said already when the folder cannot be written. */
 	file_replace(c->state_dir, "posts", b.data, b.len);
 	buf_free(&b);
@@ -414,16 +416,18 @@ static struct post *store_get_post(struct store_in *in, const struct config *c)
 	return p;
 }
 
-int store_decode(const struct config *c, const char *data, size_t len, struct site **out,
+int store_decode(const struct config *c, const char *data, size_t len, struct site_files *out,
                  const char **why)
 {
 	struct store_in in = {.p = data, .end = data + len};
-	struct site *s;
+	struct post **posts;
+	uint64_t *said = NULL;
+	size_t n = 0, nsaid = 0;
 	uint32_t format;
 	uint64_t key, plen, hash;
 	size_t count;
 
-	*out = NULL;
+	memset(out, 0, sizeof(*out));
 	if (len < STORE_HEADER || memcmp(data, STORE_MAGIC, STORE_MAGIC_LEN) != 0) {
 		*why = "not a store of posts";
 		return -1;
@@ -454,38 +458,57 @@ int store_decode(const struct config *c, const char *data, size_t len, struct si
 		*why = "a damaged record";
 		return -1;
 	}
-	s = xcalloc(1, sizeof(*s));
-	s->refs = 1;
-	s->config = c;
-	s->posts = xcalloc(count ? count : 1, sizeof(*s->posts));
+	posts = xcalloc(count ? count : 1, sizeof(*posts));
 	for (size_t i = 0; i < count && !in.bad; i++) {
 		struct post *p = store_get_post(&in, c);
 		/* Posts were stored by file name; a file out of order is a damaged one. */
-		if (p != NULL && s->nposts > 0 &&
-		    strcmp(s->posts[s->nposts - 1]->name, p->name) >= 0)
+		if (p != NULL && n > 0 && strcmp(posts[n - 1]->name, p->name) >= 0)
 			in.bad = 1;
 		if (p != NULL)
-			s->posts[s->nposts++] = p;
+			posts[n++] = p;
 	}
+	nsaid = in.bad ? 0 : (size_t)store_get_u64(&in);
+	if (!in.bad && nsaid <= (size_t)(in.end - in.p) / 8) {
+		said = xcalloc(nsaid ? nsaid : 1, sizeof(*said));
+		for (size_t i = 0; i < nsaid; i++) {
+			said[i] = store_get_u64(&in);
+			/* Sorted when stored: site_load() looks them up by halves. */
+			if (i > 0 && said[i] < said[i - 1])
+				in.bad = 1;
+		}
+	} else
+		in.bad = 1;
+	out->posts = posts;
+	out->nposts = n;
+	out->said = said;
+	out->nsaid = nsaid;
 	if (in.bad || in.p != in.end) {
-		site_release(s);
+		store_free(out);
 		*why = "a damaged record";
 		return -1;
 	}
-	*out = s;
 	return 0;
 }
 
-struct site *store_load(const struct config *c)
+void store_free(struct site_files *f)
+{
+	for (size_t i = 0; i < f->nposts; i++)
+		post_unref(f->posts[i]);
+	free((void *)f->posts);
+	free((void *)f->said);
+	memset(f, 0, sizeof(*f));
+}
+
+int store_load(const struct config *c, struct site_files *out)
 {
 	static int warned;
 	struct buf path = {0}, data = {0};
-	struct site *s = NULL;
 	const char *why = NULL;
-	int rc;
+	int rc = -1;
 
+	memset(out, 0, sizeof(*out));
 	if (c->state_dir == NULL)
-		return NULL;
+		return -1;
 	buf_printf(&path, "%s/posts", c->state_dir);
 	if (file_read(AT_FDCWD, buf_cstr(&path), 0, STORE_MAX, &data, NULL) < 0) {
 		if (errno != ENOENT && !warned)
@@ -494,7 +517,7 @@ struct site *store_load(const struct config *c)
 		warned = 1;
 		goto out;
 	}
-	rc = store_decode(c, data.data ? data.data : "", data.len, &s, &why);
+	rc = store_decode(c, data.data ? data.data : "", data.len, out, &why);
 	/* Another configuration's store is no news: the one of this snapshot replaces it. */
 	if ((rc < 0 || rc == 2) && !warned) {
 		log_msg(rc < 0 ? LOG_WARN : LOG_INFO,
@@ -505,5 +528,5 @@ struct site *store_load(const struct config *c)
 out:
 	buf_free(&path);
 	buf_free(&data);
-	return s;
+	return rc == 0 ? 0 : -1;
 }

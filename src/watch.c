@@ -117,7 +117,9 @@ static void watch_rebuild(struct watch *w, int layouts)
 {
 	struct site *old = site_acquire(), *s;
 
-	s = site_load(w->config, old, layouts);
+	struct site_files before = old ? site_files(old) : (struct site_files){0};
+
+	s = site_load(w->config, old ? &before : NULL, old ? old->layouts : NULL, layouts);
 	if (s != NULL) {
 		site_publish(s);
 		log_msg(LOG_INFO, "%s: reloaded, %zu posts", w->config->posts_dir, s->nlisted);

@@ -130,7 +130,7 @@ int main(int argc, char **argv)
 	t_load = bench_now();
 	l = layout_load(c.layouts_dir);
 	t_load = bench_now() - t_load;
-	s = site_load(&c, NULL, 1);
+	s = site_load(&c, NULL, NULL, 1);
 	if (l == NULL || s == NULL || s->nlisted == 0) {
 		fprintf(stderr, "layout_bench: %s: no layouts or no posts to measure\n", file);
 		goto out;

@@ -266,7 +266,7 @@ static int bench_cold_main(const char *file, const char *route)
 
 	if (config_load(&c, file) < 0)
 		return 1;
-	s = site_load(&c, NULL, 1);
+	s = site_load(&c, NULL, NULL, 1);
 	if (s == NULL)
 		goto out;
 	in.post = route_find(&s->routes, route, strlen(route));
@@ -364,7 +364,7 @@ static int bench_all_main(const char *file)
 	if (config_load(&c, file) < 0)
 		return 1;
 	cache_init((size_t)c.cache_size);
-	s = site_load(&c, NULL, 1);
+	s = site_load(&c, NULL, NULL, 1);
 	if (s == NULL)
 		goto out;
 	t1 = bench_now();

@@ -189,6 +189,7 @@ def cgi_store():
             report = sanitizer_report(p.stderr.decode(errors="replace"))
             if report:
                 check(S, "CGI store: sanitizer report", False, report)
+            run.err = p.stderr.decode(errors="replace")
             return p.stdout
         first = run()
         store = os.path.join(site.dir, "state", "posts")
@@ -216,6 +217,27 @@ def cgi_store():
         out = run("/added")
         check(S, "CGI store: another configuration does not use it",
               out.startswith(b"Status: 200"), out[:60])
+        # Issue 15.10: a broken post is logged once per change of it, not on every run.
+        site.write_post("broken.md", "---\ntitle: [unclosed\n---\nx\n")
+        site.write_post("taken.md", f"---\ntitle: Taken\nroute: /added\n---\nx\n")
+        said = []
+        for _ in range(3):
+            run()
+            said.append((run.err.count("broken.md"), run.err.count("taken.md")))
+        check(S, "CGI store: a broken post and a taken route are said on the first run only",
+              said == [(1, 1), (0, 0), (0, 0)], said)
+        time.sleep(0.02)
+        site.write_post("broken.md", "---\ntitle: [still unclosed\n---\ny\n")
+        again = []
+        for _ in range(2):
+            run()
+            again.append((run.err.count("broken.md"), run.err.count("taken.md")))
+        check(S, "CGI store: said again once the broken post changes, and only it",
+              again == [(1, 0), (0, 0)], again)
+        site.write_post("broken.md", "---\ntitle: Mended\n---\nz\n")
+        out = run("/broken")
+        check(S, "CGI store: the mended post is served, nothing said of it",
+              out.startswith(b"Status: 200") and "broken.md" not in run.err, (out[:40], run.err))
 
 
 def mount_prefix():

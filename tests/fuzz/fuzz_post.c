@@ -33,7 +33,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (config_load(&conf, file) < 0)
 		exit(1);
 	free(file);
-	site = site_load(&conf, NULL, 1);
+	site = site_load(&conf, NULL, NULL, 1);
 	if (site == NULL || site->nlisted != 1) {
 		fprintf(stderr, "fuzz_post: the scratch site did not load\n");
 		exit(1);

@@ -80,7 +80,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		free(files[i]);
 	}
 	for (int i = 0; i < 2; i++) {
-		sites[i] = site_load(&conf[i], NULL, 1);
+		sites[i] = site_load(&conf[i], NULL, NULL, 1);
 		if (sites[i] == NULL || sites[i]->nlisted < 3) {
 			fprintf(stderr, "fuzz_request: scratch site %d did not load\n", i);
 			exit(1);

@@ -32,12 +32,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (config_load(&conf, file) < 0)
 		exit(1);
 	free(file);
-	s = site_load(&conf, NULL, 1);
+	s = site_load(&conf, NULL, NULL, 1);
 	if (s == NULL || s->nposts != 2) {
 		fprintf(stderr, "fuzz_store: the scratch site did not load\n");
 		exit(1);
 	}
-	store_encode(s, &seed);
+	struct site_files f = site_files(s);
+	store_encode(&conf, &f, &seed);
 	site_release(s);
 	if (seed.len < STORE_HEADER) {
 		fprintf(stderr, "fuzz_store: no store written\n");
@@ -60,18 +61,20 @@ static void fuzz_strlist(const struct strlist *l)
 
 static void fuzz_store_try(const char *data, size_t len)
 {
-	struct site *s = NULL;
+	struct site_files f;
 	const char *why = NULL;
-	int rc = store_decode(&conf, data, len, &s, &why);
+	int rc = store_decode(&conf, data, len, &f, &why);
 
 	if (rc != 0) {
-		FUZZ_CHECK(s == NULL && why != NULL, "refused (%d) but a snapshot or no reason",
-		           rc);
+		FUZZ_CHECK(f.posts == NULL && f.said == NULL && why != NULL,
+		           "refused (%d) but posts or no reason", rc);
 		return;
 	}
-	FUZZ_CHECK(s != NULL, "taken but no snapshot");
-	for (size_t i = 0; i < s->nposts; i++) {
-		const struct post *p = s->posts[i];
+	FUZZ_CHECK(f.posts != NULL && f.said != NULL, "taken but no posts");
+	for (size_t i = 1; i < f.nsaid; i++)
+		FUZZ_CHECK(f.said[i - 1] <= f.said[i], "what was said is out of order");
+	for (size_t i = 0; i < f.nposts; i++) {
+		const struct post *p = f.posts[i];
 		FUZZ_CHECK(p != NULL && p->name != NULL && p->route != NULL && p->title != NULL,
 		           "post %zu lacks a required field", i);
 		FUZZ_CHECK(p->route_len == strlen(p->route), "route length");
@@ -81,7 +84,7 @@ static void fuzz_store_try(const char *data, size_t len)
 		fuzz_strlist(&p->authors);
 		(void)fuzz_walk(&p->fields, 0);
 	}
-	site_release(s);
+	store_free(&f);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -105,7 +105,7 @@ int main(void)
 	                    "---\ntitle: Soon\nroute: /soon\npublishDate: 2999-01-01\n---\nx\n");
 	dispatch_test_write(posts, "gone.md",
 	                    "---\ntitle: Gone\nroute: /gone\nexpiryDate: 2001-01-01\n---\nx\n");
-	if (config_load(&c, conf) < 0 || (s = site_load(&c, NULL, 1)) == NULL) {
+	if (config_load(&c, conf) < 0 || (s = site_load(&c, NULL, NULL, 1)) == NULL) {
 		check("dispatch", "the test site loads", 0, "%s", conf);
 		goto out;
 	}

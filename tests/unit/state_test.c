@@ -132,7 +132,7 @@ static void state_case(const char *name, size_t size, int at_end)
 		goto out;
 	}
 	loaded = 1;
-	s = site_load(&c, NULL, 1);
+	s = site_load(&c, NULL, NULL, 1);
 	if (s == NULL || s->nlisted != NPOSTS) {
 		check("state", name, 0, "the site did not load");
 		goto out;
