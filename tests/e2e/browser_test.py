@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 import time
 
-from harness import TOP, Site, check, finish
+from harness import TOP, Site, check, finish, wait_for
 
 S = "browser"
 CHROMIUM = os.environ.get("CHROMIUM", "chromium")
@@ -358,7 +358,7 @@ def keyboard(tab, base):
           seen == ["skip", True, True], seen)
     tab.screenshot("focus-skip-1280.png", full=False)
     tab.key("Enter")
-    time.sleep(0.2)
+    wait_for(lambda: tab.eval("location.hash") == "#main", 2.0)
     check(S, "the skip link goes to the main content", tab.eval("location.hash") == "#main",
           tab.eval("location.hash"))
 

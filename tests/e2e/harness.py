@@ -2,6 +2,8 @@
 and nginx started and always stopped, HTTP and FastCGI clients, PASS/FAIL lines."""
 import http.client
 import os
+import random
+import re
 import shutil
 import signal
 import socket
@@ -14,6 +16,15 @@ import time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 QUIRE = os.environ.get("QUIRE_BIN", os.path.join(TOP, "build", "quire"))
+# The sanitizer builds run some times slower: every wait and every bound on how long
+# something may take is this many times wider for them (bound()).
+SLOW = 4 if re.search(r"/[at]san/", QUIRE) else 1
+
+
+def bound(seconds):
+    """A time limit for the build under test: seconds for the plain build, SLOW times
+    that under a sanitizer."""
+    return seconds * SLOW
 SUITE = os.environ.get("SUITE_PREFIX", "")
 failures = 0
 
@@ -30,14 +41,38 @@ def check(suite, name, ok, why=""):
     return ok
 
 
+_claimed = []
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback TCP port for a server a test starts, picked without a race: outside the
+    kernel's range of ephemeral ports (so no client socket takes it in the meantime),
+    claimed for the life of this process by an abstract Unix socket named after it (so
+    no other test process picks it; nothing on disk, gone when the process ends), and
+    free to bind now."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            lo, hi = (int(x) for x in f.read().split())
+    except (OSError, ValueError):
+        lo, hi = 32768, 60999
+    ports = list(range(10000, lo)) if lo > 11000 else list(range(hi + 1, 65536))
+    start = random.randrange(len(ports))
+    for port in ports[start:] + ports[:start]:
+        claim = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            claim.bind(f"\0quire-test-port-{port}")
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", port))
+        except OSError:
+            claim.close()
+            continue
+        _claimed.append(claim)
+        return port
+    raise RuntimeError("no free loopback port")
 
 
 def wait_for(cond, timeout=5.0):
-    end = time.monotonic() + timeout
+    end = time.monotonic() + bound(timeout)
     while time.monotonic() < end:
         if cond():
             return True

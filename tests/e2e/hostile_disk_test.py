@@ -8,15 +8,15 @@ import stat
 import threading
 import time
 
-from harness import Site, check, finish, wait_for
+from harness import Site, bound, check, finish, wait_for
 
 S = "hostile"
 FIRST = "/on-node-go-concurrency"
 TITLE = b"On Node.js, Go and concurrency"
 # Generous bounds for "in milliseconds" and "stays responsive": the machine is shared.
 # Starting a site (quire and nginx) gets more room than one reload or one request.
-PROMPT = 2.0
-START = 5.0
+PROMPT = bound(2.0)
+START = bound(5.0)
 
 
 def served(site, route, *needles):

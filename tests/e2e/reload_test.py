@@ -83,7 +83,8 @@ def broken_edit(site):
     wait_for(lambda: b"GOOD-VERSION" in site.get("/steady")[2], 1.0)
     with open(path, "w") as f:
         f.write("---\ntitle: Steady\norder: [broken\n---\nBAD-VERSION\n")
-    time.sleep(0.4)
+    # The reload has happened once it says so: only then is "still the old one" a finding.
+    wait_for(lambda: "steady.md: the last good version" in site.read_log(), 2.0)
     st, _, body = site.get("/steady")
     check(S, "a broken edit keeps the last good version serving",
           st == 200 and b"GOOD-VERSION" in body, (st, body[:80]))
@@ -106,7 +107,7 @@ def layouts(site):
           wait_for(lambda: b"LAYOUT-EDITED" in site.get("/nothing")[2], 1.0), "")
     with open(path, "w") as f:
         f.write("{{<base}}{{$content}}{{#unclosed}}{{/content}}{{/base}}\n")
-    time.sleep(0.4)
+    wait_for(lambda: "the layouts as they were keep serving" in site.read_log(), 2.0)
     st, _, body = site.get("/nothing")
     check(S, "a broken layout keeps the old one serving",
           st == 404 and b"LAYOUT-EDITED" in body, (st, body[:100]))

@@ -10,7 +10,7 @@ import socket
 import tempfile
 import time
 
-from harness import TOP, check, finish, free_port, processes
+from harness import TOP, check, finish, free_port, processes, wait_for
 
 S = "run"
 
@@ -70,7 +70,7 @@ def nginx_of(session):
     return None
 
 
-def stop_at(when, wait_for, kill_nginx=False):
+def stop_at(when, reach, kill_nginx=False):
     what = when if kill_nginx else f"Ctrl-C {when}"
     port = free_port()
     tmp = tempfile.mkdtemp(prefix="quire-runcheck-")
@@ -79,8 +79,8 @@ def stop_at(when, wait_for, kill_nginx=False):
     if pid == 0:
         os.chdir(TOP)
         os.execvpe("make", ["make", "--no-print-directory", "run", f"PORT={port}"], env)
-    out = read_until(fd, b"", wait_for, 120)
-    reached = wait_for in out
+    out = read_until(fd, b"", reach, 120)
+    reached = reach in out
     nginx = nginx_of(pid) if reached and kill_nginx else None
     if nginx:
         os.kill(nginx, signal.SIGTERM)
@@ -106,7 +106,7 @@ def stop_at(when, wait_for, kill_nginx=False):
               "Interrupt" not in text, (status, text[-300:]))
     check(S, f"{what}: nothing left in the temporary directory",
           os.listdir(tmp) == [], os.listdir(tmp))
-    time.sleep(0.2)
+    wait_for(lambda: ours() == [] and port_free(port), 2.0)
     check(S, f"{what}: no quire left running", ours() == [], ours())
     check(S, f"{what}: the port is free again", port_free(port), port)
     check(S, f"{what}: nothing left in make run's session",
