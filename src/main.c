@@ -12,9 +12,9 @@
 #include "log.h"
 #include "mem.h"
 #include "sandbox.h"
+#include "saved.h"
 #include "server.h"
 #include "site.h"
-#include "store.h"
 #include "supervisor.h"
 #include "watch.h"
 
@@ -91,16 +91,16 @@ static int main_privileges(const struct config *c, const char *path)
 static struct site *main_site(const struct config *c)
 {
 	struct site_files saved;
-	int have = store_load(c, &saved) == 0;
+	int have = saved_load(c, &saved) == 0;
 	struct site *s = site_load(c, have ? &saved : NULL, NULL, 1);
 
 	if (s != NULL &&
 	    (!have || s->loaded > 0 || s->nposts != saved.nposts || s->nsaid != saved.nsaid ||
 	     (s->nsaid && memcmp(s->said, saved.said, s->nsaid * sizeof(*s->said))))) {
 		struct site_files now = site_files(s);
-		store_save(c, &now);
+		saved_save(c, &now);
 	}
-	store_free(&saved);
+	saved_free(&saved);
 	return s;
 }
 

@@ -19,9 +19,9 @@
 #include "hash.h"
 #include "layout.h"
 #include "log.h"
+#include "moved.h"
 #include "path.h"
 #include "post.h"
-#include "state.h"
 #include "template.h"
 
 static pthread_mutex_t site_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -496,8 +496,8 @@ struct site *site_load(const struct config *c, const struct site_files *before,
 	if (s->nsaid > 1)
 		qsort(s->said, s->nsaid, sizeof(*s->said), site_said_cmp);
 	site_tags(s);
-	struct state_posts sp = {(const struct post *const *)s->listed, s->nlisted, &s->routes};
-	state_routes(c, &sp, &s->moved, &s->arena);
+	struct moved_posts sp = {(const struct post *const *)s->listed, s->nlisted, &s->routes};
+	moved_routes(c, &sp, &s->moved, &s->arena);
 	site_values(s);
 	ok = 1;
 out:

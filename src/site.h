@@ -58,7 +58,7 @@ struct site {
 	struct site_place *places;  /* per post, indexed like posts */
 	struct route_table routes;
 	struct route_table aliases; /* old addresses of posts: answered with 301 */
-	struct route_table moved;   /* routes posts had before (state_routes()): 301 */
+	struct route_table moved;   /* routes posts had before (moved_routes()): 301 */
 	struct site_tag *tags;      /* by route */
 	size_t ntags;
 	time_t made;        /* the time the snapshot shows the site at */

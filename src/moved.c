@@ -1,8 +1,8 @@
-/* state.c — what quire remembers between runs: the routes posts had, so renamed posts keep their
+/* moved.c — the routes posts had before, from the state folder, so renamed posts keep their
  * readers. The file "routes" in the state folder holds "route<TAB>file name" lines: every route a
  * post has had. It is rewritten whole (a new file renamed over the old) when a post gets a route
  * not in it. */
-#include "state.h"
+#include "moved.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,14 +21,14 @@
 #include "route.h"
 
 /* A routes file larger than this is left as it is: read in part, it would be rewritten short. */
-#define STATE_MAX (256L * 1024 * 1024)
+#define MOVED_MAX (256L * 1024 * 1024)
 
-static int state_warned;
+static int moved_warned;
 
 /* What the tables below hold for a line whose file is not a listed post now. */
-static const struct post state_mark;
+static const struct post moved_mark;
 
-void state_routes(const struct config *c, const struct state_posts *posts,
+void moved_routes(const struct config *c, const struct moved_posts *posts,
                   struct route_table *moved, struct arena *a)
 {
 	struct buf path = {0}, text = {0}, more = {0}, tmp = {0};
@@ -40,13 +40,13 @@ void state_routes(const struct config *c, const struct state_posts *posts,
 		return;
 	buf_printf(&path, "%s/routes", c->state_dir);
 	/* A file not read whole is neither used nor rewritten: its routes stay in it. */
-	if (file_read(AT_FDCWD, buf_cstr(&path), 0, STATE_MAX, &text, NULL) < 0 &&
+	if (file_read(AT_FDCWD, buf_cstr(&path), 0, MOVED_MAX, &text, NULL) < 0 &&
 	    errno != ENOENT) {
-		if (!state_warned)
+		if (!moved_warned)
 			log_msg(LOG_WARN,
 			        "%s: cannot read: %s; renamed posts lose their old addresses",
 			        path.data, file_strerror(errno));
-		state_warned = 1;
+		moved_warned = 1;
 		goto out;
 	}
 	/* Each line: a route, and the file that had it; the file only ever grows, so a
@@ -80,8 +80,8 @@ void state_routes(const struct config *c, const struct state_posts *posts,
 		char *tab = memchr(line, '\t', (size_t)(end - line));
 		size_t rlen = (size_t)(tab - line);
 		const struct post *p = route_find(&named, tab + 1, (size_t)(end - (tab + 1)));
-		route_add(&seen, line, (size_t)(end - line), &state_mark);
-		if (route_add(&owner, line, rlen, p ? p : &state_mark) != NULL)
+		route_add(&seen, line, (size_t)(end - line), &moved_mark);
+		if (route_add(&owner, line, rlen, p ? p : &moved_mark) != NULL)
 			continue; /* an earlier owner */
 		if (p != NULL && (p->route_len != rlen || memcmp(p->route, line, rlen) != 0) &&
 		    route_find(posts->routes, line, rlen) == NULL)
@@ -114,13 +114,13 @@ void state_routes(const struct config *c, const struct state_posts *posts,
 	/* The folder itself is made when missing (its parent must be there). */
 	mkdir(c->state_dir, 0700);
 	if (file_replace(c->state_dir, "routes", text.data, text.len) < 0) {
-		if (!state_warned)
+		if (!moved_warned)
 			log_msg(
 			    LOG_WARN,
 			    "%s: cannot write the state folder (%s); renamed posts will not keep "
 			    "their old addresses",
 			    c->state_dir, strerror(errno));
-		state_warned = 1;
+		moved_warned = 1;
 	}
 out:
 	buf_free(&path);

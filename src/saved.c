@@ -1,4 +1,4 @@
-/* store.c — the posts of the last snapshot, kept in the state folder so that a new process
+/* saved.c — the posts of the last snapshot, kept in the state folder so that a new process
  * reads again only the posts that changed (CGI answers each request from a new process).
  * The file "posts" holds a header (a magic word, the format number, a hash of the
  * configuration file and quire's version, the payload's length and its hash) and then the
@@ -7,7 +7,7 @@
  * does not fit or lacks a field pages need, is damaged: ignored, said once, and written
  * anew. It is rewritten whole and renamed into place, so a reader sees an old file or a
  * new one. */
-#include "store.h"
+#include "saved.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,29 +26,29 @@
 #include "post.h"
 #include "site.h"
 
-#define STORE_MAGIC "quire-posts\n"
-/* The layout of the records: a change to store_post() or what it writes needs a new one. */
-#define STORE_FORMAT    3
-#define STORE_MAGIC_LEN (sizeof(STORE_MAGIC) - 1)
+#define SAVED_MAGIC "quire-posts\n"
+/* The layout of the records: a change to saved_post() or what it writes needs a new one. */
+#define SAVED_FORMAT    3
+#define SAVED_MAGIC_LEN (sizeof(SAVED_MAGIC) - 1)
 /* Where the header's fields are: magic, format (u32), key, payload length, payload hash. */
-#define STORE_AT_FORMAT STORE_MAGIC_LEN
-#define STORE_AT_KEY    (STORE_AT_FORMAT + 4)
-#define STORE_AT_LEN    (STORE_AT_KEY + 8)
-#define STORE_AT_HASH   (STORE_AT_LEN + 8)
-_Static_assert(STORE_AT_HASH + 8 == STORE_HEADER, "STORE_HEADER is the header's size");
-#define STORE_MAX   (256L * 1024 * 1024)
-#define STORE_DEPTH 8
+#define SAVED_AT_FORMAT SAVED_MAGIC_LEN
+#define SAVED_AT_KEY    (SAVED_AT_FORMAT + 4)
+#define SAVED_AT_LEN    (SAVED_AT_KEY + 8)
+#define SAVED_AT_HASH   (SAVED_AT_LEN + 8)
+_Static_assert(SAVED_AT_HASH + 8 == SAVED_HEADER, "SAVED_HEADER is the header's size");
+#define SAVED_MAX   (256L * 1024 * 1024)
+#define SAVED_DEPTH 8
 /* Most posts' fields fit in one block this size. */
-#define STORE_ARENA 2048
+#define SAVED_ARENA 2048
 
 /* Reading: a cursor over the file's bytes that fails once anything is short. */
-struct store_in {
+struct saved_in {
 	const char *p, *end;
 	int bad;
 	struct arena *a;
 };
 
-static uint64_t store_key(const struct config *c)
+static uint64_t saved_key(const struct config *c)
 {
 	struct buf b = {0};
 	uint64_t h;
@@ -61,71 +61,71 @@ static uint64_t store_key(const struct config *c)
 	return h;
 }
 
-static void store_put(struct buf *b, const void *p, size_t n)
+static void saved_put(struct buf *b, const void *p, size_t n)
 {
 	buf_add(b, p, n);
 }
 
-static void store_u64(struct buf *b, uint64_t v)
+static void saved_u64(struct buf *b, uint64_t v)
 {
-	store_put(b, &v, sizeof(v));
+	saved_put(b, &v, sizeof(v));
 }
 
-static void store_str(struct buf *b, const char *s, size_t len)
+static void saved_str(struct buf *b, const char *s, size_t len)
 {
 	uint32_t n = s ? (uint32_t)len : UINT32_MAX;
 
-	store_put(b, &n, sizeof(n));
+	saved_put(b, &n, sizeof(n));
 	if (s)
-		store_put(b, s, len);
+		saved_put(b, s, len);
 }
 
-static void store_cstr(struct buf *b, const char *s)
+static void saved_cstr(struct buf *b, const char *s)
 {
-	store_str(b, s, s ? strlen(s) : 0);
+	saved_str(b, s, s ? strlen(s) : 0);
 }
 
-static void store_list(struct buf *b, const struct strlist *l)
+static void saved_list(struct buf *b, const struct strlist *l)
 {
-	store_u64(b, l->len);
+	saved_u64(b, l->len);
 	for (size_t i = 0; i < l->len; i++)
-		store_cstr(b, l->items[i]);
+		saved_cstr(b, l->items[i]);
 }
 
-static void store_value(struct buf *b, const struct value *v)
+static void saved_value(struct buf *b, const struct value *v)
 {
 	unsigned char t = (unsigned char)v->type, html = (unsigned char)v->html;
 
-	store_put(b, &t, 1);
-	store_put(b, &html, 1);
+	saved_put(b, &t, 1);
+	saved_put(b, &html, 1);
 	switch (v->type) {
 	case VALUE_NULL:
 		break;
 	case VALUE_BOOL:
-		store_u64(b, (uint64_t)v->u.boolean);
+		saved_u64(b, (uint64_t)v->u.boolean);
 		break;
 	case VALUE_NUMBER:
-		store_put(b, &v->u.number, sizeof(v->u.number));
+		saved_put(b, &v->u.number, sizeof(v->u.number));
 		break;
 	case VALUE_STRING:
-		store_str(b, v->u.string.p, v->u.string.len);
+		saved_str(b, v->u.string.p, v->u.string.len);
 		break;
 	case VALUE_LIST:
-		store_u64(b, v->u.list.len);
+		saved_u64(b, v->u.list.len);
 		for (size_t i = 0; i < v->u.list.len; i++)
-			store_value(b, &v->u.list.items[i]);
+			saved_value(b, &v->u.list.items[i]);
 		break;
 	case VALUE_MAP:
-		store_u64(b, v->u.map.len);
+		saved_u64(b, v->u.map.len);
 		for (size_t i = 0; i < v->u.map.len; i++) {
-			store_str(b, v->u.map.items[i].key, v->u.map.items[i].keylen);
-			store_value(b, &v->u.map.items[i].value);
+			saved_str(b, v->u.map.items[i].key, v->u.map.items[i].keylen);
+			saved_value(b, &v->u.map.items[i].value);
 		}
 		break;
 	}
 }
 
-static void store_post(struct buf *b, const struct post *p)
+static void saved_post(struct buf *b, const struct post *p)
 {
 	int64_t times[6] = {p->mtime.tv_sec, p->mtime.tv_nsec, p->date,
 	                    p->lastmod,      p->publish,       p->expiry};
@@ -133,73 +133,73 @@ static void store_post(struct buf *b, const struct post *p)
 	                          (unsigned char)p->has_date, (unsigned char)p->has_publish,
 	                          (unsigned char)p->has_expiry};
 
-	store_cstr(b, p->name);
-	store_u64(b, (uint64_t)p->dev);
-	store_u64(b, (uint64_t)p->ino);
-	store_u64(b, (uint64_t)p->size);
-	store_u64(b, p->hash);
-	store_u64(b, p->body_offset);
-	store_put(b, times, sizeof(times));
-	store_put(b, flags, sizeof(flags));
-	store_put(b, &p->order, sizeof(p->order));
-	store_str(b, p->route, p->route_len);
-	store_cstr(b, p->title);
-	store_cstr(b, p->description);
-	store_cstr(b, p->layout);
-	store_cstr(b, p->summary);
-	store_cstr(b, p->robots);
-	store_list(b, &p->tags);
-	store_list(b, &p->categories);
-	store_list(b, &p->aliases);
-	store_list(b, &p->authors);
-	store_value(b, &p->fields);
+	saved_cstr(b, p->name);
+	saved_u64(b, (uint64_t)p->dev);
+	saved_u64(b, (uint64_t)p->ino);
+	saved_u64(b, (uint64_t)p->size);
+	saved_u64(b, p->hash);
+	saved_u64(b, p->body_offset);
+	saved_put(b, times, sizeof(times));
+	saved_put(b, flags, sizeof(flags));
+	saved_put(b, &p->order, sizeof(p->order));
+	saved_str(b, p->route, p->route_len);
+	saved_cstr(b, p->title);
+	saved_cstr(b, p->description);
+	saved_cstr(b, p->layout);
+	saved_cstr(b, p->summary);
+	saved_cstr(b, p->robots);
+	saved_list(b, &p->tags);
+	saved_list(b, &p->categories);
+	saved_list(b, &p->aliases);
+	saved_list(b, &p->authors);
+	saved_value(b, &p->fields);
 }
 
-void store_seal(struct buf *b)
+void saved_seal(struct buf *b)
 {
 	uint64_t len, hash;
 
-	if (b->len < STORE_HEADER)
+	if (b->len < SAVED_HEADER)
 		return;
-	len = b->len - STORE_HEADER;
-	hash = hash_bytes(b->data + STORE_HEADER, len, 0);
-	memcpy(b->data + STORE_AT_LEN, &len, sizeof(len));
-	memcpy(b->data + STORE_AT_HASH, &hash, sizeof(hash));
+	len = b->len - SAVED_HEADER;
+	hash = hash_bytes(b->data + SAVED_HEADER, len, 0);
+	memcpy(b->data + SAVED_AT_LEN, &len, sizeof(len));
+	memcpy(b->data + SAVED_AT_HASH, &hash, sizeof(hash));
 }
 
-void store_encode(const struct config *c, const struct site_files *f, struct buf *out)
+void saved_encode(const struct config *c, const struct site_files *f, struct buf *out)
 {
-	uint32_t format = STORE_FORMAT;
+	uint32_t format = SAVED_FORMAT;
 	uint64_t zero = 0;
 
 	buf_reset(out);
-	store_put(out, STORE_MAGIC, STORE_MAGIC_LEN);
-	store_put(out, &format, sizeof(format));
-	store_u64(out, store_key(c));
-	store_u64(out, zero);
-	store_u64(out, zero);
-	store_u64(out, f->nposts);
+	saved_put(out, SAVED_MAGIC, SAVED_MAGIC_LEN);
+	saved_put(out, &format, sizeof(format));
+	saved_u64(out, saved_key(c));
+	saved_u64(out, zero);
+	saved_u64(out, zero);
+	saved_u64(out, f->nposts);
 	for (size_t i = 0; i < f->nposts; i++)
-		store_post(out, f->posts[i]);
-	store_u64(out, f->nsaid);
+		saved_post(out, f->posts[i]);
+	saved_u64(out, f->nsaid);
 	for (size_t i = 0; i < f->nsaid; i++)
-		store_u64(out, f->said[i]);
-	store_seal(out);
+		saved_u64(out, f->said[i]);
+	saved_seal(out);
 }
 
-void store_save(const struct config *c, const struct site_files *f)
+void saved_save(const struct config *c, const struct site_files *f)
 {
 	struct buf b = {0};
 
 	if (c->state_dir == NULL)
 		return;
-	store_encode(c, f, &b);
-	/* state_routes() has said already when the folder cannot be written. */
+	saved_encode(c, f, &b);
+	/* moved_routes() has said already when the folder cannot be written. */
 	file_replace(c->state_dir, "posts", b.data, b.len);
 	buf_free(&b);
 }
 
-static const void *store_take(struct store_in *in, size_t n)
+static const void *saved_take(struct saved_in *in, size_t n)
 {
 	const char *p = in->p;
 
@@ -211,10 +211,10 @@ static const void *store_take(struct store_in *in, size_t n)
 	return p;
 }
 
-static uint64_t store_get_u64(struct store_in *in)
+static uint64_t saved_get_u64(struct saved_in *in)
 {
 	uint64_t v = 0;
-	const void *p = store_take(in, sizeof(v));
+	const void *p = saved_take(in, sizeof(v));
 
 	if (p)
 		memcpy(&v, p, sizeof(v));
@@ -222,10 +222,10 @@ static uint64_t store_get_u64(struct store_in *in)
 }
 
 /* A string copied into the arena (NUL-terminated), or NULL for a stored NULL. */
-static const char *store_get_str(struct store_in *in, size_t *len)
+static const char *saved_get_str(struct saved_in *in, size_t *len)
 {
 	uint32_t n = 0;
-	const void *p = store_take(in, sizeof(n));
+	const void *p = saved_take(in, sizeof(n));
 	const char *s;
 
 	if (p)
@@ -233,7 +233,7 @@ static const char *store_get_str(struct store_in *in, size_t *len)
 	*len = 0;
 	if (in->bad || n == UINT32_MAX)
 		return NULL;
-	s = store_take(in, n);
+	s = saved_take(in, n);
 	if (s == NULL)
 		return NULL;
 	*len = n;
@@ -241,10 +241,10 @@ static const char *store_get_str(struct store_in *in, size_t *len)
 }
 
 /* A string read as a C string: a NUL inside it would cut it short, so it is damage. */
-static const char *store_get_cstr(struct store_in *in)
+static const char *saved_get_cstr(struct saved_in *in)
 {
 	size_t len;
-	const char *s = store_get_str(in, &len);
+	const char *s = saved_get_str(in, &len);
 
 	if (s != NULL && memchr(s, '\0', len) != NULL) {
 		in->bad = 1;
@@ -253,9 +253,9 @@ static const char *store_get_cstr(struct store_in *in)
 	return s;
 }
 
-static void store_get_list(struct store_in *in, struct strlist *l)
+static void saved_get_list(struct saved_in *in, struct strlist *l)
 {
-	uint64_t n = store_get_u64(in);
+	uint64_t n = saved_get_u64(in);
 
 	l->len = 0;
 	l->items = NULL;
@@ -265,19 +265,19 @@ static void store_get_list(struct store_in *in, struct strlist *l)
 	}
 	l->items = arena_alloc(in->a, (n ? n : 1) * sizeof(*l->items));
 	for (size_t i = 0; i < n && !in->bad; i++) {
-		l->items[l->len] = store_get_cstr(in);
+		l->items[l->len] = saved_get_cstr(in);
 		if (l->items[l->len++] == NULL)
 			in->bad = 1;
 	}
 }
 
-static void store_get_value(struct store_in *in, struct value *v, int depth)
+static void saved_get_value(struct saved_in *in, struct value *v, int depth)
 {
-	const unsigned char *th = store_take(in, 2);
+	const unsigned char *th = saved_take(in, 2);
 	uint64_t n;
 
 	memset(v, 0, sizeof(*v));
-	if (th == NULL || th[0] > VALUE_MAP || depth > STORE_DEPTH) {
+	if (th == NULL || th[0] > VALUE_MAP || depth > SAVED_DEPTH) {
 		in->bad = 1;
 		return;
 	}
@@ -287,22 +287,22 @@ static void store_get_value(struct store_in *in, struct value *v, int depth)
 	case VALUE_NULL:
 		break;
 	case VALUE_BOOL:
-		v->u.boolean = store_get_u64(in) != 0;
+		v->u.boolean = saved_get_u64(in) != 0;
 		break;
 	case VALUE_NUMBER: {
-		const void *p = store_take(in, sizeof(double));
+		const void *p = saved_take(in, sizeof(double));
 		if (p)
 			memcpy(&v->u.number, p, sizeof(double));
 		break;
 	}
 	case VALUE_STRING:
-		v->u.string.p = store_get_str(in, &v->u.string.len);
+		v->u.string.p = saved_get_str(in, &v->u.string.len);
 		if (v->u.string.p == NULL)
 			in->bad = 1;
 		break;
 	case VALUE_LIST:
 	case VALUE_MAP:
-		n = store_get_u64(in);
+		n = saved_get_u64(in);
 		if (in->bad || n > (uint64_t)(in->end - in->p) / 2) {
 			in->bad = 1;
 			return;
@@ -310,16 +310,16 @@ static void store_get_value(struct store_in *in, struct value *v, int depth)
 		if (v->type == VALUE_LIST) {
 			struct value *items = arena_alloc(in->a, (n ? n : 1) * sizeof(*items));
 			for (size_t i = 0; i < n && !in->bad; i++)
-				store_get_value(in, &items[i], depth + 1);
+				saved_get_value(in, &items[i], depth + 1);
 			v->u.list.items = items;
 			v->u.list.len = n;
 		} else {
 			struct member *m = arena_alloc(in->a, (n ? n : 1) * sizeof(*m));
 			for (size_t i = 0; i < n && !in->bad; i++) {
-				m[i].key = store_get_str(in, &m[i].keylen);
+				m[i].key = saved_get_str(in, &m[i].keylen);
 				if (m[i].key == NULL)
 					in->bad = 1;
-				store_get_value(in, &m[i].value, depth + 1);
+				saved_get_value(in, &m[i].value, depth + 1);
 			}
 			v->u.map.items = m;
 			v->u.map.len = n;
@@ -329,7 +329,7 @@ static void store_get_value(struct store_in *in, struct value *v, int depth)
 }
 
 /* Is the member key of the map fields a string? */
-static int store_has_string(const struct value *fields, const char *key)
+static int saved_has_string(const struct value *fields, const char *key)
 {
 	const struct value *v = value_get(fields, key, strlen(key));
 
@@ -337,19 +337,19 @@ static int store_has_string(const struct value *fields, const char *key)
 }
 
 /* Has p what pages take for granted: its route and texts, the fields post_computed() adds? */
-static int store_post_whole(const struct post *p)
+static int saved_post_whole(const struct post *p)
 {
 	return p->route != NULL && p->route_len > 1 && p->route[0] == '/' && p->title != NULL &&
 	       p->description != NULL && p->size >= 0 && p->body_offset <= (uint64_t)p->size &&
-	       p->fields.type == VALUE_MAP && store_has_string(&p->fields, "route") &&
-	       store_has_string(&p->fields, "url") &&
-	       store_has_string(&p->fields, "absolute_url") &&
-	       store_has_string(&p->fields, "canonical");
+	       p->fields.type == VALUE_MAP && saved_has_string(&p->fields, "route") &&
+	       saved_has_string(&p->fields, "url") &&
+	       saved_has_string(&p->fields, "absolute_url") &&
+	       saved_has_string(&p->fields, "canonical");
 }
 
-static struct post *store_get_post(struct store_in *in, const struct config *c)
+static struct post *saved_get_post(struct saved_in *in, const struct config *c)
 {
-	struct store_in name_in = *in;
+	struct saved_in name_in = *in;
 	struct arena scratch = {0};
 	const char *name;
 	struct post *p;
@@ -359,7 +359,7 @@ static struct post *store_get_post(struct store_in *in, const struct config *c)
 
 	/* The name first, into a scratch arena: the post's own arena comes with it. */
 	name_in.a = &scratch;
-	name = store_get_cstr(&name_in);
+	name = saved_get_cstr(&name_in);
 	if (name == NULL || *name == '\0' || strchr(name, '/') != NULL || name_in.bad) {
 		in->bad = 1;
 		arena_free(&scratch);
@@ -369,17 +369,17 @@ static struct post *store_get_post(struct store_in *in, const struct config *c)
 	p = post_new(c->posts_dir, name);
 	arena_free(&scratch);
 	in->a = &p->arena;
-	arena_reserve(in->a, STORE_ARENA);
-	p->dev = (dev_t)store_get_u64(in);
-	p->ino = (ino_t)store_get_u64(in);
-	p->size = (off_t)store_get_u64(in);
-	p->hash = store_get_u64(in);
-	p->body_offset = (size_t)store_get_u64(in);
-	raw = store_take(in, sizeof(times));
+	arena_reserve(in->a, SAVED_ARENA);
+	p->dev = (dev_t)saved_get_u64(in);
+	p->ino = (ino_t)saved_get_u64(in);
+	p->size = (off_t)saved_get_u64(in);
+	p->hash = saved_get_u64(in);
+	p->body_offset = (size_t)saved_get_u64(in);
+	raw = saved_take(in, sizeof(times));
 	if (raw)
 		memcpy(times, raw, sizeof(times));
-	flags = store_take(in, 5);
-	raw = store_take(in, sizeof(p->order));
+	flags = saved_take(in, 5);
+	raw = saved_take(in, sizeof(p->order));
 	if (in->bad) {
 		post_unref(p);
 		return NULL;
@@ -396,19 +396,19 @@ static struct post *store_get_post(struct store_in *in, const struct config *c)
 	p->has_date = flags[2];
 	p->has_publish = flags[3];
 	p->has_expiry = flags[4];
-	p->route = store_get_cstr(in);
+	p->route = saved_get_cstr(in);
 	p->route_len = p->route ? strlen(p->route) : 0;
-	p->title = store_get_cstr(in);
-	p->description = store_get_cstr(in);
-	p->layout = store_get_cstr(in);
-	p->summary = store_get_cstr(in);
-	p->robots = store_get_cstr(in);
-	store_get_list(in, &p->tags);
-	store_get_list(in, &p->categories);
-	store_get_list(in, &p->aliases);
-	store_get_list(in, &p->authors);
-	store_get_value(in, &p->fields, 0);
-	if (in->bad || !store_post_whole(p)) {
+	p->title = saved_get_cstr(in);
+	p->description = saved_get_cstr(in);
+	p->layout = saved_get_cstr(in);
+	p->summary = saved_get_cstr(in);
+	p->robots = saved_get_cstr(in);
+	saved_get_list(in, &p->tags);
+	saved_get_list(in, &p->categories);
+	saved_get_list(in, &p->aliases);
+	saved_get_list(in, &p->authors);
+	saved_get_value(in, &p->fields, 0);
+	if (in->bad || !saved_post_whole(p)) {
 		in->bad = 1;
 		post_unref(p);
 		return NULL;
@@ -416,10 +416,10 @@ static struct post *store_get_post(struct store_in *in, const struct config *c)
 	return p;
 }
 
-int store_decode(const struct config *c, const char *data, size_t len, struct site_files *out,
+int saved_decode(const struct config *c, const char *data, size_t len, struct site_files *out,
                  const char **why)
 {
-	struct store_in in = {.p = data, .end = data + len};
+	struct saved_in in = {.p = data, .end = data + len};
 	struct post **posts;
 	uint64_t *said = NULL;
 	size_t n = 0, nsaid = 0;
@@ -428,50 +428,50 @@ int store_decode(const struct config *c, const char *data, size_t len, struct si
 	size_t count;
 
 	memset(out, 0, sizeof(*out));
-	if (len < STORE_HEADER || memcmp(data, STORE_MAGIC, STORE_MAGIC_LEN) != 0) {
+	if (len < SAVED_HEADER || memcmp(data, SAVED_MAGIC, SAVED_MAGIC_LEN) != 0) {
 		*why = "not a store of posts";
 		return -1;
 	}
-	memcpy(&format, data + STORE_AT_FORMAT, sizeof(format));
-	memcpy(&key, data + STORE_AT_KEY, sizeof(key));
-	memcpy(&plen, data + STORE_AT_LEN, sizeof(plen));
-	memcpy(&hash, data + STORE_AT_HASH, sizeof(hash));
-	if (format != STORE_FORMAT) {
+	memcpy(&format, data + SAVED_AT_FORMAT, sizeof(format));
+	memcpy(&key, data + SAVED_AT_KEY, sizeof(key));
+	memcpy(&plen, data + SAVED_AT_LEN, sizeof(plen));
+	memcpy(&hash, data + SAVED_AT_HASH, sizeof(hash));
+	if (format != SAVED_FORMAT) {
 		*why = "written in another format";
 		return 2;
 	}
-	if (key != store_key(c)) {
+	if (key != saved_key(c)) {
 		*why = "written for another configuration or version";
 		return 1;
 	}
-	if (plen != len - STORE_HEADER) {
+	if (plen != len - SAVED_HEADER) {
 		*why = "its length is not the one its header gives";
 		return -1;
 	}
-	if (hash_bytes(data + STORE_HEADER, plen, 0) != hash) {
+	if (hash_bytes(data + SAVED_HEADER, plen, 0) != hash) {
 		*why = "its checksum does not match";
 		return -1;
 	}
-	in.p = data + STORE_HEADER;
-	count = (size_t)store_get_u64(&in);
+	in.p = data + SAVED_HEADER;
+	count = (size_t)saved_get_u64(&in);
 	if (in.bad || count > (size_t)(in.end - in.p) / 16) {
 		*why = "a damaged record";
 		return -1;
 	}
 	posts = xcalloc(count ? count : 1, sizeof(*posts));
 	for (size_t i = 0; i < count && !in.bad; i++) {
-		struct post *p = store_get_post(&in, c);
+		struct post *p = saved_get_post(&in, c);
 		/* Posts were stored by file name; a file out of order is a damaged one. */
 		if (p != NULL && n > 0 && strcmp(posts[n - 1]->name, p->name) >= 0)
 			in.bad = 1;
 		if (p != NULL)
 			posts[n++] = p;
 	}
-	nsaid = in.bad ? 0 : (size_t)store_get_u64(&in);
+	nsaid = in.bad ? 0 : (size_t)saved_get_u64(&in);
 	if (!in.bad && nsaid <= (size_t)(in.end - in.p) / 8) {
 		said = xcalloc(nsaid ? nsaid : 1, sizeof(*said));
 		for (size_t i = 0; i < nsaid; i++) {
-			said[i] = store_get_u64(&in);
+			said[i] = saved_get_u64(&in);
 			/* Sorted when stored: site_load() looks them up by halves. */
 			if (i > 0 && said[i] < said[i - 1])
 				in.bad = 1;
@@ -483,14 +483,14 @@ int store_decode(const struct config *c, const char *data, size_t len, struct si
 	out->said = said;
 	out->nsaid = nsaid;
 	if (in.bad || in.p != in.end) {
-		store_free(out);
+		saved_free(out);
 		*why = "a damaged record";
 		return -1;
 	}
 	return 0;
 }
 
-void store_free(struct site_files *f)
+void saved_free(struct site_files *f)
 {
 	for (size_t i = 0; i < f->nposts; i++)
 		post_unref(f->posts[i]);
@@ -499,7 +499,7 @@ void store_free(struct site_files *f)
 	memset(f, 0, sizeof(*f));
 }
 
-int store_load(const struct config *c, struct site_files *out)
+int saved_load(const struct config *c, struct site_files *out)
 {
 	static int warned;
 	struct buf path = {0}, data = {0};
@@ -510,14 +510,14 @@ int store_load(const struct config *c, struct site_files *out)
 	if (c->state_dir == NULL)
 		return -1;
 	buf_printf(&path, "%s/posts", c->state_dir);
-	if (file_read(AT_FDCWD, buf_cstr(&path), 0, STORE_MAX, &data, NULL) < 0) {
+	if (file_read(AT_FDCWD, buf_cstr(&path), 0, SAVED_MAX, &data, NULL) < 0) {
 		if (errno != ENOENT && !warned)
 			log_msg(LOG_WARN, "%s: cannot read: %s; the posts are read again",
 			        path.data, file_strerror(errno));
 		warned = 1;
 		goto out;
 	}
-	rc = store_decode(c, data.data ? data.data : "", data.len, out, &why);
+	rc = saved_decode(c, data.data ? data.data : "", data.len, out, &why);
 	/* Another configuration's store is no news: the one of this snapshot replaces it. */
 	if ((rc < 0 || rc == 2) && !warned) {
 		log_msg(rc < 0 ? LOG_WARN : LOG_INFO,

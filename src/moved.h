@@ -1,7 +1,7 @@
-/* state.h — what quire remembers between runs: the routes posts had, so renamed posts keep their
+/* moved.h — the routes posts had before, from the state folder, so renamed posts keep their
  * readers. */
-#ifndef QUIRE_STATE_H
-#define QUIRE_STATE_H
+#ifndef QUIRE_MOVED_H
+#define QUIRE_MOVED_H
 
 #include <stddef.h>
 
@@ -10,8 +10,8 @@ struct config;
 struct post;
 struct route_table;
 
-/* The posts of a snapshot that state_routes() looks at. */
-struct state_posts {
+/* The posts of a snapshot that moved_routes() looks at. */
+struct moved_posts {
 	const struct post *const *listed; /* the posts served and listed */
 	size_t nlisted;
 	const struct route_table *routes; /* their routes */
@@ -21,7 +21,7 @@ struct state_posts {
  * route whose last owner (same file) now has another one, and remember the posts'
  * routes. Without a state folder this does nothing; when the folder cannot be
  * written, quire says so once and goes on. */
-void state_routes(const struct config *c, const struct state_posts *posts,
+void moved_routes(const struct config *c, const struct moved_posts *posts,
                   struct route_table *moved, struct arena *a);
 
 #endif

@@ -1,4 +1,4 @@
-/* state_test.c — the routes file of the state folder: large files, renamed posts, new posts. */
+/* moved_test.c — the routes file of the state folder: large files, renamed posts, new posts. */
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,20 +121,20 @@ static void state_case(const char *name, size_t size, int at_end)
 
 	buf_printf(&dir, "%s/quire-state-test-XXXXXX", t && *t ? t : "/tmp");
 	if (mkdtemp((char *)buf_cstr(&dir)) == NULL) {
-		check("state", name, 0, "cannot make a scratch folder");
+		check("moved", name, 0, "cannot make a scratch folder");
 		return;
 	}
 	state_routes_text(&text, size, at_end);
 	state_site(dir.data, text.data, text.len);
 	buf_printf(&path, "%s/quire.yaml", dir.data);
 	if (config_load(&c, buf_cstr(&path)) < 0) {
-		check("state", name, 0, "the configuration did not load");
+		check("moved", name, 0, "the configuration did not load");
 		goto out;
 	}
 	loaded = 1;
 	s = site_load(&c, NULL, NULL, 1);
 	if (s == NULL || s->nlisted != NPOSTS) {
-		check("state", name, 0, "the site did not load");
+		check("moved", name, 0, "the site did not load");
 		goto out;
 	}
 	int moved = 1;
@@ -146,7 +146,7 @@ static void state_case(const char *name, size_t size, int at_end)
 	}
 	buf_reset(&line);
 	buf_printf(&line, "%s: renamed posts answer at their old routes", name);
-	check("state", buf_cstr(&line), moved, "a renamed post lost its old route");
+	check("moved", buf_cstr(&line), moved, "a renamed post lost its old route");
 
 	buf_reset(&path);
 	buf_printf(&path, "%s/state/routes", dir.data);
@@ -159,7 +159,7 @@ static void state_case(const char *name, size_t size, int at_end)
 	}
 	buf_reset(&line);
 	buf_printf(&line, "%s: the file keeps its lines and gets the new ones", name);
-	check("state", buf_cstr(&line), kept, "the routes file was %zu bytes, is %zu", text.len,
+	check("moved", buf_cstr(&line), kept, "the routes file was %zu bytes, is %zu", text.len,
 	      after.len);
 out:
 	if (s != NULL)

@@ -1,4 +1,4 @@
-/* fuzz_store.c — the snapshot store's reader on any bytes. Each input is tried twice: as a
+/* fuzz_saved.c — the reader of the saved posts on any bytes. Each input is tried twice: as a
  * whole store file, and as the payload after the header of a valid one, sealed (length
  * and checksum set), so that mutations reach the records past the checksum. Whatever is
  * taken must be whole: every list item and required field there. */
@@ -10,8 +10,8 @@
 #include "fuzz.h"
 #include "log.h"
 #include "post.h"
+#include "saved.h"
 #include "site.h"
-#include "store.h"
 
 static struct config conf;
 static struct buf seed;
@@ -34,20 +34,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	free(file);
 	s = site_load(&conf, NULL, NULL, 1);
 	if (s == NULL || s->nposts != 2) {
-		fprintf(stderr, "fuzz_store: the scratch site did not load\n");
+		fprintf(stderr, "fuzz_saved: the scratch site did not load\n");
 		exit(1);
 	}
 	struct site_files f = site_files(s);
-	store_encode(&conf, &f, &seed);
+	saved_encode(&conf, &f, &seed);
 	site_release(s);
-	if (seed.len < STORE_HEADER) {
-		fprintf(stderr, "fuzz_store: no store written\n");
+	if (seed.len < SAVED_HEADER) {
+		fprintf(stderr, "fuzz_saved: no store written\n");
 		exit(1);
 	}
-	/* FUZZ_STORE_SEED=FILE writes the records of the scratch site: the seed corpus. */
-	const char *out = getenv("FUZZ_STORE_SEED");
+	/* FUZZ_SAVED_SEED=FILE writes the records of the scratch site: the seed corpus. */
+	const char *out = getenv("FUZZ_SAVED_SEED");
 	if (out != NULL && *out)
-		fuzz_write(out, seed.data + STORE_HEADER, seed.len - STORE_HEADER);
+		fuzz_write(out, seed.data + SAVED_HEADER, seed.len - SAVED_HEADER);
 	return 0;
 }
 
@@ -59,11 +59,11 @@ static void fuzz_strlist(const struct strlist *l)
 		(void)strlen(l->items[i]);
 }
 
-static void fuzz_store_try(const char *data, size_t len)
+static void fuzz_saved_try(const char *data, size_t len)
 {
 	struct site_files f;
 	const char *why = NULL;
-	int rc = store_decode(&conf, data, len, &f, &why);
+	int rc = saved_decode(&conf, data, len, &f, &why);
 
 	if (rc != 0) {
 		FUZZ_CHECK(f.posts == NULL && f.said == NULL && why != NULL,
@@ -84,18 +84,18 @@ static void fuzz_store_try(const char *data, size_t len)
 		fuzz_strlist(&p->authors);
 		(void)fuzz_walk(&p->fields, 0);
 	}
-	store_free(&f);
+	saved_free(&f);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct buf b = {0};
 
-	fuzz_store_try((const char *)data, size);
-	buf_add(&b, seed.data, STORE_HEADER);
+	fuzz_saved_try((const char *)data, size);
+	buf_add(&b, seed.data, SAVED_HEADER);
 	buf_add(&b, (const char *)data, size);
-	store_seal(&b);
-	fuzz_store_try(b.data, b.len);
+	saved_seal(&b);
+	fuzz_saved_try(b.data, b.len);
 	buf_free(&b);
 	return 0;
 }
