@@ -12,12 +12,13 @@
 #include "buf.h"
 #include "check.h"
 #include "file.h"
+#include "scratch.h"
 
-static char dir[] = "/tmp/quire-file-test.XXXXXX";
+static char dir[256];
 
 static const char *at(const char *name)
 {
-	static char path[256];
+	static char path[512];
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	return path;
 }
@@ -35,7 +36,8 @@ int main(void)
 	struct stat st;
 	int dfd;
 
-	if (mkdtemp(dir) == NULL || (dfd = open(dir, O_RDONLY | O_DIRECTORY)) < 0) {
+	scratch_dir("file-test", dir, sizeof(dir));
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY)) < 0) {
 		printf("FAIL file: a folder to work in\n");
 		return 1;
 	}
@@ -96,9 +98,7 @@ int main(void)
 	check("file", "replace: no temporary file left", system(cmd) == 0, "");
 
 	close(dfd);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		printf("FAIL file: removing %s\n", dir);
+	scratch_rm(dir);
 	buf_free(&b);
 	return check_exit();
 }

@@ -12,43 +12,12 @@
 #include "log.h"
 #include "post.h"
 #include "route.h"
+#include "scratch.h"
 #include "site.h"
 
 #define NPOSTS 10
 
 static char top[4096];
-
-static void state_write(const char *path, const char *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (f == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
-		fprintf(stderr, "state_test: cannot write %s\n", path);
-		exit(1);
-	}
-}
-
-static void state_slurp(const char *path, struct buf *out)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[8192];
-	size_t n;
-
-	buf_reset(out);
-	while (f != NULL && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(out, chunk, n);
-	if (f != NULL)
-		fclose(f);
-	buf_cstr(out);
-}
-
-static int state_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 /* A scratch site: NPOSTS posts post-00.md... with routes /post-NN, dated a day apart,
  * and a state folder holding routes (len bytes). */
@@ -69,16 +38,16 @@ static void state_site(const char *dir, const char *routes, size_t len)
 		    &text,
 		    "---\ntitle: Post %d\nroute: /post-%02d\ndate: 2020-01-%02d\n---\nText %d.\n",
 		    i, i, i + 1, i);
-		state_write(buf_cstr(&path), text.data, text.len);
+		scratch_write(buf_cstr(&path), text.data, text.len);
 	}
 	buf_reset(&path);
 	buf_printf(&path, "%s/state/routes", dir);
-	state_write(buf_cstr(&path), routes, len);
+	scratch_write(buf_cstr(&path), routes, len);
 	buf_reset(&path);
 	buf_printf(&path, "%s/quire.yaml", dir);
 	buf_reset(&text);
 	buf_printf(&text, "posts: posts\nstate: state\nlayouts: %s/conf/layouts\n", top);
-	state_write(buf_cstr(&path), text.data, text.len);
+	scratch_write(buf_cstr(&path), text.data, text.len);
 	buf_free(&path);
 	buf_free(&text);
 }
@@ -150,7 +119,7 @@ static void state_case(const char *name, size_t size, int at_end)
 
 	buf_reset(&path);
 	buf_printf(&path, "%s/state/routes", dir.data);
-	state_slurp(buf_cstr(&path), &after);
+	scratch_read(buf_cstr(&path), &after);
 	int kept = after.len >= text.len && memcmp(after.data, text.data, text.len) == 0;
 	for (int i = 1; i < NPOSTS; i += 2) {
 		char want[32];
@@ -166,7 +135,7 @@ out:
 		site_release(s);
 	if (loaded)
 		config_free(&c);
-	nftw(dir.data, state_rm, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_rm(dir.data);
 	buf_free(&dir);
 	buf_free(&text);
 	buf_free(&after);

@@ -5,7 +5,6 @@
  * diff by eye: make golden-regen). */
 #include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include "log.h"
 #include "request.h"
 #include "response.h"
+#include "scratch.h"
 #include "site.h"
 
 #define PAGES_DIR  "tests/golden-pages"
@@ -82,14 +82,6 @@ static int pages_copy(const char *from, const char *to)
 	buf_free(&src);
 	buf_free(&dst);
 	return rc;
-}
-
-static int pages_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
 }
 
 int main(int argc, char **argv)
@@ -183,7 +175,7 @@ out:
 	site_release(s);
 	if (loaded)
 		config_free(&c);
-	nftw(dir.data, pages_rm, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_rm(dir.data);
 	buf_free(&dir);
 	buf_free(&path);
 	buf_free(&text);

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "post.h"
 #include "saved.h"
+#include "scratch.h"
 #include "site.h"
 
 static const char *const posts[] = {
@@ -26,38 +27,6 @@ static const char *const posts[] = {
     "---\ntitle: Beta\ndate: 2021-05-06\ntags: [shared]\n---\nBeta's text.\n",
     NULL,
 };
-
-static void saved_write(const char *path, const char *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (f == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
-		fprintf(stderr, "saved_test: cannot write %s\n", path);
-		exit(1);
-	}
-}
-
-static void saved_slurp(const char *path, struct buf *out)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[4096];
-	size_t n;
-
-	buf_reset(out);
-	while (f != NULL && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(out, chunk, n);
-	if (f != NULL)
-		fclose(f);
-	buf_cstr(out);
-}
-
-static int saved_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 /* Is data refused by saved_decode() (status in *rc), without a snapshot? */
 static int saved_refused(const struct config *c, const struct buf *data, int *rc)
@@ -154,12 +123,12 @@ int main(void)
 	for (const char *const *f = posts; *f != NULL; f += 2) {
 		buf_reset(&path);
 		buf_printf(&path, "%s/posts/%s", dir.data, f[0]);
-		saved_write(buf_cstr(&path), f[1], strlen(f[1]));
+		scratch_write(buf_cstr(&path), f[1], strlen(f[1]));
 	}
 	buf_printf(&text, "posts: posts\nstate: state\nlayouts: %s/conf/layouts\n", top);
 	buf_reset(&path);
 	buf_printf(&path, "%s/quire.yaml", dir.data);
-	saved_write(buf_cstr(&path), text.data, text.len);
+	scratch_write(buf_cstr(&path), text.data, text.len);
 	if (config_load(&c, buf_cstr(&path)) < 0) {
 		check("saved", "the scratch site's configuration loads", 0, "");
 		goto out;
@@ -249,7 +218,7 @@ int main(void)
 	buf_reset(&bad);
 	buf_add(&bad, good.data, good.len);
 	bad.data[good.len / 2] ^= 0x10;
-	saved_write(buf_cstr(&path), bad.data, bad.len);
+	scratch_write(buf_cstr(&path), bad.data, bad.len);
 	buf_reset(&text);
 	buf_printf(&text, "%s/log", dir.data);
 	int saved = dup(2);
@@ -262,7 +231,7 @@ int main(void)
 	dup2(saved, 2);
 	close(saved);
 	log_set_level(LOG_ERROR);
-	saved_slurp(buf_cstr(&text), &again);
+	scratch_read(buf_cstr(&text), &again);
 	const char *said = strstr(again.data, path.data);
 	check("saved", "a damaged file is ignored and said once, naming it",
 	      rc1 < 0 && rc2 < 0 && first.posts == NULL && second.posts == NULL && said != NULL &&
@@ -277,7 +246,7 @@ int main(void)
 free_config:
 	config_free(&c);
 out:
-	nftw(dir.data, saved_rm, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_rm(dir.data);
 	buf_free(&dir);
 	buf_free(&path);
 	buf_free(&text);
