@@ -25,6 +25,7 @@ enum config_type {
 	CONFIG_PERMALINK,
 	CONFIG_SORT,
 	CONFIG_FEED_CONTENT,
+	CONFIG_MENU, /* a list of entries: title, and route or url */
 };
 
 /* The words a permalink pattern may use. */
@@ -92,6 +93,7 @@ static const struct config_key config_keys[] = {
     KEY("limits.post_size", CONFIG_BYTES, post_max),
     KEY("limits.front_matter_size", CONFIG_BYTES, front_matter_max),
     KEY("limits.read_timeout", CONFIG_COUNT, read_timeout),
+    KEY("menu", CONFIG_MENU, menu),
 };
 
 static char *config_resolve(const char *file, const char *path)
@@ -115,18 +117,122 @@ static const struct config_key *config_find(const char *name)
 	return NULL;
 }
 
+/* A menu entry's text: one line, no control characters, at most 1024 bytes. */
+static char *config_menu_text(const struct ynode *e, const char *key, int required, struct buf *err)
+{
+	const struct ynode *v = ytree_get(e, key);
+
+	if (v == NULL || ytree_null(v)) {
+		if (required)
+			buf_printf(err, "%zu: a menu entry needs \"%s\"", e->line, key);
+		return NULL;
+	}
+	for (size_t i = 0; v->kind == YNODE_SCALAR && i < v->len; i++)
+		if ((unsigned char)v->str[i] < 0x20 || v->str[i] == 0x7f) {
+			buf_printf(err, "%zu: menu \"%s\" holds a control character", v->line, key);
+			return NULL;
+		}
+	if (v->kind != YNODE_SCALAR || v->len == 0 || v->len > 1024) {
+		buf_printf(err, "%zu: menu \"%s\" must be text of 1 to 1024 bytes", v->line, key);
+		return NULL;
+	}
+	return xstrndup(v->str, v->len);
+}
+
+static void config_menu_free(struct config *c)
+{
+	for (size_t i = 0; i < c->nmenu; i++) {
+		free(c->menu[i].title);
+		free(c->menu[i].route);
+		free(c->menu[i].url);
+	}
+	free(c->menu);
+	c->menu = NULL;
+	c->nmenu = 0;
+}
+
+/* menu: a list of entries, each a title and a route in the site ("/about") or a URL
+ * elsewhere (http, https or mailto), and maybe a weight. Hugo's shape is taken too: a
+ * map of menus of which "main" is this one, entries with name for title and url or
+ * pageRef for the link (one starting with / is a route). */
+static int config_menu(struct config *c, const struct ynode *v, struct buf *err)
+{
+	config_menu_free(c);
+	c->has_menu = 1;
+	if (v->kind == YNODE_MAP)
+		v = ytree_get(v, "main");
+	if (v == NULL || ytree_null(v))
+		return 0;
+	if (v->kind != YNODE_LIST) {
+		buf_printf(err, "%zu: \"menu\" must be a list of entries (title, route or url)",
+		           v->line);
+		return -1;
+	}
+	c->menu = xcalloc(v->n ? v->n : 1, sizeof(*c->menu));
+	for (size_t i = 0; i < v->n; i++) {
+		const struct ynode *e = v->items[i], *w;
+		struct config_menu *m = &c->menu[c->nmenu];
+		if (e->kind != YNODE_MAP) {
+			buf_printf(err, "%zu: a menu entry must be a map (title, route or url)",
+			           e->line);
+			return -1;
+		}
+		c->nmenu++;
+		m->title = config_menu_text(e, ytree_get(e, "title") ? "title" : "name", 1, err);
+		if (m->title == NULL)
+			return -1;
+		static const char *const links[] = {"route", "url", "pageRef"};
+		for (size_t k = 0; k < 3 && m->route == NULL && m->url == NULL && !err->len; k++) {
+			char *link = config_menu_text(e, links[k], 0, err);
+			if (link != NULL && link[0] == '/' && link[1] != '/')
+				m->route = link;
+			else
+				m->url = link;
+		}
+		if (err->len > 0)
+			return -1;
+		if (m->route == NULL && m->url == NULL) {
+			buf_printf(err, "%zu: a menu entry needs \"route\" or \"url\"", e->line);
+			return -1;
+		}
+		if (m->route && (m->route[0] != '/' || strpbrk(m->route, " ?#") != NULL)) {
+			buf_printf(err, "%zu: a menu route must be a path that starts with /",
+			           e->line);
+			return -1;
+		}
+		if (m->url && strncmp(m->url, "https://", 8) != 0 &&
+		    strncmp(m->url, "http://", 7) != 0 && strncmp(m->url, "mailto:", 7) != 0) {
+			buf_printf(
+			    err, "%zu: a menu url must start with /, https://, http:// or mailto:",
+			    e->line);
+			return -1;
+		}
+		if ((w = ytree_get(e, "weight")) != NULL) {
+			if (ytree_double(w, &m->weight) < 0) {
+				buf_printf(err, "%zu: a menu weight must be a number", w->line);
+				return -1;
+			}
+			m->has_weight = 1;
+		}
+	}
+	return 0;
+}
+
 static int config_set(struct config *c, const struct config_key *k, const struct ynode *v,
                       struct buf *err)
 {
 	void *field = (char *)c + k->offset;
 	long n;
 
+	if (k->type == CONFIG_MENU)
+		return config_menu(c, v, err);
 	if (k->type != CONFIG_SECTION && v->kind != YNODE_SCALAR) {
 		buf_printf(err, "%zu: \"%s\" must be a single value", v->line, k->name);
 		return -1;
 	}
 	switch (k->type) {
 	case CONFIG_SECTION:
+	case CONFIG_MENU:
 		return 0;
 	case CONFIG_HEADER:
 		if (strpbrk(v->str, "\r\n") != NULL) {
@@ -313,6 +419,9 @@ int config_load(struct config *c, const char *file)
 fail:
 	log_msg(LOG_ERROR, "%s:%s", file, buf_cstr(&err));
 out:
+	/* Refused, it holds nothing: the caller has nothing to free. */
+	if (rc < 0)
+		config_free(c);
 	buf_free(&src);
 	buf_free(&err);
 	arena_free(&a);
@@ -336,5 +445,6 @@ void config_free(struct config *c)
 	free(c->permalink);
 	free(c->state_dir);
 	free(c->cache_control);
+	config_menu_free(c);
 	memset(c, 0, sizeof(*c));
 }

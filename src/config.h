@@ -7,6 +7,15 @@
 /* The largest configuration file read. */
 #define CONFIG_MAX (1024 * 1024)
 
+/* One entry of the configuration's menu. */
+struct config_menu {
+	char *title;
+	char *route; /* in the site ("/about"), or NULL */
+	char *url;   /* elsewhere ("https://..."), or NULL */
+	double weight;
+	int has_weight;
+};
+
 struct config {
 	char *file; /* the configuration file, as given */
 	char *site_title;
@@ -35,9 +44,13 @@ struct config {
 	long post_max;         /* limits.post_size, bytes */
 	long front_matter_max; /* limits.front_matter_size, bytes */
 	long read_timeout;     /* limits.read_timeout: seconds a peer may be silent mid-request */
+	struct config_menu *menu; /* menu: the main menu's entries, in order */
+	size_t nmenu;
+	int has_menu; /* menu: was given (else the menu starts with the posts' index) */
 };
 
-/* Read file into c. On any problem logs "file:line: problem" and returns -1. */
+/* Read file into c. On any problem logs "file:line: problem" and returns -1, c then
+ * holding nothing to free. */
 int config_load(struct config *c, const char *file);
 void config_free(struct config *c);
 

@@ -253,9 +253,9 @@ int frontmatter_parse(const char *src, size_t len, int complete, long max, struc
  * "title: Yes" or "description: off" as a boolean. */
 static void fm_text_fields(const struct ynode *root, struct value *fields, struct arena *a)
 {
-	static const char *const keys[] = {"title",   "route",   "permalink", "url",
-	                                   "path",    "slug",    "layout",    "description",
-	                                   "summary", "excerpt", "canonical", "robots"};
+	static const char *const keys[] = {
+	    "title",       "route",   "permalink", "url",       "path",   "slug", "layout",
+	    "description", "summary", "excerpt",   "canonical", "robots", "type"};
 	struct member *m = (struct member *)fields->u.map.items;
 
 	for (size_t i = 0; i < fields->u.map.len; i++)
@@ -265,6 +265,38 @@ static void fm_text_fields(const struct ynode *root, struct value *fields, struc
 				const struct ynode *n = root->items[2 * i + 1];
 				m[i].value = value_string(arena_strndup(a, n->str, n->len), n->len);
 			}
+}
+
+/* menu: as Hugo has it: a menu's name ("main"), a list of names, or a map from each
+ * name to its entry's settings, of which quire reads weight (when the post has none). */
+static int fm_menus(const struct ynode *root, struct frontmatter *fm, struct arena *a,
+                    struct buf *err)
+{
+	const struct ynode *n = ytree_get(root, "menu");
+
+	if (n == NULL)
+		n = ytree_get(root, "menus");
+	if (n == NULL || ytree_null(n))
+		return 0;
+	if (n->kind != YNODE_MAP) {
+		struct ynode wrap = {.kind = YNODE_MAP, .n = 1, .line = n->line};
+		struct ynode key = {.kind = YNODE_SCALAR, .str = "menu", .len = 4};
+		struct ynode *items[2] = {&key, (struct ynode *)n};
+		wrap.items = items;
+		return fm_list(&wrap, "menu", &fm->menus, a, err);
+	}
+	const char **names = arena_alloc(a, (n->n ? n->n : 1) * sizeof(*names));
+	for (size_t i = 0; i < n->n; i++) {
+		const struct ynode *k = n->items[2 * i], *v = n->items[2 * i + 1];
+		if ((names[i] = fm_cstr(k, "menu", a, err)) == NULL)
+			return -1;
+		const struct ynode *w = v->kind == YNODE_MAP ? ytree_get(v, "weight") : NULL;
+		if (w != NULL && !fm->has_order && ytree_double(w, &fm->order) == 0)
+			fm->has_order = 1;
+	}
+	fm->menus.items = names;
+	fm->menus.len = n->n;
+	return 0;
 }
 
 /* The fields quire knows, from a parsed front matter, copied into a. */
@@ -291,7 +323,8 @@ static int fm_fields(const struct ynode *root, size_t yline, struct arena *a,
 	    fm_text(root, "description", &fm->description, err, a) < 0 ||
 	    fm_text_any(root, summary_keys, &fm->summary, err, a) < 0 ||
 	    fm_text(root, "canonical", &fm->canonical, err, a) < 0 ||
-	    fm_text(root, "robots", &fm->robots, err, a) < 0)
+	    fm_text(root, "robots", &fm->robots, err, a) < 0 ||
+	    fm_text(root, "type", &fm->type, err, a) < 0)
 		return -1;
 	if (fm->title == NULL || fm->title[0] == '\0') {
 		buf_printf(err, "%zu: missing title", yline);
@@ -324,7 +357,7 @@ static int fm_fields(const struct ynode *root, size_t yline, struct arena *a,
 	    fm_list(root, "aliases", &fm->aliases, a, err) < 0 ||
 	    fm_list(root, "redirect_from", &fm->aliases, a, err) < 0 ||
 	    fm_list(root, "author", &fm->authors, a, err) < 0 ||
-	    fm_list(root, "authors", &fm->authors, a, err) < 0)
+	    fm_list(root, "authors", &fm->authors, a, err) < 0 || fm_menus(root, fm, a, err) < 0)
 		return -1;
 	fm_value(root, &fm->fields, a);
 	fm_text_fields(root, &fm->fields, a);

@@ -27,14 +27,16 @@ struct frontmatter {
 	const char *summary; /* summary, excerpt */
 	const char *canonical;
 	const char *robots;
-	double order; /* order, weight */
+	const char *type; /* "page": a page, not a post */
+	double order;     /* order, weight */
 	int has_order;
 	int draft;                             /* draft: true, published: false */
 	time_t date, lastmod, publish, expiry; /* lastmod: also updated, last_modified_at */
 	int has_date, has_lastmod, has_publish, has_expiry;
 	struct strlist tags, categories, aliases, authors; /* aliases: also redirect_from */
-	struct value fields;                               /* every field, as templates see it */
-	size_t body_offset; /* where the Markdown starts in the file */
+	struct strlist menus; /* menu: the menus the post adds itself to ("main") */
+	struct value fields;  /* every field, as templates see it */
+	size_t body_offset;   /* where the Markdown starts in the file */
 };
 
 /* Where the front matter of src ends: the offset of the body, or -1 with the

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,18 +128,74 @@ static void layout_member(struct member *m, const char *key, const struct value 
 	m->value = *v;
 }
 
+/* What layout_menu() made for one render. */
+struct layout_menu {
+	struct member *site;  /* a copy of site's members, its menu replaced */
+	struct value *items;  /* a copy of the menu's entries, one replaced */
+	struct member *entry; /* a copy of that entry's members, current: true */
+};
+
+/* Into *site: ctx's site with the entry of site.menu whose url is page's marked current,
+ * when there is one (else *site is ctx's as it is). Copies only what changes; free it
+ * with layout_menu_free(). */
+static void layout_menu(const struct value *in, const struct value *page, struct value *site,
+                        struct layout_menu *lm)
+{
+	const struct value *menu = value_get(in, "menu", 4), *url = value_get(page, "url", 3);
+	size_t k, n, at = SIZE_MAX;
+
+	*site = *in;
+	memset(lm, 0, sizeof(*lm));
+	if (menu == NULL || menu->type != VALUE_LIST || url == NULL || url->type != VALUE_STRING)
+		return;
+	for (k = 0; k < menu->u.list.len && at == SIZE_MAX; k++) {
+		const struct value *u = value_get(&menu->u.list.items[k], "url", 3);
+		if (u != NULL && u->type == VALUE_STRING && u->u.string.len == url->u.string.len &&
+		    memcmp(u->u.string.p, url->u.string.p, u->u.string.len) == 0)
+			at = k;
+	}
+	if (at == SIZE_MAX)
+		return;
+	const struct value *entry = &menu->u.list.items[at];
+	n = entry->u.map.len;
+	lm->entry = xcalloc(n, sizeof(*lm->entry));
+	memcpy(lm->entry, entry->u.map.items, n * sizeof(*lm->entry));
+	for (k = 0; k < n; k++)
+		if (lm->entry[k].keylen == 7 && memcmp(lm->entry[k].key, "current", 7) == 0)
+			lm->entry[k].value.u.boolean = 1;
+	lm->items = xcalloc(menu->u.list.len, sizeof(*lm->items));
+	memcpy(lm->items, menu->u.list.items, menu->u.list.len * sizeof(*lm->items));
+	lm->items[at].u.map.items = lm->entry;
+	lm->site = xcalloc(in->u.map.len, sizeof(*lm->site));
+	memcpy(lm->site, in->u.map.items, in->u.map.len * sizeof(*lm->site));
+	for (k = 0; k < in->u.map.len; k++)
+		if (lm->site[k].keylen == 4 && memcmp(lm->site[k].key, "menu", 4) == 0)
+			lm->site[k].value.u.list.items = lm->items;
+	site->u.map.items = lm->site;
+}
+
+static void layout_menu_free(struct layout_menu *lm)
+{
+	free(lm->site);
+	free(lm->items);
+	free(lm->entry);
+}
+
 int layout_render(const struct layout_context *ctx, const struct template *t,
                   const struct value *page, const struct value *posts, struct buf *out)
 {
 	struct member m[5];
-	struct value root, year = {0};
+	struct value root, year = {0}, site;
+	struct layout_menu lm;
+	int rc;
 	time_t now = clock_now();
 	struct tm tm;
 
 	gmtime_r(&now, &tm);
 	year.type = VALUE_NUMBER;
 	year.u.number = tm.tm_year + 1900;
-	layout_member(&m[0], "site", &ctx->site);
+	layout_menu(&ctx->site, page, &site, &lm);
+	layout_member(&m[0], "site", &site);
 	layout_member(&m[1], "page", page);
 	layout_member(&m[2], "posts", posts ? posts : &ctx->posts);
 	layout_member(&m[3], "year", &year);
@@ -147,5 +204,7 @@ int layout_render(const struct layout_context *ctx, const struct template *t,
 	root.type = VALUE_MAP;
 	root.u.map.items = m;
 	root.u.map.len = 5;
-	return template_render(t, &root, out);
+	rc = template_render(t, &root, out);
+	layout_menu_free(&lm);
+	return rc;
 }

@@ -25,7 +25,7 @@
 
 static int moved_warned;
 
-/* What the tables below hold for a line whose file is not a listed post now. */
+/* What the tables below hold for a line whose file is not a served post now. */
 static const struct post moved_mark;
 
 void moved_routes(const struct config *c, const struct moved_posts *posts,
@@ -36,7 +36,7 @@ void moved_routes(const struct config *c, const struct moved_posts *posts,
 	size_t(*lines)[2] = NULL, nlines = 0, lines_cap = 0;
 
 	route_init(moved, 16);
-	if (c->state_dir == NULL || posts->nlisted == 0)
+	if (c->state_dir == NULL || posts->nserved == 0)
 		return;
 	buf_printf(&path, "%s/routes", c->state_dir);
 	/* A file not read whole is neither used nor rewritten: its routes stay in it. */
@@ -56,11 +56,11 @@ void moved_routes(const struct config *c, const struct moved_posts *posts,
 	 * which does not change until they are freed. */
 	route_init(&seen, 64);
 	route_init(&owner, 64);
-	/* The listed posts by file name. */
-	route_init(&named, posts->nlisted);
-	for (size_t i = 0; i < posts->nlisted; i++)
-		route_add(&named, posts->listed[i]->name, strlen(posts->listed[i]->name),
-		          posts->listed[i]);
+	/* The served posts by file name. */
+	route_init(&named, posts->nserved);
+	for (size_t i = 0; i < posts->nserved; i++)
+		route_add(&named, posts->served[i]->name, strlen(posts->served[i]->name),
+		          posts->served[i]);
 	for (size_t at = 0; at < text.len;) {
 		char *nl = memchr(text.data + at, '\n', text.len - at);
 		size_t end = nl ? (size_t)(nl - text.data) : text.len;
@@ -89,8 +89,8 @@ void moved_routes(const struct config *c, const struct moved_posts *posts,
 	}
 	/* The lines of routes not in the file yet, or whose last line names another file
 	 * (a post that took back a route it had): its owner now. */
-	for (size_t i = 0; i < posts->nlisted; i++) {
-		const struct post *p = posts->listed[i];
+	for (size_t i = 0; i < posts->nserved; i++) {
+		const struct post *p = posts->served[i];
 		buf_reset(&tmp);
 		buf_add(&tmp, p->route, p->route_len);
 		buf_addc(&tmp, '\t');

@@ -12,8 +12,8 @@ struct route_table;
 
 /* The posts of a snapshot that moved_routes() looks at. */
 struct moved_posts {
-	const struct post *const *listed; /* the posts served and listed */
-	size_t nlisted;
+	const struct post *const *served; /* the posts and pages served */
+	size_t nserved;
 	const struct route_table *routes; /* their routes */
 };
 

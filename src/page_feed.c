@@ -290,8 +290,8 @@ static void page_feed_jsonfeed(struct page_feed *f)
 	buf_adds(o, "\n]}\n");
 }
 
-/* Every listed post and the index, for search engines. A post that asks not to
- * be indexed (robots: noindex) is left out: listing it would contradict it. */
+/* The index, every listed post and every page, for search engines. A post that asks
+ * not to be indexed (robots: noindex) is left out: listing it would contradict it. */
 static void page_feed_sitemap(struct page_feed *f)
 {
 	struct buf *o = f->out;
@@ -304,8 +304,8 @@ static void page_feed_sitemap(struct page_feed *f)
 	date_rfc3339(f->updated, date, sizeof(date));
 	page_feed_elem(f, "lastmod", date, strlen(date));
 	buf_adds(o, "</url>\n");
-	for (size_t i = 0; i < f->n; i++) {
-		const struct post *p = f->posts[i];
+	for (size_t i = 0; i < f->n + f->s->npages; i++) {
+		const struct post *p = i < f->n ? f->posts[i] : f->s->pages[i - f->n];
 		const char *url = page_feed_post_url(p, &n);
 		if (p->robots != NULL && strstr(p->robots, "noindex") != NULL)
 			continue;

@@ -354,7 +354,9 @@ static int post_parse(struct post *p, const char *src, size_t len, time_t mtime,
 	}
 	slug = fm.slug ? fm.slug : p->name + slug_at;
 	slug_len = fm.slug ? strlen(fm.slug) : nlen - slug_at;
-	if (fm.route == NULL && c->permalink != NULL) {
+	/* A page is not dated in its address: the permalink pattern is for posts. */
+	int is_page = fm.type != NULL && strcmp(fm.type, "page") == 0;
+	if (fm.route == NULL && c->permalink != NULL && !is_page) {
 		if (post_permalink(c->permalink, p, slug, slug_len, &pattern) < 0) {
 			buf_printf(err,
 			           " the permalink pattern needs a date: give one, or a route");
@@ -390,6 +392,8 @@ static int post_parse(struct post *p, const char *src, size_t len, time_t mtime,
 	p->order = fm.order;
 	p->has_order = fm.has_order;
 	p->draft = fm.draft;
+	p->page = is_page;
+	p->menus = fm.menus;
 	p->lastmod = fm.has_lastmod ? fm.lastmod : p->has_date ? p->date : mtime;
 	p->publish = fm.has_publish ? fm.publish : p->date;
 	p->has_publish = fm.has_publish || p->has_date;

@@ -27,6 +27,7 @@ struct post {
 	double order;
 	int has_order;
 	int draft;            /* draft: true or published: false: neither served nor listed */
+	int page;             /* type: page: served and in the sitemap, never listed */
 	time_t date, lastmod; /* lastmod: the date when not given, else the file's time */
 	int has_date;
 	time_t publish, expiry; /* served from publish on, 410 from expiry on */
@@ -34,10 +35,11 @@ struct post {
 	const char *summary; /* as written in front matter, or NULL */
 	const char *robots;  /* for X-Robots-Tag and the meta tag, or NULL */
 	struct strlist tags, categories, aliases, authors;
-	struct value fields; /* front matter and computed fields, for layouts */
-	size_t body_offset;  /* where the Markdown starts in the file */
-	uint64_t hash;       /* of the front matter bytes: names this version of the fields */
-	uint64_t last_body;  /* cache key of this version's body, last rendered (atomic) */
+	struct strlist menus; /* the menus it adds itself to, by name ("main") */
+	struct value fields;  /* front matter and computed fields, for layouts */
+	size_t body_offset;   /* where the Markdown starts in the file */
+	uint64_t hash;        /* of the front matter bytes: names this version of the fields */
+	uint64_t last_body;   /* cache key of this version's body, last rendered (atomic) */
 	uint64_t last_page; /* cache key of the newest page rendered whole from the file (atomic) */
 	dev_t dev;          /* the file as read, to notice a change without reading it */
 	ino_t ino;

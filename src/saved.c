@@ -28,7 +28,7 @@
 
 #define SAVED_MAGIC "quire-posts\n"
 /* The layout of the records: a change to saved_post() or what it writes needs a new one. */
-#define SAVED_FORMAT    3
+#define SAVED_FORMAT    4
 #define SAVED_MAGIC_LEN (sizeof(SAVED_MAGIC) - 1)
 /* Where the header's fields are: magic, format (u32), key, payload length, payload hash. */
 #define SAVED_AT_FORMAT SAVED_MAGIC_LEN
@@ -129,9 +129,9 @@ static void saved_post(struct buf *b, const struct post *p)
 {
 	int64_t times[6] = {p->mtime.tv_sec, p->mtime.tv_nsec, p->date,
 	                    p->lastmod,      p->publish,       p->expiry};
-	unsigned char flags[5] = {(unsigned char)p->has_order, (unsigned char)p->draft,
-	                          (unsigned char)p->has_date, (unsigned char)p->has_publish,
-	                          (unsigned char)p->has_expiry};
+	unsigned char flags[6] = {(unsigned char)p->has_order,  (unsigned char)p->draft,
+	                          (unsigned char)p->has_date,   (unsigned char)p->has_publish,
+	                          (unsigned char)p->has_expiry, (unsigned char)p->page};
 
 	saved_cstr(b, p->name);
 	saved_u64(b, (uint64_t)p->dev);
@@ -152,6 +152,7 @@ static void saved_post(struct buf *b, const struct post *p)
 	saved_list(b, &p->categories);
 	saved_list(b, &p->aliases);
 	saved_list(b, &p->authors);
+	saved_list(b, &p->menus);
 	saved_value(b, &p->fields);
 }
 
@@ -378,7 +379,7 @@ static struct post *saved_get_post(struct saved_in *in, const struct config *c)
 	raw = saved_take(in, sizeof(times));
 	if (raw)
 		memcpy(times, raw, sizeof(times));
-	flags = saved_take(in, 5);
+	flags = saved_take(in, 6);
 	raw = saved_take(in, sizeof(p->order));
 	if (in->bad) {
 		post_unref(p);
@@ -396,6 +397,7 @@ static struct post *saved_get_post(struct saved_in *in, const struct config *c)
 	p->has_date = flags[2];
 	p->has_publish = flags[3];
 	p->has_expiry = flags[4];
+	p->page = flags[5];
 	p->route = saved_get_cstr(in);
 	p->route_len = p->route ? strlen(p->route) : 0;
 	p->title = saved_get_cstr(in);
@@ -407,6 +409,7 @@ static struct post *saved_get_post(struct saved_in *in, const struct config *c)
 	saved_get_list(in, &p->categories);
 	saved_get_list(in, &p->aliases);
 	saved_get_list(in, &p->authors);
+	saved_get_list(in, &p->menus);
 	saved_get_value(in, &p->fields, 0);
 	if (in->bad || !saved_post_whole(p)) {
 		in->bad = 1;

@@ -341,10 +341,81 @@ static void site_string(struct member *m, const char *key, const char *s)
 	m->value.u.string.len = strlen(s);
 }
 
+/* One entry of the main menu, while it is put in order. */
+struct site_menu_entry {
+	const char *title, *route, *url; /* route in the site, or url elsewhere */
+	double weight;
+	size_t seq; /* the configuration's entries first, in their order, then the posts' */
+};
+
+static int site_menu_cmp(const void *a, const void *b)
+{
+	const struct site_menu_entry *x = a, *y = b;
+
+	if (x->weight != y->weight)
+		return x->weight < y->weight ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* site.menu: the configuration's entries (or, without menu:, the posts' index), and
+ * each post or page that names the main menu (menu: main), by weight (a configuration
+ * entry without one weighs its place in the list, a post without one comes last), then
+ * in that order. Each entry: title, url, route (in the site) or external (true), and
+ * current (false here: layout_render() marks the page's own). */
+static struct value site_menu(struct site *s)
+{
+	const struct config *c = s->config;
+	size_t cap = (c->has_menu ? c->nmenu : 1) + s->nlisted + s->npages, n = 0;
+	struct site_menu_entry *e = xcalloc(cap ? cap : 1, sizeof(*e));
+	struct value list = {.type = VALUE_LIST}, *items;
+
+	if (!c->has_menu)
+		e[n++] = (struct site_menu_entry){"Posts", "/", NULL, 0, 0};
+	for (size_t i = 0; c->has_menu && i < c->nmenu; i++, n++)
+		e[n] = (struct site_menu_entry){
+		    c->menu[i].title, c->menu[i].route, c->menu[i].url,
+		    c->menu[i].has_weight ? c->menu[i].weight : (double)(i + 1), n};
+	for (size_t k = 0; k < 2; k++) {
+		const struct post **ps = k == 0 ? s->pages : s->listed;
+		size_t np = k == 0 ? s->npages : s->nlisted;
+		for (size_t i = 0; i < np; i++) {
+			const struct post *p = ps[i];
+			int named = 0;
+			for (size_t m = 0; m < p->menus.len; m++)
+				named |= strcmp(p->menus.items[m], "main") == 0;
+			if (named) {
+				e[n] = (struct site_menu_entry){p->title, p->route, NULL,
+				                                p->has_order ? p->order : 1e300, n};
+				n++;
+			}
+		}
+	}
+	qsort(e, n, sizeof(*e), site_menu_cmp);
+	items = arena_alloc(&s->arena, (n ? n : 1) * sizeof(*items));
+	for (size_t i = 0; i < n; i++) {
+		struct value *v = &items[i], yes = {.type = VALUE_BOOL}, no = {.type = VALUE_BOOL};
+		yes.u.boolean = 1;
+		memset(v, 0, sizeof(*v));
+		v->type = VALUE_MAP;
+		value_set_string(v, "title", e[i].title, strlen(e[i].title), &s->arena);
+		if (e[i].route != NULL) {
+			post_add_urls(v, e[i].route, strlen(e[i].route), c, &s->arena);
+		} else {
+			value_set_string(v, "url", e[i].url, strlen(e[i].url), &s->arena);
+			value_set(v, "external", &yes, &s->arena);
+		}
+		value_set(v, "current", &no, &s->arena);
+	}
+	free(e);
+	list.u.list.items = items;
+	list.u.list.len = n;
+	return list;
+}
+
 static void site_values(struct site *s)
 {
 	const struct config *c = s->config;
-	struct member *m = arena_alloc(&s->arena, 6 * sizeof(*m));
+	struct member *m = arena_alloc(&s->arena, 7 * sizeof(*m));
 	struct value *list = arena_alloc(&s->arena, (s->nlisted ? s->nlisted : 1) * sizeof(*list));
 
 	site_string(&m[0], "title", c->site_title);
@@ -353,9 +424,13 @@ static void site_values(struct site *s)
 	site_string(&m[3], "language", c->site_language);
 	site_string(&m[4], "author", c->site_author);
 	site_string(&m[5], "mount", c->mount);
+	memset(&m[6], 0, sizeof(m[6]));
+	m[6].key = "menu";
+	m[6].keylen = 4;
+	m[6].value = site_menu(s);
 	s->context.site.type = VALUE_MAP;
 	s->context.site.u.map.items = m;
-	s->context.site.u.map.len = 6;
+	s->context.site.u.map.len = 7;
 	for (size_t i = 0; i < s->nlisted; i++)
 		list[i] = s->listed[i]->fields;
 	s->context.posts.type = VALUE_LIST;
@@ -443,6 +518,7 @@ struct site *site_load(const struct config *c, const struct site_files *before,
 	/* Posts are in file-name order, so the first of two with one route wins on every start. */
 	route_init(&s->routes, n);
 	s->listed = xcalloc(n ? n : 1, sizeof(*s->listed));
+	s->pages = xcalloc(n ? n : 1, sizeof(*s->pages));
 	s->places = xcalloc(n ? n : 1, sizeof(*s->places));
 	s->modified = s->layouts->modified;
 	if (stat(c->file, &st) == 0 && st.st_mtime > s->modified)
@@ -470,7 +546,11 @@ struct site *site_load(const struct config *c, const struct site_files *before,
 			         p->path, p->route, taken->path);
 			continue;
 		}
-		s->places[i].layout = site_layout(s, p->layout ? p->layout : c->default_layout);
+		/* A page has the layout "page" when there is one and it names none. */
+		const char *want = p->layout                           ? p->layout
+		                   : p->page && site_layout(s, "page") ? "page"
+		                                                       : c->default_layout;
+		s->places[i].layout = site_layout(s, want);
 		/* Jekyll's "layout: post" finds Post.mustache. */
 		if (s->places[i].layout == NULL && p->layout != NULL)
 			s->places[i].layout =
@@ -485,7 +565,9 @@ struct site *site_load(const struct config *c, const struct site_files *before,
 			s->modified = p->mtime.tv_sec;
 		site_schedule(s, p);
 		/* A snapshot shows the site as it is at s->made: scheduled posts wait. */
-		if (post_live(p, s->made))
+		if (post_live(p, s->made) && p->page)
+			s->pages[s->npages++] = p;
+		else if (post_live(p, s->made))
 			s->listed[listed++] = p;
 	}
 	s->nlisted = listed;
@@ -496,8 +578,12 @@ struct site *site_load(const struct config *c, const struct site_files *before,
 	if (s->nsaid > 1)
 		qsort(s->said, s->nsaid, sizeof(*s->said), site_said_cmp);
 	site_tags(s);
-	struct moved_posts sp = {(const struct post *const *)s->listed, s->nlisted, &s->routes};
+	const struct post **served = xcalloc(listed + s->npages + 1, sizeof(*served));
+	memcpy(served, s->listed, listed * sizeof(*served));
+	memcpy(served + listed, s->pages, s->npages * sizeof(*served));
+	struct moved_posts sp = {served, listed + s->npages, &s->routes};
 	moved_routes(c, &sp, &s->moved, &s->arena);
+	free(served);
 	site_values(s);
 	ok = 1;
 out:
@@ -522,6 +608,7 @@ void site_release(struct site *s)
 	free(s->posts);
 	free(s->said);
 	free(s->listed);
+	free(s->pages);
 	free(s->places);
 	route_free(&s->aliases);
 	route_free(&s->moved);

@@ -55,7 +55,9 @@ struct site {
 	size_t nposts;
 	const struct post **listed; /* listing order: by order, then title */
 	size_t nlisted;             /* the posts that own their route */
-	struct site_place *places;  /* per post, indexed like posts */
+	const struct post **pages;  /* pages (type: page) served: not listed, in the sitemap */
+	size_t npages;
+	struct site_place *places; /* per post, indexed like posts */
 	struct route_table routes;
 	struct route_table aliases; /* old addresses of posts: answered with 301 */
 	struct route_table moved;   /* routes posts had before (moved_routes()): 301 */

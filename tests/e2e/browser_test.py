@@ -308,9 +308,16 @@ def widths(tab, base):
         post_text(tab, width)
         no_overflow(tab, "the post", width)
         for name, path in (("the index", "/"), ("a wide table and code", "/wide"),
-                           ("a 404 page", "/no-such-page")):
+                           ("a 404 page", "/no-such-page"), ("a page", "/about")):
             tab.go(base + path)
             no_overflow(tab, name, width)
+        tab.go(base + "/about")
+        fits = tab.eval("""(() => { const n = document.querySelector('.site-nav');
+            const r = n.getBoundingClientRect(), a = n.querySelectorAll('a');
+            return [a.length, r.right <= innerWidth && r.left >= 0,
+                    n.querySelector('[aria-current=page]').textContent]; })()""")
+        check(S, f"{width}px: the menu of five entries fits, the page's own marked",
+              fits == [5, True, "About"], fits)
         shoot(tab, base, width)
 
 
@@ -401,6 +408,10 @@ def main():
     site = Site()
     try:
         site.write_post("wide.md", WIDE)
+        for i, title in enumerate(("About", "Now", "Contact", "Curriculum vitae")):
+            site.write_post(f"page{i}.md", f"---\ntitle: {title}\ntype: page\nroute: "
+                            f"/{title.split()[0].lower()}\nmenu: main\nweight: {i}\n---\n"
+                            f"The {title} page.\n")
         site.start()
         run(site)
     except Exception as e:

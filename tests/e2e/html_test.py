@@ -25,8 +25,12 @@ FIRST = "/on-node-go-concurrency"
 TIDY = ["tidy", "-q", "-e", "--show-warnings", "yes", "--show-info", "yes",
         "--accessibility-check", "1", "--input-encoding", "utf8"]
 
-# Findings allowed, each with why. All come from a post's content (md4c's output), not the theme.
+# Findings allowed, each with why. All but the first come from a post's content (md4c's
+# output), not the theme.
 ALLOWED = [
+    # The menu marks the page's own entry with aria-current (WAI-ARIA 1.1, 2017), which
+    # Debian 12's tidy 5.8 predates and calls proprietary.
+    re.compile(r'Warning: <a> proprietary attribute "aria-current"$'),
     # md4c writes a table column's alignment (|:--:|) as align="..." on th and td; HTML5
     # made the attribute obsolete but every browser honours it, and the theme leaves it be.
     re.compile(r'Warning: <t[hd]> attribute "align" not allowed for HTML5$'),

@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(fm.title != NULL && fm.title[0] != '\0', "a post without a title");
 	FUZZ_CHECK(fm.fields.type == VALUE_MAP, "fields of type %d", (int)fm.fields.type);
 	const char *texts[] = {fm.route,   fm.slug,      fm.layout, fm.description,
-	                       fm.summary, fm.canonical, fm.robots};
+	                       fm.summary, fm.canonical, fm.robots, fm.type};
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
 		if (texts[i] != NULL)
 			(void)strlen(texts[i]);
@@ -54,6 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fm_strlist(&fm.categories);
 	fm_strlist(&fm.aliases);
 	fm_strlist(&fm.authors);
+	fm_strlist(&fm.menus);
 	/* What quire reads as text, layouts see as text: "title: Yes" is not a boolean. */
 	static const char *const text[] = {"title",       "slug",      "layout",
 	                                   "description", "canonical", "robots"};
