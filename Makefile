@@ -208,6 +208,7 @@ FUZZ_MAXLEN_fuzz_template    := 8192
 FUZZ_MAXLEN_fuzz_post        := 65536
 FUZZ_MAXLEN_fuzz_request     := 4096
 FUZZ_MAXLEN_fuzz_store       := 65536
+FUZZ_MAXLEN_fuzz_fcgi        := 65536
 
 build/fuzz/obj/%.o: src/%.c build/emoji-table.h
 	@mkdir -p build/fuzz/obj
