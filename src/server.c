@@ -1,9 +1,8 @@
-/* server.c — FastCGI and CGI glue: the one place that talks to libfcgi. */
+/* server.c — FastCGI and CGI glue: connections accepted, requests read (fcgi.c),
+ * dispatched and answered. */
 #include "server.h"
 
 #include <errno.h>
-#include <fastcgi.h>
-#include <fcgiapp.h>
 #include <fcntl.h>
 #include <malloc.h>
 #include <poll.h>
@@ -18,12 +17,13 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "dispatch.h"
+#include "fcgi.h"
 #include "log.h"
 #include "mem.h"
 #include "request.h"
@@ -38,8 +38,14 @@
  * post file being read; and those kept for the watcher's reloads. */
 #define SERVER_FDS_PER_THREAD 3
 #define SERVER_FDS_SPARE      4
-/* Memory a worker may gain beyond the render cache's budget before it is replaced. */
+/* Memory a worker may gain beyond the render cache's budget and what its threads
+ * legitimately hold (server_memory_max) before it is replaced. */
 #define SERVER_GROWTH_MAX (64L * 1024 * 1024)
+/* A replacement asked for and not come (the supervisor could not start one) is
+ * asked for again after this long. */
+#define SERVER_REPLACE_RETRY_MS 30000
+/* A thread's buffers that grew past this for one large answer are freed after it. */
+#define SERVER_KEEP_BYTES (256L * 1024)
 /* Requests a kept connection may carry before its thread lets it go, when other
  * connections are waiting to be accepted. */
 #define SERVER_KEPT_TURN 16
@@ -52,31 +58,32 @@ struct server {
 	int busy; /* requests being answered */
 	int stopping;
 	int stop_fd; /* an eventfd: readable once the worker stops */
-	/* Seconds a connection may be silent in the middle of a request, or between
-	 * requests on a kept one, before it is closed (limits.read_timeout). */
+	/* Seconds a request may take to arrive, from its first byte to its last, and a
+	 * kept connection may wait for the next; and an answer may take to be taken
+	 * (limits.read_timeout). */
 	int read_timeout;
-	long memory_max; /* bytes allocated past which the worker asks to be replaced */
-	int replacing;
+	long memory_base; /* bytes allocated at the start, plus the cache's budget */
+	long post_max;    /* limits.post_size */
+	int nthreads;
+	long largest;  /* the largest answer (head and body) made so far */
+	long asked_ms; /* when a replacement was last asked for; 0: never */
 	struct worker *workers;
 	pthread_t *threads;
 };
 
 struct worker {
 	struct server *server;
-	int kept;   /* waiting for the next request on a kept connection */
 	int served; /* requests on this kept connection since it last looked at the queue */
 	int done;   /* the thread has left its loop */
 	struct request rq;
 	struct response rs;
 	struct buf out;
+	struct fcgi_conn conn;
 };
 
 enum server_mode server_mode(int *fd)
 {
 	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
-
-	/* FCGX_IsCGI() would do it, but systemd's socket is found before asking. */
-	FCGX_Init();
 
 	/* systemd socket activation: the socket is descriptor 3, for this process only. */
 	if (pid != NULL && fds != NULL && atol(pid) == (long)getpid() && atoi(fds) >= 1) {
@@ -86,7 +93,10 @@ enum server_mode server_mode(int *fd)
 		*fd = 3;
 		return SERVER_INHERITED;
 	}
-	if (!FCGX_IsCGI()) {
+	/* Descriptor 0 a socket with no peer: a listening socket from a FastCGI manager. */
+	struct sockaddr_storage sa;
+	socklen_t salen = sizeof(sa);
+	if (getpeername(0, (struct sockaddr *)&sa, &salen) < 0 && errno == ENOTCONN) {
 		*fd = 0;
 		return SERVER_INHERITED;
 	}
@@ -103,7 +113,7 @@ static const char *server_getenv(const char *name, void *ctx)
 
 static const char *server_fcgi_param(const char *name, void *ctx)
 {
-	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
+	return fcgi_param(ctx, name);
 }
 
 /* A CGI program that leaves its request body unread can make the web server's
@@ -157,49 +167,43 @@ int server_cgi(const struct site *s)
 
 int server_listen(const char *path)
 {
-	mode_t old = umask(0117);
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	mode_t old;
 	int fd;
 
-	/* A socket file left by a process that died is replaced. */
-	unlink(path);
-	/* Requests beyond what the threads take at once queue here rather than fail: as
-	 * many as the system allows (net.core.somaxconn caps the number asked for). */
-	fd = FCGX_OpenSocket(path, SERVER_BACKLOG);
-	umask(old);
-	if (fd < 0) {
-		log_msg(LOG_ERROR, "%s: cannot listen: %s", path, strerror(errno));
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		log_msg(LOG_ERROR, "%s: cannot listen: the path is longer than %zu bytes", path,
+		        sizeof(sa.sun_path) - 1);
 		return -1;
 	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	/* A socket file left by a process that died is replaced. */
+	unlink(path);
+	old = umask(0117);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	/* Requests beyond what the threads take at once queue here rather than fail: as
+	 * many as the system allows (net.core.somaxconn caps the number asked for). */
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(fd, SERVER_BACKLOG) < 0) {
+		int err = errno;
+		umask(old);
+		log_msg(LOG_ERROR, "%s: cannot listen: %s", path, strerror(err));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	umask(old);
 	if (chmod(path, 0660) < 0)
 		log_msg(LOG_WARN, "%s: cannot set mode 0660: %s", path, strerror(errno));
 	return fd;
 }
 
-/* SIGUSR2 only interrupts: a worker waiting for the next request on a kept
- * connection returns from FCGX_Accept_r, and that connection is closed. */
+/* SIGUSR2 interrupts nothing that matters any more (a worker waiting on a kept
+ * connection watches the stop event itself); it is still caught, so that one sent
+ * by an older supervisor does not end the process. */
 static void server_wake(int sig)
 {
 	(void)sig;
-}
-
-/* A request in a role other than responder (authorizer, filter) is refused as the
- * FastCGI specification says: an END_REQUEST record with FCGI_UNKNOWN_ROLE, then the
- * connection closed. libfcgi answers every role as a responder itself. */
-static void server_unknown_role(FCGX_Request *req)
-{
-	unsigned char rec[16] = {FCGI_VERSION_1,
-	                         FCGI_END_REQUEST,
-	                         (unsigned char)(req->requestId >> 8),
-	                         (unsigned char)req->requestId,
-	                         0,
-	                         8,
-	                         0,
-	                         0};
-	rec[8 + 4] = FCGI_UNKNOWN_ROLE;
-	if (write(req->ipcFd, rec, sizeof(rec)) != (ssize_t)sizeof(rec))
-		log_msg(LOG_INFO, "a request in role %d was refused, the refusal not sent",
-		        req->role);
-	FCGX_Free(req, 1);
 }
 
 /* Wait for a new connection, or for the stop. Threads wait in an epoll set of
@@ -216,19 +220,10 @@ static int server_accept(struct server *sv, int ep)
 			continue;
 		if (ev.data.fd == sv->stop_fd)
 			return -1;
-		int fd = accept4(sv->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-		if (fd >= 0) {
-			/* libfcgi has no timeouts: a peer that starts a request and stalls
-			 * would hold this thread for ever. */
-			struct timeval tv = {.tv_sec = sv->read_timeout};
-			if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0 &&
-			    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == 0)
-				return fd;
-			log_msg(LOG_ERROR, "cannot bound a connection's reads and writes: %s",
-			        strerror(errno));
-			close(fd);
-			continue;
-		}
+		/* Non-blocking: fcgi.c polls, with a deadline, before each read and write. */
+		int fd = accept4(sv->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd >= 0)
+			return fd;
 		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) {
 			/* Out of descriptors, say: wait a little rather than spin, and say
 			 * so at most once a minute. */
@@ -267,10 +262,29 @@ static long server_in_use(void)
 }
 #endif
 
-/* libfcgi leaks some 64 bytes for each unknown management record it answers, so
- * a peer could grow a worker without bound. When a connection ends and the worker
- * holds more than it may, it asks the supervisor for a fresh one, as SIGHUP does:
- * no request is dropped. */
+/* The bound on what this worker may hold: what it held at the start with the
+ * cache's budget (memory_base), SERVER_GROWTH_MAX of slack, and what each thread
+ * legitimately holds in the middle of one request:
+ *   2 * (largest + post_max)   the answer being made (rs.body, which may be a feed
+ *                              larger than any post) and the post file read and
+ *                              rendered (rq.file, rq.html); twice, because a buffer
+ *                              grows by doubling and so holds up to twice its bytes;
+ *   3 * FCGI_PARAMS_BYTES      the PARAMS stream, its pairs and the replies.
+ * largest is the largest answer made so far: what the site itself produces, never
+ * what a peer sends. Buffers grown past SERVER_KEEP_BYTES are freed after each
+ * request (server_shrink), so only requests in flight hold that much. */
+static long server_memory_max(struct server *sv)
+{
+	long largest = __atomic_load_n(&sv->largest, __ATOMIC_RELAXED);
+	long per_thread = 2 * (largest + sv->post_max) + 3L * FCGI_PARAMS_BYTES;
+
+	return sv->memory_base + SERVER_GROWTH_MAX + (long)sv->nthreads * per_thread;
+}
+
+/* When the worker holds more than it may, it asks the supervisor for a fresh one,
+ * as SIGHUP does: no request is dropped. Checked while connections are read (once
+ * a second at most) and when one ends; asked again after SERVER_REPLACE_RETRY_MS
+ * if no replacement came. */
 static void server_check_memory(struct server *sv)
 {
 	static long last;
@@ -280,13 +294,68 @@ static void server_check_memory(struct server *sv)
 	if (now - then < 1000 ||
 	    !__atomic_compare_exchange_n(&last, &then, now, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 		return;
-	long held = server_in_use();
-	if (held <= sv->memory_max || __atomic_exchange_n(&sv->replacing, 1, __ATOMIC_RELAXED))
+	long held = server_in_use(), max = server_memory_max(sv);
+	long asked = __atomic_load_n(&sv->asked_ms, __ATOMIC_RELAXED);
+	if (held <= max || (asked != 0 && now - asked < SERVER_REPLACE_RETRY_MS))
 		return;
+	__atomic_store_n(&sv->asked_ms, now, __ATOMIC_RELAXED);
 	log_msg(LOG_WARN,
 	        "this worker has %ld MiB allocated, more than %ld: asking for a new worker",
-	        held >> 20, sv->memory_max >> 20);
+	        held >> 20, max >> 20);
 	kill(getppid(), SIGHUP);
+}
+
+static void server_tick(void *ctx)
+{
+	server_check_memory(ctx);
+}
+
+/* Buffers that grew for one large answer are given back rather than kept. */
+static void server_shrink(struct worker *w)
+{
+	struct request *rq = &w->rq;
+	struct response *rs = &w->rs;
+
+	if (rq->path.cap > SERVER_KEEP_BYTES || rq->canonical.cap > SERVER_KEEP_BYTES ||
+	    rq->file.cap > SERVER_KEEP_BYTES || rq->html.cap > SERVER_KEEP_BYTES)
+		request_free(rq);
+	else
+		/* The arena's newest block, kept by arena_reset, may be large too. */
+		arena_free(&rq->arena);
+	if (rs->body.cap > SERVER_KEEP_BYTES || rs->headers.cap > SERVER_KEEP_BYTES ||
+	    rs->value.cap > SERVER_KEEP_BYTES)
+		response_free(rs);
+	if (w->out.cap > SERVER_KEEP_BYTES)
+		buf_free(&w->out);
+}
+
+/* Answer the request fcgi_next() read. -1 when the answer could not be sent. */
+static int server_answer(struct worker *w)
+{
+	struct server *sv = w->server;
+	struct request_env env = {server_fcgi_param, &w->conn.p};
+	const char *body;
+	size_t len;
+	int rc;
+
+	if (w->conn.p.too_big)
+		log_msg(LOG_INFO,
+		        "a request with more than %d parameters or %d bytes of them: "
+		        "answered 400",
+		        FCGI_PARAMS_MAX, FCGI_PARAMS_BYTES);
+	struct site *site = site_acquire();
+	dispatch(site, &env, &w->rq, &w->rs);
+	site_release(site);
+	response_serialize(&w->rs, &w->out, &body, &len);
+	long size = (long)(w->out.len + len);
+	long seen = __atomic_load_n(&sv->largest, __ATOMIC_RELAXED);
+	while (size > seen && !__atomic_compare_exchange_n(&sv->largest, &seen, size, 0,
+	                                                   __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+	/* A client that went away makes this fail; only this response is lost. */
+	rc = fcgi_answer(&w->conn, w->out.data, w->out.len, body, len);
+	server_shrink(w);
+	return rc;
 }
 
 static void *server_worker(void *arg)
@@ -294,9 +363,12 @@ static void *server_worker(void *arg)
 	struct worker *w = arg;
 	struct server *sv = w->server;
 	struct epoll_event ev = {.events = EPOLLIN | EPOLLEXCLUSIVE};
-	FCGX_Request req;
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 
+	fcgi_init(&w->conn.p);
+	w->conn.fd = -1;
+	w->conn.tick = server_tick;
+	w->conn.tick_ctx = sv;
 	ev.data.fd = sv->listen_fd;
 	if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, sv->listen_fd, &ev) < 0) {
 		log_msg(LOG_ERROR, "epoll: %s", strerror(errno));
@@ -308,72 +380,40 @@ static void *server_worker(void *arg)
 		log_msg(LOG_ERROR, "epoll: %s", strerror(errno));
 		goto out;
 	}
-	/* libfcgi never accepts here (-1): when a kept connection ends it returns to us. */
-	FCGX_InitRequest(&req, -1, FCGI_FAIL_ACCEPT_ON_INTR);
 	for (;;) {
-		if (req.ipcFd < 0) {
-			req.ipcFd = server_accept(sv, ep);
-			if (req.ipcFd < 0)
-				break;
-			w->served = 0;
-			/* So that FCGX_Accept_r's finishing of the last request keeps it open. */
-			req.keepConnection = 1;
-		} else {
+		int fd = server_accept(sv, ep);
+		if (fd < 0)
+			break;
+		w->served = 0;
+		fcgi_open(&w->conn, fd, sv->stop_fd, sv->read_timeout);
+		/* Requests on this connection until it closes, a request asks to close it,
+		 * the worker stops while it waits, or its turn is over. */
+		while (fcgi_next(&w->conn) == 0) {
 			pthread_mutex_lock(&sv->lock);
-			w->kept = !sv->stopping;
-			pthread_mutex_unlock(&sv->lock);
-			if (!w->kept)
-				break;
-		}
-		int rc = FCGX_Accept_r(&req);
-		pthread_mutex_lock(&sv->lock);
-		w->kept = 0;
-		if (rc >= 0)
 			sv->busy++;
-		pthread_mutex_unlock(&sv->lock);
-		if (rc < 0) {
-			/* Whatever went wrong, the connection is done with. */
-			if (req.ipcFd >= 0)
-				FCGX_Free(&req, 1);
-			server_check_memory(sv);
-			continue;
-		}
-
-		if (req.role != FCGI_RESPONDER) {
-			server_unknown_role(&req);
+			pthread_mutex_unlock(&sv->lock);
+			int rc = server_answer(w);
 			pthread_mutex_lock(&sv->lock);
 			sv->busy--;
 			pthread_mutex_unlock(&sv->lock);
-			continue;
+			if (rc < 0 || !fcgi_kept(&w->conn))
+				break;
+			/* A kept connection holds this thread for the web server's next
+			 * request; while connections wait to be accepted, let it go instead,
+			 * so that those are not starved (nginx reopens, and retries on a kept
+			 * one that closed). */
+			if (++w->served >= SERVER_KEPT_TURN) {
+				struct pollfd waiting = {.fd = sv->listen_fd, .events = POLLIN};
+				if (poll(&waiting, 1, 0) > 0)
+					break;
+				w->served = 0;
+			}
 		}
-		struct request_env env = {server_fcgi_param, &req};
-		struct site *site = site_acquire();
-		dispatch(site, &env, &w->rq, &w->rs);
-		site_release(site);
-		const char *body;
-		size_t len;
-		response_serialize(&w->rs, &w->out, &body, &len);
-		/* A client that went away makes this fail; only this response is lost. */
-		FCGX_PutStr(w->out.data, (int)w->out.len, req.out);
-		if (len)
-			FCGX_PutStr(body, (int)len, req.out);
-		FCGX_Finish_r(&req);
-		/* A kept connection holds this thread for the web server's next request;
-		 * while connections wait to be accepted, let it go instead, so that those
-		 * are not starved (nginx reopens, and retries on a kept one that closed). */
-		if (req.ipcFd >= 0 && ++w->served >= SERVER_KEPT_TURN) {
-			struct pollfd waiting = {.fd = sv->listen_fd, .events = POLLIN};
-			if (poll(&waiting, 1, 0) > 0)
-				FCGX_Free(&req, 1);
-			w->served = 0;
-		}
-
-		pthread_mutex_lock(&sv->lock);
-		sv->busy--;
-		pthread_mutex_unlock(&sv->lock);
+		fcgi_close(&w->conn);
+		server_check_memory(sv);
 	}
-	FCGX_Free(&req, 1);
 out:
+	fcgi_free(&w->conn.p);
 	if (ep >= 0)
 		close(ep);
 	pthread_mutex_lock(&sv->lock);
@@ -408,8 +448,8 @@ static int server_room(int wanted)
 /* Stop accepting and let requests in flight finish. The listening socket is
  * shared with the supervisor and the next worker, so it is left alone: the stop
  * event wakes threads waiting for a connection, and threads waiting on a kept
- * connection are interrupted (nginx retries a request on a kept connection
- * that closes). */
+ * connection close it (nginx retries a request on a kept connection that
+ * closes). */
 static void server_drain(struct server *sv, int started)
 {
 	long start = server_now_ms();
@@ -425,11 +465,8 @@ static void server_drain(struct server *sv, int started)
 	for (;;) {
 		int running = 0;
 		pthread_mutex_lock(&sv->lock);
-		for (int i = 0; i < started; i++) {
-			if (sv->workers[i].kept)
-				pthread_kill(sv->threads[i], SIGUSR2);
+		for (int i = 0; i < started; i++)
 			running += !sv->workers[i].done;
-		}
 		busy = sv->busy;
 		pthread_mutex_unlock(&sv->lock);
 		long spent = server_now_ms() - start;
@@ -462,13 +499,13 @@ int server_run(int listen_fd, const struct config *c, int ready_fd)
 
 	sv.listen_fd = listen_fd;
 	sv.read_timeout = (int)c->read_timeout;
-	sv.memory_max = server_in_use() + c->cache_size + SERVER_GROWTH_MAX;
+	sv.memory_base = server_in_use() + c->cache_size;
+	sv.post_max = c->post_max;
 	sv.stop_fd = eventfd(0, EFD_CLOEXEC);
 	sv.workers = w;
 	sv.threads = threads;
 	pthread_mutex_init(&sv.lock, NULL);
-	/* Workers never see SIGTERM or SIGINT: this thread waits for them. libfcgi's
-	 * own handler would not wake threads blocked in accept. */
+	/* Workers never see SIGTERM or SIGINT: this thread waits for them. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
@@ -483,6 +520,7 @@ int server_run(int listen_fd, const struct config *c, int ready_fd)
 	sa.sa_handler = server_wake;
 	sigaction(SIGUSR2, &sa, NULL);
 	workers = server_room(workers);
+	sv.nthreads = workers;
 	for (int i = 0; i < workers; i++) {
 		w[i].server = &sv;
 		int err = pthread_create(&threads[i], NULL, server_worker, &w[i]);

@@ -1,4 +1,4 @@
-/* server.h — FastCGI and CGI glue: the one place that talks to libfcgi. */
+/* server.h — FastCGI and CGI glue: connections accepted, requests read (fcgi.c) and answered. */
 #ifndef QUIRE_SERVER_H
 #define QUIRE_SERVER_H
 

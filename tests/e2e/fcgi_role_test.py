@@ -45,7 +45,7 @@ def main():
             ends = [c for t, c in got if t == 3]
             stdout = b"".join(c for t, c in got if t == 6)
             refused = len(ends) == 1 and len(ends[0]) == 8 and ends[0][4] == 3
-            # A role outside the specification: libfcgi closes the connection itself.
+            # A role outside the specification: refused too, or the connection closed.
             check(S, f"{name}: refused with FCGI_UNKNOWN_ROLE, nothing served",
                   (refused or (role > 3 and got == [])) and stdout == b"", (got[:3], stdout[:60]))
             out = fcgi_request(site.sock, GET)
