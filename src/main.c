@@ -104,16 +104,19 @@ static int main_worker(int listen_fd, int ready_fd, void *arg)
 	const struct main_opts *o = arg;
 	struct config c;
 	struct site *site;
+	struct watch *watch;
 
 	if (main_config(o, &c) < 0)
 		return 1;
 	cache_init((size_t)c.cache_size);
+	/* Watched before the site is read: an edit made while it is read shows. */
+	watch = watch_open(&c);
 	site = main_site(&c);
 	/* Before any thread: Landlock confines only the caller and what it starts. */
 	if (site == NULL || sandbox_apply(&c) < 0)
 		return 1;
 	site_publish(site);
-	watch_start(&c);
+	watch_start(watch);
 	/* Threads may still be blocked on kept connections: exit, do not return. A server
 	 * that could not serve says so in its status. */
 	exit(server_run(listen_fd, &c, ready_fd) < 0 ? 1 : 0);

@@ -166,7 +166,7 @@ int supervisor_run(int listen_fd, const struct supervisor_worker *w)
 		if (sig == SIGHUP && worker > 0) {
 			int fd;
 			pid_t next = supervisor_spawn(listen_fd, w, &fd);
-			int r = 0;
+			int r = 0, again = 0;
 			long until = supervisor_now_ms() + SUPERVISOR_READY_MS;
 			log_msg(LOG_INFO,
 			        "SIGHUP: starting a worker with the configuration as it is now");
@@ -178,6 +178,10 @@ int supervisor_run(int listen_fd, const struct supervisor_worker *w)
 					supervisor_stop(worker);
 					return 0;
 				}
+				/* The new worker may have read the configuration before this
+				 * edit: another replacement follows (one, however many came). */
+				if (s2 == SIGHUP)
+					again = 1;
 			}
 			if (next > 0)
 				close(fd);
@@ -195,6 +199,9 @@ int supervisor_run(int listen_fd, const struct supervisor_worker *w)
 				kill(next, SIGKILL);
 				waitpid(next, NULL, 0);
 			}
+			/* Still blocked: the next wait takes it. */
+			if (again)
+				kill(getpid(), SIGHUP);
 		}
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 			if (pid != worker)
