@@ -115,6 +115,16 @@ static void supervisor_log_death(pid_t pid, int status)
 		        WEXITSTATUS(status));
 }
 
+static void supervisor_log_failure(pid_t pid, int status)
+{
+	if (WIFSIGNALED(status))
+		log_msg(LOG_ERROR, "worker %d died of signal %d before it served: stopping",
+		        (int)pid, WTERMSIG(status));
+	else
+		log_msg(LOG_ERROR, "worker %d exited with status %d before it served: stopping",
+		        (int)pid, WEXITSTATUS(status));
+}
+
 int supervisor_run(int listen_fd, const struct supervisor_worker *w)
 {
 	pid_t worker = -1;
@@ -209,8 +219,9 @@ int supervisor_run(int listen_fd, const struct supervisor_worker *w)
 			if (ready_fd >= 0 && supervisor_ready(ready_fd, 0) > 0)
 				ever_ready = 1;
 			if (!ever_ready) {
-				/* The first worker could not load the site: that is a start-up
-				 * error. */
+				/* The first worker could not load the site or serve: that is a
+				 * start-up error, its cause logged by the worker. */
+				supervisor_log_failure(pid, status);
 				if (ready_fd >= 0)
 					close(ready_fd);
 				return 1;

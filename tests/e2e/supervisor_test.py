@@ -68,8 +68,35 @@ def edits_during_replacement():
               "within 5 s", not missed, (missed, site.read_log()[-400:]))
 
 
+def server_fails():
+    """The listening socket given (systemd's descriptor 3) cannot be served on: the
+    worker's server_run() fails, quire exits non-zero and the log says why."""
+    with Site() as site:
+        fd = os.open(site.posts, os.O_PATH)
+        if fd != 3:
+            os.dup2(fd, 3, inheritable=True)
+            os.close(fd)
+        with open(site.log, "ab") as logf:
+            try:
+                p = subprocess.run(
+                    ["sh", "-c", 'LISTEN_PID=$$ LISTEN_FDS=1 exec "$0" -c "$1"', QUIRE,
+                     site.config], stdin=subprocess.DEVNULL, stdout=logf, stderr=logf,
+                    pass_fds=(3,), timeout=20)
+                rc = p.returncode
+            except subprocess.TimeoutExpired:
+                rc = None
+            finally:
+                os.close(3)
+        log = site.read_log()
+        check(S, "server_run fails: quire exits 1", rc == 1, (rc, log[-300:]))
+        check(S, "server_run fails: the log names the cause and the worker's status",
+              "cannot set up the listening socket" in log and
+              "exited with status 1 before it served" in log, log[-400:])
+
+
 def main():
     try:
+        server_fails()
         edits_during_replacement()
     except Exception as e:
         check(S, "harness", False, repr(e))
