@@ -130,6 +130,11 @@ static int supervisor_spawn(struct supervisor *sv, struct supervisor_proc *p, in
 		close(r[0]);
 		if (spare)
 			close(s[1]);
+		/* libfcgi's FCGX_Init() catches SIGTERM to set a flag: a worker that is
+		 * loading, or a spare waiting, is to end on it instead (server_run()
+		 * takes SIGTERM itself once it serves). */
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
 		sigprocmask(SIG_UNBLOCK, &supervisor_signals, NULL);
 		_exit(sv->w->run(sv->listen_fd, r[1], s[0], sv->w->arg));
 	}

@@ -73,6 +73,10 @@ def edits_during_replacement():
                 missed.append(i)
         check(S, "a configuration edited while a SIGHUP replaces the worker is served "
               "within 5 s", not missed, (missed, site.read_log()[-400:]))
+        # A spare or a worker still loading ends on SIGTERM at once (libfcgi's
+        # handler for it would leave them to the SIGKILL 3 s later).
+        check(S, "replacements stop every old worker and spare in time",
+              "did not stop in time" not in site.read_log(), site.read_log()[-400:])
 
 
 def server_fails():
