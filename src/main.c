@@ -138,12 +138,16 @@ static int main_worker(int listen_fd, int ready_fd, int start_fd, void *arg)
 	}
 	if (start_fd >= 0) {
 		char go;
+		ssize_t n;
 		if (write(ready_fd, "r", 1) != 1)
 			return 1;
 		close(ready_fd);
 		ready_fd = -1;
+		/* libfcgi catches SIGUSR1: a signal handled meanwhile is no reason to go. */
+		while ((n = read(start_fd, &go, 1)) < 0 && errno == EINTR)
+			;
 		/* End of file: the supervisor is gone or has no use for this spare. */
-		if (read(start_fd, &go, 1) != 1)
+		if (n != 1)
 			exit(0);
 		close(start_fd);
 	}
