@@ -83,6 +83,7 @@ static const struct config_key config_keys[] = {
     KEY("user", CONFIG_STRING, user),
     KEY("allow_root", CONFIG_BOOL, allow_root),
     KEY("sandbox", CONFIG_BOOL, sandbox),
+    KEY("spare", CONFIG_BOOL, spare),
     {"markdown", CONFIG_SECTION, 0},
     KEY("markdown.raw_html", CONFIG_RAW_HTML, raw_html_escape),
     {"cache", CONFIG_SECTION, 0},
@@ -352,6 +353,7 @@ static void config_defaults(struct config *c, const char *file)
 	c->socket = NULL;
 	c->workers = 8;
 	c->sandbox = 1;
+	c->spare = 1;
 	c->paginate = 10;
 	c->feed_size = 20;
 	c->cache_size = 20L * 1024 * 1024;

@@ -38,6 +38,7 @@ struct config {
 	char *user;            /* when started as root, become this user */
 	int allow_root;        /* run as root when no user is set */
 	int sandbox;           /* confine workers with Landlock and seccomp (default) */
+	int spare;             /* keep a spare worker loaded for when one dies (default) */
 	int raw_html_escape;   /* markdown.raw_html: escape */
 	long cache_size;       /* cache.size: bytes of rendered pages kept */
 	char *cache_control;   /* http.cache_control: the header on pages */

@@ -1,5 +1,6 @@
 /* main.c — start-up: options, configuration, and the way to serve. */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -104,22 +105,59 @@ static struct site *main_site(const struct config *c)
 	return s;
 }
 
-/* A worker process: the configuration and the site as they are now, then serve. */
-static int main_worker(int listen_fd, int ready_fd, void *arg)
+/* A worker process: the configuration and the site as they are now, then serve. A
+ * spare (start_fd >= 0) says it is ready once loaded and sandboxed, then waits for
+ * the supervisor's byte; edits made meanwhile wait in its inotify queue, and its
+ * watcher, started with the serving, reloads for them at once. */
+static int main_worker(int listen_fd, int ready_fd, int start_fd, void *arg)
 {
 	const struct main_opts *o = arg;
 	struct config c;
 	struct site *site;
+	struct watch *watch;
+	int quiet = -1;
 
+	/* A spare says nothing while it loads: the serving worker, which read the same
+	 * files, has said it already, and edits since show in the reload the spare
+	 * logs once it serves. Why a spare cannot load, a new worker would say. */
+	if (start_fd >= 0) {
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		quiet = dup(STDERR_FILENO);
+		if (null >= 0 && quiet >= 0)
+			dup2(null, STDERR_FILENO);
+		if (null >= 0)
+			close(null);
+	}
 	if (main_config(o, &c) < 0)
 		return 1;
 	cache_init((size_t)c.cache_size);
+	/* Watched before the site is read: an edit made while it is read shows. */
+	watch = watch_open(&c);
 	site = main_site(&c);
 	/* Before any thread: Landlock confines only the caller and what it starts. */
 	if (site == NULL || sandbox_apply(&c) < 0)
 		return 1;
 	site_publish(site);
-	watch_start(&c);
+	if (quiet >= 0) {
+		dup2(quiet, STDERR_FILENO);
+		close(quiet);
+	}
+	if (start_fd >= 0) {
+		char go;
+		ssize_t n;
+		if (write(ready_fd, "r", 1) != 1)
+			return 1;
+		close(ready_fd);
+		ready_fd = -1;
+		/* libfcgi catches SIGUSR1: a signal handled meanwhile is no reason to go. */
+		while ((n = read(start_fd, &go, 1)) < 0 && errno == EINTR)
+			;
+		/* End of file: the supervisor is gone or has no use for this spare. */
+		if (n != 1)
+			exit(0);
+		close(start_fd);
+	}
+	watch_start(watch);
 	/* Threads may still be blocked on kept connections: exit, do not return. A server
 	 * that could not serve says so in its status. */
 	exit(server_run(listen_fd, &c, ready_fd) < 0 ? 1 : 0);
@@ -128,7 +166,7 @@ static int main_worker(int listen_fd, int ready_fd, void *arg)
 int main(int argc, char **argv)
 {
 	struct main_opts o = {getenv("QUIRE_CONFIG"), NULL};
-	struct supervisor_worker w = {main_worker, &o};
+	struct supervisor_worker w = {main_worker, &o, 0};
 	struct config config;
 	struct site *site = NULL;
 	int check = 0, rc = 1, fd = -1;
@@ -198,6 +236,7 @@ int main(int argc, char **argv)
 		config_free(&config);
 		return 1;
 	}
+	w.spare = config.spare;
 	rc = supervisor_run(fd, &w);
 	if (mode == SERVER_SOCKET)
 		unlink(config.socket);

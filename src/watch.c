@@ -195,12 +195,10 @@ static void *watch_loop(void *arg)
 	return NULL;
 }
 
-int watch_start(const struct config *c)
+struct watch *watch_open(const struct config *c)
 {
 	struct watch *w = xcalloc(1, sizeof(*w));
 	const char *slash = strrchr(c->file, '/');
-	pthread_t t;
-	pthread_attr_t attr;
 
 	w->config = c;
 	w->fd = inotify_init1(IN_CLOEXEC);
@@ -208,7 +206,7 @@ int watch_start(const struct config *c)
 		log_msg(LOG_WARN, "inotify is not available (%s): edits show after a restart",
 		        strerror(errno));
 		free(w);
-		return -1;
+		return NULL;
 	}
 	w->config_dir = slash ? xstrndup(c->file, (size_t)(slash - c->file)) : xstrndup(".", 1);
 	w->config_name = slash ? slash + 1 : c->file;
@@ -217,8 +215,17 @@ int watch_start(const struct config *c)
 	w->dir[WATCH_CONFIG] = w->config_dir;
 	for (int i = 0; i < WATCH_TARGETS; i++)
 		w->wd[i] = -1;
-	/* Watch before the worker says it serves: an edit right after is not missed. */
 	w->missing = watch_add(w);
+	return w;
+}
+
+int watch_start(struct watch *w)
+{
+	pthread_t t;
+	pthread_attr_t attr;
+
+	if (w == NULL)
+		return -1;
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	/* The thread takes no signals: SIGTERM belongs to the server's signal thread. */
@@ -227,14 +234,13 @@ int watch_start(const struct config *c)
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	int rc = pthread_create(&t, &attr, watch_loop, w);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
 	if (rc != 0) {
 		log_msg(LOG_WARN, "cannot start the watcher thread: edits show after a restart");
-		pthread_attr_destroy(&attr);
 		close(w->fd);
 		free(w->config_dir);
 		free(w);
 		return -1;
 	}
-	pthread_attr_destroy(&attr);
 	return 0;
 }

@@ -13,7 +13,7 @@ import threading
 import time
 
 from harness import (QUIRE, Load, Site, check, fcgi_params, fcgi_record, fcgi_request, finish,
-                     processes, sanitizer_report, wait_for)
+                     sanitizer_report, serving, wait_for)
 
 S = "fault"
 FIRST = "/on-node-go-concurrency"
@@ -39,8 +39,9 @@ def make_site(workers=16, extra=""):
 
 
 def worker(site):
-    """The worker process's pid (the supervisor's one child), or None."""
-    kids = processes(1, site.quire.pid)
+    """The serving worker's pid (the supervisor's one child that serves, not the
+    spare), or None."""
+    kids = serving(site.quire.pid)
     return kids[0] if len(kids) == 1 else None
 
 

@@ -363,5 +363,24 @@ def processes(field, value):
     return found
 
 
+def threads(pid):
+    """How many threads process pid has (0 when it is gone)."""
+    try:
+        return len(os.listdir(f"/proc/{pid}/task"))
+    except OSError:
+        return 0
+
+
+def serving(pid):
+    """The worker processes of the supervisor pid that serve: those with threads.
+    A spare waiting to take over, or a worker still loading, has only one."""
+    return [k for k in processes(1, pid) if threads(k) > 1]
+
+
+def spares(pid):
+    """The supervisor's children that do not serve (a waiting spare, a worker loading)."""
+    return [k for k in processes(1, pid) if threads(k) == 1]
+
+
 def finish():
     sys.exit(1 if failures else 0)

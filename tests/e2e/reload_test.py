@@ -5,7 +5,7 @@ import re
 import signal
 import time
 
-from harness import Load, Site, check, finish, wait_for
+from harness import Load, Site, check, finish, serving, wait_for
 
 S = "reload"
 FIRST = "/on-node-go-concurrency"
@@ -119,10 +119,9 @@ def layouts(site):
 
 
 def worker_pid(site):
-    """The serving worker: None while a replaced one is still finishing (two children)."""
-    with open(f"/proc/{site.quire.pid}/task/{site.quire.pid}/children") as f:
-        kids = f.read().split()
-    return int(kids[0]) if len(kids) == 1 else None
+    """The serving worker: None while a replaced one is still finishing (two serve)."""
+    kids = serving(site.quire.pid)
+    return kids[0] if len(kids) == 1 else None
 
 
 TITLE_B = b"On Node.js, Go and concurrency"

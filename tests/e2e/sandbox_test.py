@@ -6,7 +6,7 @@ import shutil
 import subprocess
 import tempfile
 
-from harness import QUIRE, Site, check, finish, processes, wait_for
+from harness import QUIRE, Site, check, finish, serving, wait_for
 
 S = "sandbox"
 FIRST = "/on-node-go-concurrency"
@@ -14,9 +14,9 @@ SECRET = "---\ntitle: Outside the site\nroute: outside\n---\nSECRET-OUTSIDE\n"
 
 
 def worker(site, old=None):
-    """The one worker the supervisor runs, once it is alone and is not old."""
+    """The one worker that serves (not the spare), once it is alone and is not old."""
     def alone():
-        found = processes(1, site.quire.pid)
+        found = serving(site.quire.pid)
         return found[0] if len(found) == 1 and found[0] != old else None
     wait_for(alone, 5.0)
     return alone()

@@ -57,7 +57,7 @@ static const struct config_case cases[] = {
      "  language: fr\n  author: A\nmount: blog\nposts: p\nlayouts: l\n"
      "default_layout: Page\nsocket: s.sock\nworkers: 4\nmarkdown:\n  raw_html: escape\n"
      "cache:\n  size: 1000\nhttp:\n  cache_control: no-cache\nuser: www-data\nallow_root: false\n"
-     "limits:\n  post_size: 2048\n  front_matter_size: 512\n",
+     "limits:\n  post_size: 2048\n  front_matter_size: 512\nspare: false\n",
      NULL},
     {"unknown key", "site:\n  title: T\ncolour: red\n", "quire.yaml:3: unknown key \"colour\""},
     {"unknown nested key", "site:\n  titel: T\n", "quire.yaml:2: unknown key \"site.titel\""},
@@ -75,6 +75,7 @@ static const struct config_case cases[] = {
     {"alias", "a: &x 1\n", "quire.yaml:1: anchors are not allowed"},
     {"allow_root not a boolean", "allow_root: maybe\n",
      "quire.yaml:1: \"allow_root\" must be true or false"},
+    {"spare not a boolean", "spare: 2\n", "quire.yaml:1: \"spare\" must be true or false"},
     {"a header value on two lines", "http:\n  cache_control: \"a\\nb\"\n",
      "quire.yaml:2: \"http.cache_control\" must be one line"},
 };
@@ -102,7 +103,7 @@ int main(void)
 			      "%s", c.posts_dir);
 			check("config", "sizes and policy read",
 			      c.post_max == 2048 && c.front_matter_max == 512 &&
-			          c.raw_html_escape == 1 && c.workers == 4,
+			          c.raw_html_escape == 1 && c.workers == 4 && c.spare == 0,
 			      "");
 		}
 		if (i == 0 && rc == 0)
@@ -110,6 +111,8 @@ int main(void)
 			      c.post_max == 1048576 && c.front_matter_max == 65536 &&
 			          strcmp(c.mount, "/") == 0,
 			      "");
+		if (i == 0 && rc == 0)
+			check("config", "a spare worker by default", c.spare == 1, "%d", c.spare);
 		config_free(&c);
 	}
 	buf_free(&log);
