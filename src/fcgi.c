@@ -16,18 +16,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "mem.h"
 
 /* STDOUT records sent per system call. */
 #define FCGI_BATCH 16
-
-static long fcgi_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 static void fcgi_header(unsigned char *h, int type, unsigned id, size_t clen, size_t plen)
 {
@@ -358,7 +352,7 @@ void fcgi_open(struct fcgi_conn *c, int fd, int stop_fd, int timeout_s)
 	c->fd = fd;
 	c->stop_fd = stop_fd;
 	c->timeout_ms = timeout_s * 1000;
-	c->deadline = fcgi_now() + c->timeout_ms;
+	c->deadline = clock_ms() + c->timeout_ms;
 	c->begun = 0;
 	c->in_at = c->in_len = 0;
 	c->p.head_len = 0;
@@ -375,7 +369,7 @@ static int fcgi_wait(struct fcgi_conn *c, short events, long deadline, int stopp
 	for (;;) {
 		struct pollfd pf[2] = {{.fd = c->fd, .events = events},
 		                       {.fd = c->stop_fd, .events = POLLIN}};
-		long left = deadline - fcgi_now();
+		long left = deadline - clock_ms();
 		if (left <= 0)
 			return -1;
 		int n = poll(pf, stoppable && c->stop_fd >= 0 ? 2 : 1, (int)left);
@@ -450,7 +444,7 @@ int fcgi_next(struct fcgi_conn *c)
 		c->in_at = c->in_len = 0;
 		/* Waiting between requests gives way to the stop; a request begun does not. */
 		if (fcgi_wait(c, POLLIN, c->deadline, !c->begun) < 0) {
-			if (c->begun && fcgi_now() >= c->deadline)
+			if (c->begun && clock_ms() >= c->deadline)
 				log_msg(LOG_INFO,
 				        "closing a FastCGI connection: its request was not "
 				        "complete within limits.read_timeout");
@@ -465,7 +459,7 @@ int fcgi_next(struct fcgi_conn *c)
 		if (!c->begun) {
 			/* One deadline for the whole request, from its first byte. */
 			c->begun = 1;
-			c->deadline = fcgi_now() + c->timeout_ms;
+			c->deadline = clock_ms() + c->timeout_ms;
 		}
 		if (c->tick != NULL)
 			c->tick(c->tick_ctx);
@@ -480,7 +474,7 @@ int fcgi_answer(struct fcgi_conn *c, const char *head, size_t hlen, const char *
 	} seg[2] = {{head, hlen}, {body, blen}};
 	unsigned char hdr[FCGI_BATCH][8], tail[24];
 	struct iovec iov[FCGI_BATCH * 3 + 1];
-	long deadline = fcgi_now() + c->timeout_ms;
+	long deadline = clock_ms() + c->timeout_ms;
 	unsigned id = c->p.id_open;
 	size_t off = 0;
 	int si = 0, rc = 0;
@@ -531,7 +525,7 @@ int fcgi_answer(struct fcgi_conn *c, const char *head, size_t hlen, const char *
 	}
 	fcgi_done(&c->p, FCGI_IN_SIZE * 4);
 	c->begun = 0;
-	c->deadline = fcgi_now() + c->timeout_ms;
+	c->deadline = clock_ms() + c->timeout_ms;
 	return rc;
 }
 

@@ -149,7 +149,7 @@ static int main_worker(int listen_fd, int ready_fd, int start_fd, void *arg)
 			return 1;
 		close(ready_fd);
 		ready_fd = -1;
-		/* libfcgi catches SIGUSR1: a signal handled meanwhile is no reason to go. */
+		/* A signal handled meanwhile (EINTR) is no reason to go. */
 		while ((n = read(start_fd, &go, 1)) < 0 && errno == EINTR)
 			;
 		/* End of file: the supervisor is gone or has no use for this spare. */

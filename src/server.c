@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "config.h"
 #include "dispatch.h"
 #include "fcgi.h"
@@ -228,7 +229,7 @@ static int server_accept(struct server *sv, int ep)
 			/* Out of descriptors, say: wait a little rather than spin, and say
 			 * so at most once a minute. */
 			static time_t said;
-			time_t now = time(NULL), last = __atomic_load_n(&said, __ATOMIC_RELAXED);
+			time_t now = clock_now(), last = __atomic_load_n(&said, __ATOMIC_RELAXED);
 			if (now - last >= 60 &&
 			    __atomic_compare_exchange_n(&said, &last, now, 0, __ATOMIC_RELAXED,
 			                                __ATOMIC_RELAXED))
@@ -236,13 +237,6 @@ static int server_accept(struct server *sv, int ep)
 			usleep(10000);
 		}
 	}
-}
-
-static long server_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 /* Bytes allocated and not freed. Under AddressSanitizer, malloc is its own, and
@@ -288,7 +282,7 @@ static long server_memory_max(struct server *sv)
 static void server_check_memory(struct server *sv)
 {
 	static long last;
-	long now = server_now_ms(), then = __atomic_load_n(&last, __ATOMIC_RELAXED);
+	long now = clock_ms(), then = __atomic_load_n(&last, __ATOMIC_RELAXED);
 
 	/* Counting walks malloc's free lists: once a second is enough. */
 	if (now - then < 1000 ||
@@ -452,7 +446,7 @@ static int server_room(int wanted)
  * closes). */
 static void server_drain(struct server *sv, int started)
 {
-	long start = server_now_ms();
+	long start = clock_ms();
 	int busy;
 
 	uint64_t one = 1;
@@ -469,7 +463,7 @@ static void server_drain(struct server *sv, int started)
 			running += !sv->workers[i].done;
 		busy = sv->busy;
 		pthread_mutex_unlock(&sv->lock);
-		long spent = server_now_ms() - start;
+		long spent = clock_ms() - start;
 		/* A thread that has not left after 100 ms holds no request: leave it. */
 		if ((busy == 0 && (running == 0 || spent >= 100)) || spent >= SERVER_DRAIN_MS)
 			break;

@@ -1,5 +1,5 @@
 /* supervisor.c — holds the listening socket and keeps a worker process serving on it.
- * Debian's libfcgi aborts on some malformed records, so a worker can die; the
+ * A worker can still die (an allocation that fails, a bug input finds); the
  * socket stays open here, and requests queued on it wait for the next worker.
  * That next worker is a spare that has loaded the site already and waits,
  * blocked on a pipe and accepting nothing, until it is told to serve: a crash
@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 
 #define SUPERVISOR_BACKOFF_MIN_MS 50
@@ -50,13 +51,6 @@ struct supervisor {
 static sigset_t supervisor_signals;
 
 static const struct supervisor_proc supervisor_none = {-1, -1, -1, 0, 0};
-
-static long supervisor_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 static long supervisor_due(long now, long at)
 {
@@ -130,9 +124,8 @@ static int supervisor_spawn(struct supervisor *sv, struct supervisor_proc *p, in
 		close(r[0]);
 		if (spare)
 			close(s[1]);
-		/* libfcgi's FCGX_Init() catches SIGTERM to set a flag: a worker that is
-		 * loading, or a spare waiting, is to end on it instead (server_run()
-		 * takes SIGTERM itself once it serves). */
+		/* A worker that is loading, or a spare waiting, ends on SIGTERM
+		 * (server_run() takes SIGTERM itself once it serves). */
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
 		sigprocmask(SIG_UNBLOCK, &supervisor_signals, NULL);
@@ -145,7 +138,7 @@ static int supervisor_spawn(struct supervisor *sv, struct supervisor_proc *p, in
 	p->pid = pid;
 	p->ready_fd = r[0];
 	p->start_fd = s[1];
-	p->started = supervisor_now_ms();
+	p->started = clock_ms();
 	return 0;
 }
 
@@ -180,13 +173,13 @@ static void supervisor_poll(struct supervisor_proc *p)
  * blocked, for the main loop's next wait. */
 static void supervisor_stop(struct supervisor_proc *p)
 {
-	long deadline = supervisor_now_ms() + SUPERVISOR_STOP_MS;
+	long deadline = clock_ms() + SUPERVISOR_STOP_MS;
 	int pending = 0;
 
 	if (p->pid < 0)
 		return;
 	kill(p->pid, SIGTERM);
-	while (supervisor_now_ms() < deadline) {
+	while (clock_ms() < deadline) {
 		if (waitpid(p->pid, NULL, WNOHANG) == p->pid)
 			goto out;
 		int sig = supervisor_wait(50);
@@ -259,7 +252,7 @@ static int supervisor_reap(struct supervisor *sv, int ever_ready)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		long now = supervisor_now_ms();
+		long now = clock_ms();
 		if (pid == sv->next.pid) {
 			log_msg(LOG_ERROR,
 			        "the new worker did not start; the old one keeps serving");
@@ -295,7 +288,7 @@ static int supervisor_promote(struct supervisor *sv)
 	s->start_fd = -1;
 	sv->serving = *s;
 	*s = supervisor_none;
-	sv->spare_at = supervisor_now_ms();
+	sv->spare_at = clock_ms();
 	log_msg(LOG_INFO, "the spare worker %d serves", (int)sv->serving.pid);
 	return 0;
 }
@@ -319,7 +312,7 @@ static void supervisor_replaced(struct supervisor *sv)
 	supervisor_stop(&sv->spare);
 	supervisor_stop(&old);
 	sv->worker_backoff = sv->spare_backoff = SUPERVISOR_BACKOFF_MIN_MS;
-	sv->spare_at = supervisor_now_ms();
+	sv->spare_at = clock_ms();
 }
 
 /* The spare and a worker loading stop at once (SIGTERM ends them where they wait),
@@ -362,7 +355,7 @@ int supervisor_run(int listen_fd, const struct supervisor_worker *w)
 			supervisor_stop_all(&sv);
 			return 1;
 		}
-		now = supervisor_now_ms();
+		now = clock_ms();
 		if (sv.serving.pid < 0 && supervisor_promote(&sv) < 0 && now >= sv.worker_at &&
 		    supervisor_spawn(&sv, &sv.serving, 0) < 0) {
 			sv.worker_at = now + sv.worker_backoff;
@@ -395,7 +388,7 @@ int supervisor_run(int listen_fd, const struct supervisor_worker *w)
 		              (sv.spare.pid > 0 && !sv.spare.ready) || sv.next.pid > 0;
 		int want_spare =
 		    w->spare && sv.spare.pid < 0 && sv.serving.ready && sv.next.pid < 0;
-		sig = supervisor_wait(supervisor_wait_ms(supervisor_now_ms(), loading,
+		sig = supervisor_wait(supervisor_wait_ms(clock_ms(), loading,
 		                                         sv.serving.pid < 0 ? sv.worker_at : -1,
 		                                         want_spare ? sv.spare_at : -1));
 		if (sig == SIGTERM || sig == SIGINT) {

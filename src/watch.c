@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "config.h"
 #include "log.h"
 #include "mem.h"
@@ -44,13 +45,6 @@ struct watch {
 static const uint32_t watch_mask = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
                                    IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF |
                                    IN_MOVE_SELF | IN_ONLYDIR;
-
-static long watch_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 /* (Re)add the watches that are missing; a folder may have been removed and made again. */
 static int watch_add(struct watch *w)
@@ -101,9 +95,7 @@ static long watch_scheduled_ms(void)
 	long ms = -1;
 
 	if (next > 0) {
-		struct timespec now;
-		clock_gettime(CLOCK_REALTIME, &now);
-		ms = ((long)(next - now.tv_sec)) * 1000L - now.tv_nsec / 1000000L;
+		ms = (long)((long long)next * 1000 - clock_now_ms());
 		if (ms < 0)
 			ms = 0;
 		if (ms > 3600L * 1000)
@@ -135,7 +127,7 @@ static void *watch_loop(void *arg)
 {
 	struct watch *w = arg;
 	int changed[WATCH_TARGETS] = {0}, pending = 0, missing = w->missing, back = 0;
-	long first = 0, last = 0, retry = watch_now_ms() + WATCH_RETRY_MS;
+	long first = 0, last = 0, retry = clock_ms() + WATCH_RETRY_MS;
 
 	for (;;) {
 		struct pollfd p = {.fd = w->fd, .events = POLLIN};
@@ -145,7 +137,7 @@ static void *watch_loop(void *arg)
 		if (scheduled == 0) {
 			/* A scheduled post appears or expires now: show the site as it is. */
 			changed[WATCH_POSTS] = pending = 1;
-			first = last = watch_now_ms() - WATCH_QUIET_MS;
+			first = last = clock_ms() - WATCH_QUIET_MS;
 			timeout = 0;
 		} else if (scheduled > 0 && (timeout < 0 || scheduled < timeout)) {
 			timeout = (int)scheduled;
@@ -153,12 +145,12 @@ static void *watch_loop(void *arg)
 
 		if (poll(&p, 1, timeout) > 0) {
 			watch_read(w, changed);
-			last = watch_now_ms();
+			last = clock_ms();
 			if (!pending)
 				first = last;
 			pending = changed[0] || changed[1] || changed[2];
 		}
-		long now = watch_now_ms();
+		long now = clock_ms();
 		if (missing && now >= retry) {
 			missing = watch_add(w);
 			/* A folder that is back may hold anything: look again. */
