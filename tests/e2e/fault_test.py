@@ -13,7 +13,7 @@ import threading
 import time
 
 from harness import (QUIRE, Load, Site, check, fcgi_params, fcgi_record, fcgi_request, finish,
-                     sanitizer_report, serving, wait_for)
+                     sanitizer_report, serving, status_kb, wait_for)
 
 S = "fault"
 FIRST = "/on-node-go-concurrency"
@@ -50,17 +50,6 @@ def fds(pid):
         return len(os.listdir(f"/proc/{pid}/fd"))
     except OSError:
         return -1
-
-
-def rss_kb(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return -1
 
 
 def settled_fds(site):
@@ -183,7 +172,7 @@ def case34(site):
                   not bad and len(load.results) > 10, bad[:10])
     # 500,000 management records on one connection, again and again: each is
     # answered, in constant memory (fcgi.c): the worker neither grows nor is replaced.
-    pid, first, grown = worker(site), rss_kb(worker(site)), []
+    pid, first, grown = worker(site), status_kb(worker(site)), []
     with Load(site, FIRST, clients=1) as load:
         for rtype in (9, 11, 11, 11, 11, 11, 11):
             s = raw(site, timeout=60)
@@ -200,7 +189,7 @@ def case34(site):
             s.close()
             if not wait_for(lambda: worker(site) == pid, 0.3):
                 break
-            grown.append(rss_kb(pid) - first)
+            grown.append(status_kb(pid) - first)
         replaced = wait_for(lambda: worker(site) not in (None, pid), 5.0)
         time.sleep(0.3)
     bad = [r for r in load.results if r != 200]
@@ -245,7 +234,7 @@ def case35(site, workers):
 def case36(site):
     """2,000 connections at once on the raw socket, 1,000 through nginx."""
     pid = worker(site)
-    before_fds, before_rss = settled_fds(site), rss_kb(pid)
+    before_fds, before_rss = settled_fds(site), status_kb(pid)
     conns, refused = [], 0
     msg = fcgi_message(GET_FIRST)
     for _ in range(2000):
@@ -289,7 +278,7 @@ def case36(site):
     check(S, "case 36: no crash (same worker), ordinary requests served",
           worker(site) == pid and ordinary(site), (pid, worker(site)))
     back = wait_for(lambda: fds(pid) <= before_fds, TIMEOUT * 3 + 2)
-    after_rss = rss_kb(pid)
+    after_rss = status_kb(pid)
     check(S, "case 36: descriptors back to the baseline", back, (before_fds, fds(pid)))
     # Every connection is queued and answered now (backlog 4096): under ASan the freed
     # memory of those 3,000 requests waits in its quarantine (256 MB by default).

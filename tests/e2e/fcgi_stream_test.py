@@ -10,7 +10,7 @@ import threading
 import time
 
 from harness import (FCGI_BEGIN, Site, check, fcgi_params, fcgi_read, fcgi_record,
-                     fcgi_request, finish, processes, wait_for)
+                     fcgi_request, finish, serving, status_kb, wait_for)
 
 S = "fcgi-stream"
 TIMEOUT = 2  # limits.read_timeout of the first site
@@ -20,20 +20,9 @@ GET = [(b"REQUEST_METHOD", b"GET"), (b"REQUEST_URI", FIRST.encode())]
 
 
 def worker(site):
-    kids = processes(1, site.quire.pid)
+    """The serving worker (the spare beside it waits with one thread)."""
+    kids = serving(site.quire.pid)
     return kids[0] if len(kids) == 1 else None
-
-
-def status_kb(pid, field):
-    """A /proc/PID/status figure in kB (VmRSS, VmHWM), or -1."""
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return -1
 
 
 def ordinary(site, timeout=10):
@@ -388,12 +377,16 @@ def main():
         for case in (case_trickle, case_slow_reader, case_caps, case_management,
                      case_malformed, case_values):
             try:
+                t0 = time.monotonic()
                 case(site)
+                print(f"# {case.__name__}: {time.monotonic() - t0:.1f} s")
             except Exception as e:  # a case that breaks is a failure, the others still run
                 check(S, f"{case.__name__} ran", False, repr(e))
             # The worker may be restarting after a case (before the fix): wait for it.
             wait_for(lambda: worker(site) is not None and ordinary(site), 5)
+    t0 = time.monotonic()
     case_feed()
+    print(f"# case_feed: {time.monotonic() - t0:.1f} s")
     finish()
 
 

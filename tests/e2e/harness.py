@@ -371,15 +371,28 @@ def threads(pid):
         return 0
 
 
+def status_kb(pid, field="VmRSS"):
+    """A /proc/PID/status figure in kB (VmRSS, VmHWM), or -1."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return -1
+
+
 def serving(pid):
-    """The worker processes of the supervisor pid that serve: those with threads.
-    A spare waiting to take over, or a worker still loading, has only one."""
-    return [k for k in processes(1, pid) if threads(k) > 1]
+    """The worker processes of the supervisor pid that serve: those with a pool of
+    threads. A spare waiting to take over, or a worker still loading, has one thread,
+    and two under ThreadSanitizer (its own background thread)."""
+    return [k for k in processes(1, pid) if threads(k) > 2]
 
 
 def spares(pid):
     """The supervisor's children that do not serve (a waiting spare, a worker loading)."""
-    return [k for k in processes(1, pid) if threads(k) == 1]
+    return [k for k in processes(1, pid) if 0 < threads(k) <= 2]
 
 
 def finish():

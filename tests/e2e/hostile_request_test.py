@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 from harness import (FCGI_BEGIN, QUIRE, Site, cgi_parse, check, fcgi_exchange, fcgi_request, finish,
-                     processes, sanitizer_report)
+                     sanitizer_report, serving)
 
 S = "hostile"
 FIRST = "/on-node-go-concurrency"
@@ -84,7 +84,7 @@ class Case:
     def __init__(self, site, ref, n):
         self.site, self.ref, self.n = site, ref, n
         self.lines = len(site.read_log().splitlines())
-        self.worker = processes(1, site.quire.pid)
+        self.worker = serving(site.quire.pid)
         self.answers = []
 
     def check(self, name, ok, why=""):
@@ -114,7 +114,7 @@ class Case:
         self.check("the next ordinary request is served whole",
                    st == 200 and body == self.ref and h.get("content-length") == str(len(body)),
                    (st, len(body), len(self.ref)))
-        worker = processes(1, self.site.quire.pid)
+        worker = serving(self.site.quire.pid)
         self.check("the same worker still serves (no crash)", worker == self.worker,
                    (self.worker, worker))
         log = self.site.read_log()
