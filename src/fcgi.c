@@ -22,6 +22,10 @@
 
 /* STDOUT records sent per system call. */
 #define FCGI_BATCH 16
+/* How long, and how many bytes, a closing connection is read for what its peer still
+ * sends (fcgi_close()). */
+#define FCGI_LINGER_MS    1000
+#define FCGI_LINGER_BYTES (1L << 20)
 
 static void fcgi_header(unsigned char *h, int type, unsigned id, size_t clen, size_t plen)
 {
@@ -534,9 +538,27 @@ int fcgi_kept(const struct fcgi_conn *c)
 	return c->p.keep_conn;
 }
 
+/* A lingering close: the peer may still be sending the rest of its request when it
+ * has its answer (Apache writes the empty STDIN record after the parameters, and
+ * answers 503 when that write fails on a closed socket). So this side is ended first,
+ * what the peer sends is read and dropped until it closes its own, for a moment at
+ * most, and only then the socket is closed. */
 void fcgi_close(struct fcgi_conn *c)
 {
-	if (c->fd >= 0)
-		close(c->fd);
+	if (c->fd < 0)
+		return;
+	if (shutdown(c->fd, SHUT_WR) == 0) {
+		long until = clock_ms() + FCGI_LINGER_MS, taken = 0;
+		char sink[4096];
+		while (taken < FCGI_LINGER_BYTES && fcgi_wait(c, POLLIN, until, 0) == 0) {
+			ssize_t n = recv(c->fd, sink, sizeof(sink), 0);
+			if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+				continue;
+			if (n <= 0)
+				break;
+			taken += n;
+		}
+	}
+	close(c->fd);
 	c->fd = -1;
 }

@@ -255,6 +255,31 @@ def case_malformed(site):
               ordinary(site), (pid, worker(site)))
 
 
+def case_stdin_after_answer(site):
+    """Apache's order: the parameters, then (once it has written them) the empty STDIN
+    record, then it reads. quire answers at the end of the parameters; closing at once
+    made that last write fail (EPIPE) and Apache answer 503 now and then. A connection
+    is closed only once the peer is done sending (or after a moment)."""
+    failed = []
+    for _ in range(20):
+        msg = request_bytes(GET)
+        s = connect(site)
+        try:
+            s.sendall(msg[:-8])  # all but the empty STDIN record
+            out = fcgi_read(s)  # the whole answer, END_REQUEST included
+            time.sleep(0.05)  # as a busy Apache may be: quire has had time to close
+            try:
+                s.sendall(msg[-8:])
+            except OSError as e:
+                failed.append(repr(e))
+            if b"Status: 200" not in out[:40]:
+                failed.append(out[:40])
+        finally:
+            s.close()
+    check(S, "the empty STDIN record sent after the whole answer is taken (20 times)",
+          not failed, failed[:3])
+
+
 def case_values(site):
     """(f) FCGI_GET_VALUES; (and) a second request on the connection refused."""
     s = connect(site)
@@ -375,7 +400,7 @@ def main():
             check(S, "quire serves", False, site.read_log()[-300:])
             finish()
         for case in (case_trickle, case_slow_reader, case_caps, case_management,
-                     case_malformed, case_values):
+                     case_malformed, case_values, case_stdin_after_answer):
             try:
                 t0 = time.monotonic()
                 case(site)

@@ -395,5 +395,18 @@ def spares(pid):
     return [k for k in processes(1, pid) if 0 < threads(k) <= 2]
 
 
+def spare_ready(pid):
+    """Whether a spare of the supervisor pid has loaded and waits, blocked reading the
+    pipe it is told to serve by (its kernel wait channel says so)."""
+    for k in spares(pid):
+        try:
+            with open(f"/proc/{k}/wchan") as f:
+                if "pipe_read" in f.read():
+                    return True
+        except OSError:
+            pass
+    return False
+
+
 def finish():
     sys.exit(1 if failures else 0)

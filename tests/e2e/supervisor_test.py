@@ -13,8 +13,8 @@ import re
 import socket
 import struct
 
-from harness import (QUIRE, TOP, Site, check, fcgi_params, fcgi_record, finish, serving, spares,
-                     status_kb, wait_for)
+from harness import (QUIRE, TOP, Site, check, fcgi_params, fcgi_record, finish, serving, spare_ready,
+                     spares, status_kb, wait_for)
 
 S = "supervisor"
 FIRST = "/on-node-go-concurrency"
@@ -156,6 +156,9 @@ def crashes_lose_only_in_flight():
         with Client(site, FIRST) as client:
             time.sleep(0.3)
             for _ in range(10):
+                # A spare is there the moment one dies once it has loaded: under a
+                # sanitizer, on a busy machine, that can take longer than 0.3 s.
+                wait_for(lambda: spare_ready(sv), 5.0)
                 pid = one(serving(sv))
                 if pid:
                     os.kill(pid, CRASH)

@@ -23,7 +23,9 @@ for src in tests/fuzz/fuzz_*.c; do
 		continue
 	fi
 	mkdir -p "$scratch/$t"
-	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	# Scratch sites the targets make go under the scratch folder too: a target that
+	# fails does not run its atexit() cleanup.
+	TMPDIR=$scratch "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 		-artifact_prefix="$out/$t-" "$scratch/$t" "tests/fuzz/$t" >"$log" 2>&1
 	rc=$?
 	if [ "$rc" -eq 0 ]; then
