@@ -26,6 +26,9 @@
  * sends (fcgi_close()). */
 #define FCGI_LINGER_MS    1000
 #define FCGI_LINGER_BYTES (1L << 20)
+/* How long a connection just accepted, with nothing on it yet, is waited for when the
+ * worker stops. */
+#define FCGI_FRESH_MS 200
 
 static void fcgi_header(unsigned char *h, int type, unsigned id, size_t clen, size_t plen)
 {
@@ -358,6 +361,7 @@ void fcgi_open(struct fcgi_conn *c, int fd, int stop_fd, int timeout_s)
 	c->timeout_ms = timeout_s * 1000;
 	c->deadline = clock_ms() + c->timeout_ms;
 	c->begun = 0;
+	c->fresh = 1;
 	c->in_at = c->in_len = 0;
 	c->p.head_len = 0;
 	c->p.keep_conn = 0;
@@ -446,8 +450,11 @@ int fcgi_next(struct fcgi_conn *c)
 				return 0;
 		}
 		c->in_at = c->in_len = 0;
-		/* Waiting between requests gives way to the stop; a request begun does not. */
-		if (fcgi_wait(c, POLLIN, c->deadline, !c->begun) < 0) {
+		/* Waiting between requests gives way to the stop; a request begun does not,
+		 * nor, for a moment, one just accepted: its first bytes may be on the way. */
+		if (fcgi_wait(c, POLLIN, c->deadline, !c->begun) < 0 &&
+		    (!c->fresh || c->begun || clock_ms() >= c->deadline ||
+		     fcgi_wait(c, POLLIN, clock_ms() + FCGI_FRESH_MS, 0) < 0)) {
 			if (c->begun && clock_ms() >= c->deadline)
 				log_msg(LOG_INFO,
 				        "closing a FastCGI connection: its request was not "
@@ -460,6 +467,7 @@ int fcgi_next(struct fcgi_conn *c)
 		if (n <= 0)
 			return -1;
 		c->in_len = (size_t)n;
+		c->fresh = 0;
 		if (!c->begun) {
 			/* One deadline for the whole request, from its first byte. */
 			c->begun = 1;

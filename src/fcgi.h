@@ -106,6 +106,7 @@ struct fcgi_conn {
 	int timeout_ms;          /* limits.read_timeout */
 	long deadline;           /* CLOCK_MONOTONIC ms: the current request's, or the idle wait's */
 	int begun;               /* a byte of the next request has arrived */
+	int fresh;               /* accepted, and nothing received on it yet */
 	void (*tick)(void *ctx); /* called after each read (the memory watchdog) */
 	void *tick_ctx;
 	unsigned char in[FCGI_IN_SIZE];

@@ -4,6 +4,7 @@ capped parameters, unknown management records in constant memory, malformed PARA
 never ending the worker, FCGI_GET_VALUES, a multiplexed request refused, and a 1 MB
 feed under 64 connections without the memory watchdog replacing the worker."""
 import os
+import signal
 import socket
 import struct
 import threading
@@ -280,6 +281,31 @@ def case_stdin_after_answer(site):
           not failed, failed[:3])
 
 
+def case_stop_fresh():
+    """A connection accepted just before the stop, its request not yet arrived: it is
+    waited for a moment (its bytes are on the way), not closed unanswered."""
+    with Site() as site:
+        site.start_quire()
+        wait_for(lambda: ordinary(site), 5)
+        s = connect(site)
+        try:
+            time.sleep(0.3)  # accepted by now, by a thread waiting for its bytes
+            site.quire.send_signal(signal.SIGTERM)
+            time.sleep(0.05)
+            try:
+                s.sendall(request_bytes(GET))
+                out = fcgi_read(s)
+            except OSError as e:
+                out = repr(e).encode()
+        finally:
+            s.close()
+        check(S, "a request sent 50 ms after the stop on a connection accepted before it "
+              "is answered whole", out.startswith(b"Status: 200") and b"</html>" in out,
+              out[:60])
+        rc = site.quire.wait(5)
+        check(S, "then the server exits 0", rc == 0, rc)
+
+
 def case_values(site):
     """(f) FCGI_GET_VALUES; (and) a second request on the connection refused."""
     s = connect(site)
@@ -409,6 +435,7 @@ def main():
                 check(S, f"{case.__name__} ran", False, repr(e))
             # The worker may be restarting after a case (before the fix): wait for it.
             wait_for(lambda: worker(site) is not None and ordinary(site), 5)
+    case_stop_fresh()
     t0 = time.monotonic()
     case_feed()
     print(f"# case_feed: {time.monotonic() - t0:.1f} s")
