@@ -72,6 +72,14 @@ void buf_reset(struct buf *b)
 	b->len = 0;
 }
 
+void buf_trim(struct buf *b, size_t keep)
+{
+	if (b->cap > keep)
+		buf_free(b);
+	else
+		buf_reset(b);
+}
+
 void buf_free(struct buf *b)
 {
 	free(b->data);

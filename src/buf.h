@@ -19,6 +19,8 @@ void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(print
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Empty the buffer, keeping its memory. */
 void buf_reset(struct buf *b);
+/* Empty b, and give its memory back when it grew past keep bytes (for one large use). */
+void buf_trim(struct buf *b, size_t keep);
 void buf_free(struct buf *b);
 /* Make data NUL-terminated (the NUL is not counted in len). */
 const char *buf_cstr(struct buf *b);

@@ -335,21 +335,13 @@ const char *fcgi_param(const struct fcgi_parser *p, const char *name)
 	return NULL;
 }
 
-static void fcgi_shrink(struct buf *b, size_t keep)
-{
-	if (b->cap > keep)
-		buf_free(b);
-	else
-		buf_reset(b);
-}
-
 void fcgi_done(struct fcgi_parser *p, size_t keep)
 {
 	p->id_open = 0;
 	p->too_big = 0;
 	p->npairs = 0;
-	fcgi_shrink(&p->stream, keep);
-	fcgi_shrink(&p->env, keep);
+	buf_trim(&p->stream, keep);
+	buf_trim(&p->env, keep);
 }
 
 /* --- the socket --- */
@@ -425,10 +417,7 @@ static int fcgi_flush(struct fcgi_conn *c)
 	struct iovec iov = {.iov_base = c->p.reply.data, .iov_len = c->p.reply.len};
 	int rc = c->p.reply.len ? fcgi_write(c, &iov, 1, c->deadline) : 0;
 
-	if (c->p.reply.cap > FCGI_IN_SIZE * 4)
-		buf_free(&c->p.reply);
-	else
-		buf_reset(&c->p.reply);
+	buf_trim(&c->p.reply, FCGI_IN_SIZE * 4);
 	return rc;
 }
 

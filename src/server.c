@@ -199,14 +199,6 @@ int server_listen(const char *path)
 	return fd;
 }
 
-/* SIGUSR2 interrupts nothing that matters any more (a worker waiting on a kept
- * connection watches the stop event itself); it is still caught, so that one sent
- * by an older supervisor does not end the process. */
-static void server_wake(int sig)
-{
-	(void)sig;
-}
-
 /* Wait for a new connection, or for the stop. Threads wait in an epoll set of
  * their own with the listening socket added exclusively, so one connection wakes
  * one thread; the stop event wakes them all. Returns the connection or -1. */
@@ -319,8 +311,7 @@ static void server_shrink(struct worker *w)
 	if (rs->body.cap > SERVER_KEEP_BYTES || rs->headers.cap > SERVER_KEEP_BYTES ||
 	    rs->value.cap > SERVER_KEEP_BYTES)
 		response_free(rs);
-	if (w->out.cap > SERVER_KEEP_BYTES)
-		buf_free(&w->out);
+	buf_trim(&w->out, SERVER_KEEP_BYTES);
 }
 
 /* Answer the request fcgi_next() read. -1 when the answer could not be sent. */
@@ -487,7 +478,6 @@ int server_run(int listen_fd, const struct config *c, int ready_fd)
 	int workers = (int)c->workers;
 	struct worker *w = xcalloc((size_t)workers, sizeof(*w));
 	pthread_t *threads = xcalloc((size_t)workers, sizeof(*threads));
-	struct sigaction sa;
 	sigset_t set;
 	int sig = 0, started = 0;
 
@@ -510,9 +500,6 @@ int server_run(int listen_fd, const struct config *c, int ready_fd)
 		log_msg(LOG_ERROR, "cannot set up the listening socket: %s", strerror(errno));
 		return -1;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = server_wake;
-	sigaction(SIGUSR2, &sa, NULL);
 	workers = server_room(workers);
 	sv.nthreads = workers;
 	for (int i = 0; i < workers; i++) {

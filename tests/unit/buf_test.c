@@ -150,8 +150,31 @@ static void buf_test_misc(void)
 	buf_free(&b);
 }
 
+/* buf_trim: a buffer that grew past the bound gives its memory back; one within it
+ * keeps its room for the next use. */
+static void buf_test_trim(void)
+{
+	struct buf b = {0};
+
+	buf_add(&b, "small", 5);
+	size_t cap = b.cap;
+	buf_trim(&b, 4096);
+	check("buf", "trim within the bound: emptied, room kept",
+	      b.len == 0 && b.cap == cap && b.data != NULL, "len %zu cap %zu", b.len, b.cap);
+	for (int i = 0; i < 10000; i++)
+		buf_add(&b, "0123456789", 10);
+	buf_trim(&b, 4096);
+	check("buf", "trim past the bound: emptied, memory given back",
+	      b.len == 0 && b.cap == 0 && b.data == NULL, "len %zu cap %zu", b.len, b.cap);
+	buf_adds(&b, "again");
+	check("buf", "a trimmed buffer is usable again",
+	      b.len == 5 && memcmp(b.data, "again", 5) == 0, "");
+	buf_free(&b);
+}
+
 int main(void)
 {
+	buf_test_trim();
 	buf_test_appends();
 	buf_test_printfs();
 	buf_test_misc();
