@@ -25,7 +25,9 @@ enum config_type {
 	CONFIG_PERMALINK,
 	CONFIG_SORT,
 	CONFIG_FEED_CONTENT,
-	CONFIG_MENU, /* a list of entries: title, and route or url */
+	CONFIG_MENU,       /* a list of entries: title, and route or url */
+	CONFIG_TAXONOMIES, /* a list of names, or Hugo's map of singular to plural */
+	CONFIG_RELATED,    /* a whole number from 0 to 20 */
 };
 
 /* The words a permalink pattern may use. */
@@ -95,6 +97,8 @@ static const struct config_key config_keys[] = {
     KEY("limits.front_matter_size", CONFIG_BYTES, front_matter_max),
     KEY("limits.read_timeout", CONFIG_COUNT, read_timeout),
     KEY("menu", CONFIG_MENU, menu),
+    KEY("taxonomies", CONFIG_TAXONOMIES, taxonomies),
+    KEY("related", CONFIG_RELATED, related),
 };
 
 static char *config_resolve(const char *file, const char *path)
@@ -219,6 +223,108 @@ static int config_menu(struct config *c, const struct ynode *v, struct buf *err)
 	return 0;
 }
 
+static void config_taxonomies_free(struct config *c)
+{
+	for (size_t i = 0; i < c->ntaxonomies; i++) {
+		free(c->taxonomies[i].name);
+		free(c->taxonomies[i].singular);
+	}
+	c->ntaxonomies = 0;
+}
+
+/* Names quire's own addresses take, which no taxonomy may have. */
+static const char *const config_taxonomy_taken[] = {"page",   "static",   "archive",
+                                                    "search", "_preview", NULL};
+
+/* A taxonomy's name: a lower-case letter, then letters, digits, '-' or '_', at most 32. */
+static int config_taxonomy_name_ok(const struct ynode *v)
+{
+	if (v->kind != YNODE_SCALAR || v->len == 0 || v->len > 32 || v->str[0] < 'a' ||
+	    v->str[0] > 'z')
+		return 0;
+	for (size_t i = 0; i < v->len; i++)
+		if (strchr("abcdefghijklmnopqrstuvwxyz0123456789-_", v->str[i]) == NULL ||
+		    v->str[i] == '\0')
+			return 0;
+	for (const char *const *t = config_taxonomy_taken; *t; t++)
+		if (strlen(*t) == v->len && memcmp(*t, v->str, v->len) == 0)
+			return 0;
+	return 1;
+}
+
+/* What one term of the taxonomy name is called, when not given: "tags" -> "tag",
+ * "categories" -> "category", "series" -> "series". */
+static char *config_singular(const char *name)
+{
+	size_t n = strlen(name);
+	struct buf b = {0};
+
+	if (n >= 6 && strcmp(name + n - 6, "series") == 0)
+		return xstrndup(name, n);
+	if (n > 3 && strcmp(name + n - 3, "ies") == 0) {
+		buf_add(&b, name, n - 3);
+		buf_addc(&b, 'y');
+		buf_cstr(&b);
+		return b.data;
+	}
+	if (n > 1 && name[n - 1] == 's')
+		n--;
+	return xstrndup(name, n);
+}
+
+/* taxonomies: a list of names ([tags, categories, series]), or Hugo's map of what one term
+ * is called to the taxonomy's name ({tag: tags, category: categories}). Given, it replaces
+ * the default (tags and categories); empty, the site has none. */
+static int config_taxonomies(struct config *c, const struct ynode *v, struct buf *err)
+{
+	size_t n = v->kind == YNODE_LIST || v->kind == YNODE_MAP ? v->n : 0;
+
+	config_taxonomies_free(c);
+	if (ytree_null(v))
+		return 0;
+	if (v->kind == YNODE_SCALAR) {
+		buf_printf(err, "%zu: \"taxonomies\" must be a list of names or a map", v->line);
+		return -1;
+	}
+	if (n > CONFIG_TAXONOMIES_MAX) {
+		buf_printf(err, "%zu: at most %d taxonomies", v->line, CONFIG_TAXONOMIES_MAX);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct ynode *name =
+		    v->kind == YNODE_LIST ? v->items[i] : v->items[2 * i + 1];
+		const struct ynode *one = v->kind == YNODE_MAP ? v->items[2 * i] : NULL;
+		if (!config_taxonomy_name_ok(name) ||
+		    (one != NULL && !config_taxonomy_name_ok(one))) {
+			const struct ynode *bad = config_taxonomy_name_ok(name) ? one : name;
+			buf_printf(err,
+			           "%zu: a taxonomy's name is a lower-case letter, then letters, "
+			           "digits, - or _ (at most 32), and not page, static, archive, "
+			           "search or _preview",
+			           bad->line);
+			return -1;
+		}
+		if (config_taxonomy(c, name->str, name->len) != NULL) {
+			buf_printf(err, "%zu: taxonomy \"%s\" is named twice", name->line,
+			           name->str);
+			return -1;
+		}
+		struct config_taxonomy *t = &c->taxonomies[c->ntaxonomies++];
+		t->name = xstrndup(name->str, name->len);
+		t->singular = one ? xstrndup(one->str, one->len) : config_singular(t->name);
+	}
+	return 0;
+}
+
+const struct config_taxonomy *config_taxonomy(const struct config *c, const char *name, size_t len)
+{
+	for (size_t i = 0; i < c->ntaxonomies; i++)
+		if (strlen(c->taxonomies[i].name) == len &&
+		    memcmp(c->taxonomies[i].name, name, len) == 0)
+			return &c->taxonomies[i];
+	return NULL;
+}
+
 static int config_set(struct config *c, const struct config_key *k, const struct ynode *v,
                       struct buf *err)
 {
@@ -227,6 +333,8 @@ static int config_set(struct config *c, const struct config_key *k, const struct
 
 	if (k->type == CONFIG_MENU)
 		return config_menu(c, v, err);
+	if (k->type == CONFIG_TAXONOMIES)
+		return config_taxonomies(c, v, err);
 	if (k->type != CONFIG_SECTION && v->kind != YNODE_SCALAR) {
 		buf_printf(err, "%zu: \"%s\" must be a single value", v->line, k->name);
 		return -1;
@@ -234,6 +342,15 @@ static int config_set(struct config *c, const struct config_key *k, const struct
 	switch (k->type) {
 	case CONFIG_SECTION:
 	case CONFIG_MENU:
+	case CONFIG_TAXONOMIES:
+		return 0;
+	case CONFIG_RELATED:
+		if (ytree_long(v, &n) < 0 || n < 0 || n > 20) {
+			buf_printf(err, "%zu: \"%s\" must be a whole number from 0 to 20", v->line,
+			           k->name);
+			return -1;
+		}
+		*(long *)field = n;
 		return 0;
 	case CONFIG_HEADER:
 		if (strpbrk(v->str, "\r\n") != NULL) {
@@ -361,6 +478,11 @@ static void config_defaults(struct config *c, const char *file)
 	c->post_max = 1024L * 1024;
 	c->front_matter_max = 64L * 1024;
 	c->read_timeout = 30;
+	c->related = 3;
+	c->taxonomies[0] = (struct config_taxonomy){xstrndup("tags", 4), xstrndup("tag", 3)};
+	c->taxonomies[1] =
+	    (struct config_taxonomy){xstrndup("categories", 10), xstrndup("category", 8)};
+	c->ntaxonomies = 2;
 }
 
 /* "/blog", "blog/", "/blog/" all become "/blog/"; "" and "/" become "/". */
@@ -416,6 +538,7 @@ int config_load(struct config *c, const char *file)
 	}
 	if (config_walk(c, root, "", &err) < 0 || config_fix_mount(c, &err) < 0)
 		goto fail;
+	c->date_archives = c->permalink != NULL && strncmp(c->permalink, "/:year/", 7) == 0;
 	rc = 0;
 	goto out;
 fail:
@@ -448,5 +571,6 @@ void config_free(struct config *c)
 	free(c->state_dir);
 	free(c->cache_control);
 	config_menu_free(c);
+	config_taxonomies_free(c);
 	memset(c, 0, sizeof(*c));
 }

@@ -16,6 +16,16 @@ struct config_menu {
 	int has_weight;
 };
 
+/* The most taxonomies a site may have. */
+#define CONFIG_TAXONOMIES_MAX 16
+
+/* One taxonomy: the front matter key that names a post's terms, which is also the address
+ * of its list ("/categories"), and what one term is called ("category"). */
+struct config_taxonomy {
+	char *name;     /* plural: "tags", "categories", "series" */
+	char *singular; /* "tag", "category", "series": also read from the front matter */
+};
+
 struct config {
 	char *file; /* the configuration file, as given */
 	char *site_title;
@@ -48,7 +58,14 @@ struct config {
 	struct config_menu *menu; /* menu: the main menu's entries, in order */
 	size_t nmenu;
 	int has_menu; /* menu: was given (else the menu starts with the posts' index) */
+	struct config_taxonomy taxonomies[CONFIG_TAXONOMIES_MAX]; /* default: tags, categories */
+	size_t ntaxonomies;
+	long related;      /* related: how many related posts each post gets (0: none) */
+	int date_archives; /* the permalink starts with :year: /YYYY/ and /YYYY/MM/ are lists */
 };
+
+/* The taxonomy named name (len bytes), or NULL. */
+const struct config_taxonomy *config_taxonomy(const struct config *c, const char *name, size_t len);
 
 /* Read file into c. On any problem logs "file:line: problem" and returns -1, c then
  * holding nothing to free. */

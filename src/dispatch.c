@@ -21,6 +21,8 @@ enum {
 	ROW_INDEX,
 	ROW_TERMS,
 	ROW_TERM,
+	ROW_ARCHIVE,
+	ROW_PERIOD,
 	ROW_SITEMAP,
 	ROW_ROBOTS,
 	ROW_POST,
@@ -30,12 +32,16 @@ enum {
 };
 
 /* Every kind of address. The generated ones (with a prefix) are matched first, in this
- * order; then the snapshot's tables of posts, their aliases and the routes they had. */
+ * order; then the snapshot's tables of posts, their aliases and the routes they had. The
+ * prefix of a taxonomy's rows is the taxonomy's address ("/tags"), of the period's a
+ * year or a month ("/2016", "/2016/05"). */
 static const struct dispatch_row dispatch_rows[ROWS] = {
     [ROW_INDEX] = {"index", "", DISPATCH_SLASH | DISPATCH_PAGES | DISPATCH_FEEDS, page_index},
-    [ROW_TERMS] = {"terms", ROUTE_TAGS, DISPATCH_SLASH, page_terms},
-    [ROW_TERM] = {"term", ROUTE_TAGS "/",
-                  DISPATCH_SLASH | DISPATCH_PAGES | DISPATCH_FEEDS | DISPATCH_TERM, page_term},
+    [ROW_TERMS] = {"terms", "", DISPATCH_SLASH | DISPATCH_TAXONOMY, page_terms},
+    [ROW_TERM] = {"term", "", DISPATCH_SLASH | DISPATCH_PAGES | DISPATCH_FEEDS | DISPATCH_TERM,
+                  page_term},
+    [ROW_ARCHIVE] = {"archive", ROUTE_ARCHIVE, DISPATCH_SLASH, page_archive},
+    [ROW_PERIOD] = {"period", "", DISPATCH_SLASH | DISPATCH_PAGES | DISPATCH_PERIOD, page_period},
     [ROW_SITEMAP] = {"sitemap", ROUTE_SITEMAP, 0, page_sitemap},
     [ROW_ROBOTS] = {"robots", ROUTE_ROBOTS, 0, page_robots},
     [ROW_POST] = {"post", NULL, 0, page_post},
@@ -95,11 +101,64 @@ static int dispatch_list_rest(unsigned flags, const char *rest, size_t len, stru
 static void dispatch_list_check(const struct site *s, struct page_target *t)
 {
 	size_t per = (size_t)s->config->paginate;
-	size_t n = t->term ? t->term->nposts : s->nlisted;
+	size_t n = t->term ? t->term->nposts : t->period ? t->period->nposts : s->nlisted;
 	size_t pages = n ? (n + per - 1) / per : 1;
 
 	if (t->feed == PAGE_FEED_NONE && t->page > pages)
 		t->status = 404;
+}
+
+/* Rows whose prefix is one the snapshot has: a taxonomy, a term, a year or a month. */
+#define DISPATCH_FOUND (DISPATCH_TAXONOMY | DISPATCH_TERM | DISPATCH_PERIOD)
+
+static int dispatch_digits(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* "/YYYY/MM" (8) or "/YYYY" (5) at the start of path, followed by nothing or '/'; else 0. */
+static size_t dispatch_period_len(const char *p, size_t len)
+{
+	if (len < 5 || p[0] != '/' || !dispatch_digits(p + 1, 4) || (len > 5 && p[5] != '/'))
+		return 0;
+	if (len >= 8 && dispatch_digits(p + 6, 2) && (len == 8 || p[8] == '/'))
+		return 8;
+	return 5;
+}
+
+/* Where the part of path a row names ends (after its prefix: a taxonomy, a term, a year
+ * or a month), filling t; 0 when the row does not match. */
+static size_t dispatch_base(const struct site *s, const struct dispatch_row *row, const char *path,
+                            size_t len, struct page_target *t)
+{
+	size_t n = strlen(row->prefix);
+
+	if (row->flags & DISPATCH_PERIOD) {
+		n = s->config->date_archives ? dispatch_period_len(path, len) : 0;
+		t->period = n ? site_period(s, path, n) : NULL;
+		return t->period ? n : 0;
+	}
+	if (!(row->flags & (DISPATCH_TAXONOMY | DISPATCH_TERM)))
+		return len >= n && memcmp(path, row->prefix, n) == 0 ? n : 0;
+	for (size_t i = 0; i < s->ntaxonomies; i++) {
+		const struct site_taxonomy *x = &s->taxonomies[i];
+		if (len < x->route_len || memcmp(path, x->route, x->route_len) != 0)
+			continue;
+		if (row->flags & DISPATCH_TAXONOMY) {
+			t->taxonomy = x;
+			return x->route_len;
+		}
+		if (len <= x->route_len + 1 || path[x->route_len] != '/')
+			return 0;
+		const char *slash = memchr(path + x->route_len + 1, '/', len - x->route_len - 1);
+		size_t base = slash ? (size_t)(slash - path) : len;
+		t->term = site_term(x, path, base);
+		return t->term ? base : 0;
+	}
+	return 0;
 }
 
 /* The row of a generated address: a list, its pages and feeds, a file. */
@@ -108,21 +167,26 @@ static const struct dispatch_row *dispatch_generated(const struct site *s, const
 {
 	for (size_t i = 0; i < ROWS; i++) {
 		const struct dispatch_row *row = &dispatch_rows[i];
-		size_t n = row->prefix ? strlen(row->prefix) : 0, base = n;
+		size_t base;
 
-		if (row->prefix == NULL || len < n || memcmp(path, row->prefix, n) != 0)
+		if (row->prefix == NULL)
 			continue;
-		if (row->flags & DISPATCH_TERM) {
-			const char *slash = memchr(path + n, '/', len - n);
-			base = slash ? (size_t)(slash - path) : len;
-			if (base == n || (t->term = site_tag(s, path, base)) == NULL)
-				continue;
+		base = dispatch_base(s, row, path, len, t);
+		/* The index's prefix is empty: it matches only "" and its pages and feeds. */
+		if (base == 0 && (row->prefix[0] != '\0' || row->flags & DISPATCH_FOUND)) {
+			t->taxonomy = NULL;
+			t->term = NULL;
+			t->period = NULL;
+			continue;
 		}
 		if (!(row->flags & (DISPATCH_PAGES | DISPATCH_FEEDS))) {
-			if (base != len)
+			if (base != len) {
+				t->taxonomy = NULL;
 				continue;
+			}
 		} else if (!dispatch_list_rest(row->flags, path + base, len - base, t)) {
 			t->term = NULL;
+			t->period = NULL;
 			continue;
 		}
 		if (row->flags & DISPATCH_PAGES)
@@ -168,6 +232,10 @@ void dispatch_canonical(const struct dispatch_row *row, const struct page_target
 	}
 	if (t->term != NULL)
 		buf_add(out, t->term->route, t->term->route_len);
+	else if (t->taxonomy != NULL)
+		buf_add(out, t->taxonomy->route, t->taxonomy->route_len);
+	else if (t->period != NULL)
+		buf_add(out, t->period->route, t->period->route_len);
 	else
 		buf_adds(out, row->prefix);
 	for (size_t i = 0; i < sizeof(dispatch_feeds) / sizeof(dispatch_feeds[0]); i++)

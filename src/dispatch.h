@@ -15,17 +15,20 @@ struct site;
 
 /* What a row of the table is. */
 enum dispatch_flag {
-	DISPATCH_SLASH = 1,    /* its canonical address ends with a slash (the lists) */
-	DISPATCH_PAGES = 2,    /* it has pages: BASE/page/N/ */
-	DISPATCH_FEEDS = 4,    /* it has feeds: BASE/feed.xml, BASE/rss.xml, BASE/feed.json */
-	DISPATCH_TERM = 8,     /* one per term of a taxonomy: PREFIX + term */
-	DISPATCH_REDIRECT = 16 /* an old address: always answered with a 301 to the post */
+	DISPATCH_SLASH = 1,     /* its canonical address ends with a slash (the lists) */
+	DISPATCH_PAGES = 2,     /* it has pages: BASE/page/N/ */
+	DISPATCH_FEEDS = 4,     /* it has feeds: BASE/feed.xml, BASE/rss.xml, BASE/feed.json */
+	DISPATCH_TERM = 8,      /* one per term of a taxonomy: its address + "/" + term */
+	DISPATCH_REDIRECT = 16, /* an old address: always answered with a 301 to the post */
+	DISPATCH_TAXONOMY = 32, /* one per taxonomy: its address ("/tags") */
+	DISPATCH_PERIOD = 64,   /* one per year and month with posts: "/2016", "/2016/05" */
+	DISPATCH_GENERATED = DISPATCH_TERM | DISPATCH_TAXONOMY | DISPATCH_PERIOD
 };
 
 /* One kind of address: matched in order, answered by serve. */
 struct dispatch_row {
 	const char *name;   /* "index", "term", "post", ... */
-	const char *prefix; /* the address, or what comes before a term; NULL: a table of posts */
+	const char *prefix; /* the address ("" when the snapshot has it); NULL: a table of posts */
 	unsigned flags;
 	void (*serve)(const struct site *s, struct request *rq, struct response *rs,
 	              const struct page_target *t);

@@ -184,7 +184,7 @@ static void layout_menu_free(struct layout_menu *lm)
 int layout_render(const struct layout_context *ctx, const struct template *t,
                   const struct value *page, const struct value *posts, struct buf *out)
 {
-	struct member m[5];
+	struct member m[6];
 	struct value root, year = {0}, site;
 	struct layout_menu lm;
 	int rc;
@@ -200,10 +200,11 @@ int layout_render(const struct layout_context *ctx, const struct template *t,
 	layout_member(&m[2], "posts", posts ? posts : &ctx->posts);
 	layout_member(&m[3], "year", &year);
 	layout_member(&m[4], "quire", &ctx->quire);
+	layout_member(&m[5], "archive", &ctx->archive);
 	memset(&root, 0, sizeof(root));
 	root.type = VALUE_MAP;
 	root.u.map.items = m;
-	root.u.map.len = 5;
+	root.u.map.len = 6;
 	rc = template_render(t, &root, out);
 	layout_menu_free(&lm);
 	return rc;

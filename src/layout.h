@@ -25,13 +25,14 @@ void layout_unref(struct layouts *l);
 
 /* What every page of a snapshot has around it in its layout. */
 struct layout_context {
-	struct value site;  /* "site": the configuration's site section, and more */
-	struct value posts; /* "posts": each listed post's fields */
-	struct value quire; /* "quire": version */
+	struct value site;    /* "site": the configuration's site section, and more */
+	struct value posts;   /* "posts": each listed post's fields */
+	struct value quire;   /* "quire": version */
+	struct value archive; /* "archive": the listed posts by year and month */
 };
 
 /* Render t for page (a map) within ctx: site, page, posts (ctx's, or the list given),
- * year, quire. Appends to out. */
+ * year, quire, archive. Appends to out. */
 int layout_render(const struct layout_context *ctx, const struct template *t,
                   const struct value *page, const struct value *posts, struct buf *out);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "cache.h"
 #include "clock.h"
 #include "conditional.h"
@@ -13,6 +14,16 @@
 #include "request.h"
 #include "response.h"
 #include "site.h"
+
+void page_term_title(const struct site_term *t, struct buf *out)
+{
+	const struct config_taxonomy *x = t->taxonomy->config;
+
+	if (strcmp(x->name, "tags") == 0)
+		buf_printf(out, "Posts tagged %s", t->name);
+	else
+		buf_printf(out, "Posts in %s %s", x->singular, t->name);
+}
 
 uint64_t page_key(const struct site *s, const char *name)
 {

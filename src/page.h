@@ -10,8 +10,11 @@
 struct post;
 struct request;
 struct response;
+struct buf;
 struct site;
-struct site_tag;
+struct site_period;
+struct site_taxonomy;
+struct site_term;
 
 /* A list's feeds (under the index and under each term), by the end of their address. */
 enum page_feed_kind {
@@ -23,19 +26,26 @@ enum page_feed_kind {
 
 /* What the route table found for an address; each handler reads what its row fills. */
 struct page_target {
-	const struct post *post;     /* a post, or the post an old address now belongs to */
-	const struct site_tag *term; /* the term of a term's list or feeds */
-	size_t page;                 /* the page of a list, from 1 */
-	enum page_feed_kind feed;    /* a feed of the list, or PAGE_FEED_NONE */
+	const struct post *post; /* a post, or the post an old address now belongs to */
+	const struct site_taxonomy *taxonomy; /* a taxonomy's list of terms */
+	const struct site_term *term;         /* the term of a term's list or feeds */
+	const struct site_period *period;     /* a year's or a month's list */
+	size_t page;                          /* the page of a list, from 1 */
+	enum page_feed_kind feed;             /* a feed of the list, or PAGE_FEED_NONE */
 	int status; /* not 0: the error to answer (a post not live, a page past the end) */
 };
 
 /* The handlers, one row each of dispatch.c's table. page_post.c: */
 void page_post(const struct site *s, struct request *rq, struct response *rs,
                const struct page_target *t);
-/* page_index.c: page t->page of the index, of a term's posts, and the list of terms. */
+/* page_index.c: page t->page of the index, of a term's posts, of a year's or a month's,
+ * the list of a taxonomy's terms, and the archive. */
 void page_index(const struct site *s, struct request *rq, struct response *rs,
                 const struct page_target *t);
+void page_period(const struct site *s, struct request *rq, struct response *rs,
+                 const struct page_target *t);
+void page_archive(const struct site *s, struct request *rq, struct response *rs,
+                  const struct page_target *t);
 void page_term(const struct site *s, struct request *rq, struct response *rs,
                const struct page_target *t);
 void page_terms(const struct site *s, struct request *rq, struct response *rs,
@@ -68,6 +78,8 @@ void page_post_summary(const struct post *p, const struct cache_entry *body, str
  * reference to page. */
 void page_send(const struct site *s, struct request *rq, struct response *rs,
                struct cache_entry *page);
+/* The title of a term's list: "Posts tagged rust", "Posts in category Releases". */
+void page_term_title(const struct site_term *t, struct buf *out);
 /* The cache key of a page of snapshot s, named by name. */
 uint64_t page_key(const struct site *s, const char *name);
 

@@ -12,6 +12,7 @@
 #include "post.h"
 #include "request.h"
 #include "response.h"
+#include "route.h"
 #include "site.h"
 #include "utf8.h"
 
@@ -292,6 +293,50 @@ static void page_feed_jsonfeed(struct page_feed *f)
 
 /* The index, every listed post and every page, for search engines. A post that asks
  * not to be indexed (robots: noindex) is left out: listing it would contradict it. */
+/* A list's address in the sitemap, changed when the newest of its posts last did. */
+static void page_feed_sitemap_list(struct page_feed *f, const char *route, size_t len,
+                                   const struct post *const *posts, size_t n)
+{
+	char date[32];
+	time_t newest = 0;
+	size_t ulen;
+	const char *url;
+
+	for (size_t i = 0; i < n; i++)
+		if (posts[i]->lastmod > newest)
+			newest = posts[i]->lastmod;
+	buf_reset(&f->html);
+	buf_add(&f->html, route, len);
+	buf_addc(&f->html, '/');
+	url = page_feed_url(f, f->html.data, f->html.len, &ulen);
+	buf_adds(f->out, "<url>");
+	page_feed_elem(f, "loc", url, ulen);
+	date_rfc3339(n ? newest : f->updated, date, sizeof(date));
+	page_feed_elem(f, "lastmod", date, strlen(date));
+	buf_adds(f->out, "</url>\n");
+}
+
+/* The lists: each taxonomy and its terms, the archive, and with date archives each year
+ * and month. Their further pages are left out: they hold the same posts. */
+static void page_feed_sitemap_lists(struct page_feed *f)
+{
+	const struct site *s = f->s;
+
+	for (size_t i = 0; i < s->ntaxonomies; i++) {
+		const struct site_taxonomy *x = &s->taxonomies[i];
+		if (x->nterms == 0)
+			continue;
+		page_feed_sitemap_list(f, x->route, x->route_len, s->listed, 0);
+		for (size_t k = 0; k < x->nterms; k++)
+			page_feed_sitemap_list(f, x->terms[k].route, x->terms[k].route_len,
+			                       x->terms[k].posts, x->terms[k].nposts);
+	}
+	page_feed_sitemap_list(f, ROUTE_ARCHIVE, sizeof(ROUTE_ARCHIVE) - 1, s->listed, 0);
+	for (size_t i = 0; s->config->date_archives && i < s->nperiods; i++)
+		page_feed_sitemap_list(f, s->periods[i].route, s->periods[i].route_len,
+		                       s->periods[i].posts, s->periods[i].nposts);
+}
+
 static void page_feed_sitemap(struct page_feed *f)
 {
 	struct buf *o = f->out;
@@ -315,6 +360,7 @@ static void page_feed_sitemap(struct page_feed *f)
 		page_feed_elem(f, "lastmod", date, strlen(date));
 		buf_adds(o, "</url>\n");
 	}
+	page_feed_sitemap_lists(f);
 	buf_adds(o, "</urlset>\n");
 }
 
@@ -332,7 +378,7 @@ static void page_feed_robots(struct page_feed *f)
 }
 
 /* Write the file of this kind for the site or for tag into f->out. */
-static void page_feed_write(struct page_feed *f, const struct site_tag *tag, int kind)
+static void page_feed_write(struct page_feed *f, const struct site_term *tag, int kind)
 {
 	const struct site *s = f->s;
 	const struct config *c = s->config;
@@ -342,9 +388,10 @@ static void page_feed_write(struct page_feed *f, const struct site_tag *tag, int
 	f->n = tag ? tag->nposts : s->nlisted;
 	buf_grow(&f->tmp, 1);
 	buf_grow(&f->html, 1);
-	if (tag != NULL)
-		buf_printf(&f->title, "Posts tagged %s · %s", tag->name, c->site_title);
-	else
+	if (tag != NULL) {
+		page_term_title(tag, &f->title);
+		buf_printf(&f->title, " · %s", c->site_title);
+	} else
 		buf_adds(&f->title, c->site_title);
 	buf_add(&home, tag ? tag->route : "", tag ? tag->route_len : 0);
 	buf_addc(&home, '/');
@@ -379,7 +426,7 @@ static void page_feed_write(struct page_feed *f, const struct site_tag *tag, int
 
 /* Answer with file kind of the site or of tag, at the request's canonical address. */
 static void page_feed_serve(const struct site *s, struct request *rq, struct response *rs,
-                            const struct site_tag *tag, int kind)
+                            const struct site_term *tag, int kind)
 {
 	uint64_t key = page_key(s, buf_cstr(&rq->canonical));
 	struct cache_entry *e = cache_get(key);

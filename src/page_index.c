@@ -1,4 +1,5 @@
-/* page_index.c — the lists: the index (paginated), a tag's posts, and the tag index. */
+/* page_index.c — the lists: the index, a term's posts and a year's or a month's (each
+ * paginated), a taxonomy's terms, and the archive. */
 #include "page.h"
 
 #include <stdio.h>
@@ -50,7 +51,7 @@ static struct value page_list_posts(const struct site *s, const struct post *con
 /* Render page number n of the posts at base, titled title, with layout t. */
 static struct cache_entry *page_list_render(const struct site *s, const struct post *const *posts,
                                             size_t count, const char *base, size_t n,
-                                            const char *title, const struct site_tag *tag,
+                                            const char *title, const struct site_term *tag,
                                             struct request *rq, struct response *rs)
 {
 	const struct config *c = s->config;
@@ -65,11 +66,16 @@ static struct cache_entry *page_list_render(const struct site *s, const struct p
 	page_list_route(base, n, &route);
 	post_add_urls(&page, route.data, route.len, c, a);
 	value_set(&page, "canonical", value_get(&page, "absolute_url", 12), a);
+	/* page.term: the term's name, url and taxonomy; page.tag too, the name themes
+	 * written for tags alone know. */
 	if (tag != NULL) {
 		struct value t = {.type = VALUE_MAP};
 		value_set_string(&t, "name", tag->name, strlen(tag->name), a);
+		value_set_string(&t, "taxonomy", tag->taxonomy->config->name,
+		                 strlen(tag->taxonomy->config->name), a);
 		page_list_route(base, 1, &route);
 		post_add_urls(&t, route.data, route.len, c, a);
+		value_set(&page, "term", &t, a);
 		value_set(&page, "tag", &t, a);
 	}
 	memset(&num, 0, sizeof(num));
@@ -118,70 +124,152 @@ void page_index(const struct site *s, struct request *rq, struct response *rs,
 void page_term(const struct site *s, struct request *rq, struct response *rs,
                const struct page_target *t)
 {
-	const struct site_tag *tag = t->term;
-	size_t n = t->page;
+	const struct site_term *tag = t->term;
 	struct cache_entry *page;
-	char title[512];
-	struct buf base = {0};
+	struct buf base = {0}, title = {0};
 
 	page = cache_get(page_key(s, buf_cstr(&rq->canonical)));
 	if (page == NULL) {
-		snprintf(title, sizeof(title), "Posts tagged %s", tag->name);
+		page_term_title(tag, &title);
 		buf_add(&base, tag->route, tag->route_len);
 		buf_addc(&base, '/');
-		page = page_list_render(s, tag->posts, tag->nposts, buf_cstr(&base), n, title, tag,
-		                        rq, rs);
+		page = page_list_render(s, tag->posts, tag->nposts, buf_cstr(&base), t->page,
+		                        buf_cstr(&title), tag, rq, rs);
 		buf_free(&base);
+		buf_free(&title);
 	}
 	if (page == NULL)
 		return;
 	page_send(s, rq, rs, page);
 }
 
+void page_period(const struct site *s, struct request *rq, struct response *rs,
+                 const struct page_target *t)
+{
+	static const char *const months[] = {"January",   "February", "March",    "April",
+	                                     "May",       "June",     "July",     "August",
+	                                     "September", "October",  "November", "December"};
+	const struct site_period *p = t->period;
+	struct cache_entry *page = cache_get(page_key(s, buf_cstr(&rq->canonical)));
+	char title[64], base[24];
+
+	if (page == NULL) {
+		if (p->month)
+			snprintf(title, sizeof(title), "Posts of %s %d", months[p->month - 1],
+			         p->year);
+		else
+			snprintf(title, sizeof(title), "Posts of %d", p->year);
+		snprintf(base, sizeof(base), "%s/", p->route);
+		page = page_list_render(s, p->posts, p->nposts, base, t->page, title, NULL, rq, rs);
+	}
+	if (page == NULL)
+		return;
+	page_send(s, rq, rs, page);
+}
+
+/* A page of the site rendered with layout (not the index's), cached under its address. */
+static void page_list_other(const struct site *s, struct request *rq, struct response *rs,
+                            const struct template *layout, struct value *pg)
+{
+	struct cache_entry *page;
+
+	buf_reset(&rs->body);
+	if (layout_render(&s->context, layout, pg, NULL, &rs->body) < 0) {
+		page_error(s, rq, rs, 500);
+		return;
+	}
+	page = cache_put(page_key(s, buf_cstr(&rq->canonical)), rs->body.data, rs->body.len,
+	                 s->modified);
+	page_send(s, rq, rs, page);
+}
+
+/* The common fields of a generated page: title, description, its urls and canonical. */
+static void page_list_fields(const struct site *s, struct request *rq, struct value *pg,
+                             const char *title, size_t len)
+{
+	struct arena *a = &rq->arena;
+
+	value_set_string(pg, "title", title, len, a);
+	value_set_string(pg, "description", s->config->site_description,
+	                 strlen(s->config->site_description), a);
+	post_add_urls(pg, rq->canonical.data, rq->canonical.len, s->config, a);
+	value_set(pg, "canonical", value_get(pg, "absolute_url", 12), a);
+}
+
+/* A taxonomy's terms, each with its posts' count, by the layout named as the taxonomy
+ * (categories.mustache), else terms.mustache, else tags.mustache. page.terms holds them,
+ * and page.NAME too. */
 void page_terms(const struct site *s, struct request *rq, struct response *rs,
                 const struct page_target *target)
 {
-	const struct template *t = template_set_find(s->layouts->set, "tags", 4);
-	struct cache_entry *page = cache_get(page_key(s, "/tags/"));
+	const struct site_taxonomy *x = target->taxonomy;
+	const char *name = x->config->name;
+	const struct template *t = template_set_find(s->layouts->set, name, strlen(name));
+	struct cache_entry *page = cache_get(page_key(s, buf_cstr(&rq->canonical)));
 	struct arena *a = &rq->arena;
+
+	/* Themes made before there were other taxonomies have tags.mustache alone. */
+	if (t == NULL)
+		t = template_set_find(s->layouts->set, "terms", 5);
+	if (t == NULL)
+		t = template_set_find(s->layouts->set, "tags", 4);
+	if (t == NULL) {
+		page_error(s, rq, rs, 404);
+		return;
+	}
+	if (page != NULL) {
+		page_send(s, rq, rs, page);
+		return;
+	}
+	struct value pg = {.type = VALUE_MAP}, list = {.type = VALUE_LIST},
+	             tx = {.type = VALUE_MAP};
+	struct value *items = arena_alloc(a, (x->nterms ? x->nterms : 1) * sizeof(*items));
+	struct buf route = {0};
+	for (size_t i = 0; i < x->nterms; i++) {
+		struct value count = {.type = VALUE_NUMBER};
+		memset(&items[i], 0, sizeof(items[i]));
+		items[i].type = VALUE_MAP;
+		value_set_string(&items[i], "name", x->terms[i].name, strlen(x->terms[i].name), a);
+		buf_reset(&route);
+		buf_add(&route, x->terms[i].route, x->terms[i].route_len);
+		buf_addc(&route, '/');
+		post_add_urls(&items[i], route.data, route.len, s->config, a);
+		count.u.number = (double)x->terms[i].nposts;
+		value_set(&items[i], "count", &count, a);
+	}
+	list.u.list.items = items;
+	list.u.list.len = x->nterms;
+	buf_reset(&route);
+	post_title_case(name, &route);
+	page_list_fields(s, rq, &pg, route.data, route.len);
+	value_set_string(&tx, "name", name, strlen(name), a);
+	value_set_string(&tx, "singular", x->config->singular, strlen(x->config->singular), a);
+	value_set(&pg, "taxonomy", &tx, a);
+	value_set(&pg, "terms", &list, a);
+	value_set(&pg, name, &list, a);
+	buf_free(&route);
+	page_list_other(s, rq, rs, t, &pg);
+}
+
+/* Every listed post by year and month, through archive.mustache, which has it as archive
+ * (as every layout does) and page.archive. */
+void page_archive(const struct site *s, struct request *rq, struct response *rs,
+                  const struct page_target *target)
+{
+	const struct template *t = template_set_find(s->layouts->set, "archive", 7);
+	struct cache_entry *page = cache_get(page_key(s, buf_cstr(&rq->canonical)));
+	struct value pg = {.type = VALUE_MAP};
 
 	(void)target;
 	if (t == NULL) {
 		page_error(s, rq, rs, 404);
 		return;
 	}
-	if (page == NULL) {
-		struct value pg = {.type = VALUE_MAP}, list = {.type = VALUE_LIST};
-		struct value *items = arena_alloc(a, (s->ntags ? s->ntags : 1) * sizeof(*items));
-		struct buf route = {0};
-		for (size_t i = 0; i < s->ntags; i++) {
-			struct value count = {.type = VALUE_NUMBER};
-			memset(&items[i], 0, sizeof(items[i]));
-			items[i].type = VALUE_MAP;
-			value_set_string(&items[i], "name", s->tags[i].name,
-			                 strlen(s->tags[i].name), a);
-			buf_reset(&route);
-			buf_add(&route, s->tags[i].route, s->tags[i].route_len);
-			buf_addc(&route, '/');
-			post_add_urls(&items[i], route.data, route.len, s->config, a);
-			count.u.number = (double)s->tags[i].nposts;
-			value_set(&items[i], "count", &count, a);
-		}
-		buf_free(&route);
-		list.u.list.items = items;
-		list.u.list.len = s->ntags;
-		value_set_string(&pg, "title", "Tags", 4, a);
-		value_set_string(&pg, "description", s->config->site_description,
-		                 strlen(s->config->site_description), a);
-		post_add_urls(&pg, "/tags/", 6, s->config, a);
-		value_set(&pg, "canonical", value_get(&pg, "absolute_url", 12), a);
-		value_set(&pg, "tags", &list, a);
-		buf_reset(&rs->body);
-		if (layout_render(&s->context, t, &pg, NULL, &rs->body) < 0) {
-			page_error(s, rq, rs, 500);
-			return;
-		}
-		page = cache_put(page_key(s, "/tags/"), rs->body.data, rs->body.len, s->modified);
+	if (page != NULL) {
+		page_send(s, rq, rs, page);
+		return;
 	}
-	page_send(s, rq, rs, page);
+	page_list_fields(s, rq, &pg, "Archive", 7);
+	value_set(&pg, "archive", &s->context.archive, &rq->arena);
+	page_list_other(s, rq, rs, t, &pg);
 }

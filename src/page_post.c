@@ -63,35 +63,105 @@ static void page_post_neighbour(struct value *v, const struct post *p)
 		*v = p->fields;
 }
 
+/* page.series: the series v is part of (name, url, part, parts, prev, next, and posts,
+ * oldest first, each with its part and current on v's own), or absent. */
+static void page_post_series(const struct site *s, const struct post *v, struct request *rq,
+                             struct value *out)
+{
+	struct arena *a = &rq->arena;
+	size_t part = 0;
+	const struct site_term *t = site_series(s, v, &part);
+	struct value num = {.type = VALUE_NUMBER}, yes = {.type = VALUE_BOOL}, list;
+	struct buf route = {0};
+
+	memset(out, 0, sizeof(*out));
+	if (t == NULL || part == 0)
+		return;
+	out->type = VALUE_MAP;
+	value_set_string(out, "name", t->name, strlen(t->name), a);
+	buf_add(&route, t->route, t->route_len);
+	buf_addc(&route, '/');
+	post_add_urls(out, route.data, route.len, s->config, a);
+	buf_free(&route);
+	num.u.number = (double)part;
+	value_set(out, "part", &num, a);
+	num.u.number = (double)t->nposts;
+	value_set(out, "parts", &num, a);
+	struct value *items = arena_alloc(a, t->nposts * sizeof(*items));
+	for (size_t k = 0; k < t->nposts; k++) {
+		/* Part k + 1, oldest first. */
+		size_t at = s->config->sort_by_order ? k : t->nposts - 1 - k;
+		items[k] = t->posts[at]->fields;
+		num.u.number = (double)(k + 1);
+		value_set(&items[k], "part", &num, a);
+		yes.u.boolean = k + 1 == part;
+		value_set(&items[k], "current", &yes, a);
+	}
+	if (part > 1)
+		value_set(out, "prev", &items[part - 2], a);
+	if (part < t->nposts)
+		value_set(out, "next", &items[part], a);
+	list = (struct value){.type = VALUE_LIST};
+	list.u.list.items = items;
+	list.u.list.len = t->nposts;
+	value_set(out, "posts", &list, a);
+}
+
+/* page.related: the fields of the posts the snapshot found related to v. */
+static void page_post_related(const struct site *s, const struct post *v, struct request *rq,
+                              struct value *out)
+{
+	const struct post *const *r = site_related(s, v);
+	size_t n = 0, max = (size_t)s->config->related;
+	struct value *items;
+
+	memset(out, 0, sizeof(*out));
+	out->type = VALUE_LIST;
+	while (r != NULL && n < max && r[n] != NULL)
+		n++;
+	if (n == 0)
+		return;
+	items = arena_alloc(&rq->arena, n * sizeof(*items));
+	for (size_t k = 0; k < n; k++)
+		items[k] = r[k]->fields;
+	out->u.list.items = items;
+	out->u.list.len = n;
+}
+
 /* The page for version v of the post, with body as its HTML, into rs->body. */
 static int page_post_layout(const struct site *s, const struct post *v, struct cache_entry *entry,
                             struct request *rq, struct response *rs)
 {
 	struct value page = v->fields;
 	size_t n = v->fields.u.map.len;
-	struct member *m = arena_alloc(&rq->arena, (n + 4) * sizeof(*m));
+	struct member *m = arena_alloc(&rq->arena, (n + 6) * sizeof(*m));
 	struct site_place place = site_post_place(s, v);
 	const char *body = entry->data;
 	size_t len = entry->len;
 	size_t minutes = (page_post_words(entry) + 199) / 200;
 
-	/* The page is the post's fields, its neighbours, its reading time and its
-	 * body: the one value marked as HTML. */
-	memcpy(m, v->fields.u.map.items, n * sizeof(*m));
-	struct member *b = page_post_member(&m[n], "body");
+	/* The page is its body (the one value marked as HTML), its neighbours, its reading
+	 * time, its series and related posts, then the post's fields: found first, these
+	 * come before front matter fields of the same names. */
+	struct member *b = page_post_member(&m[0], "body");
 	b->value.type = VALUE_STRING;
 	b->value.html = 1;
 	b->value.u.string.p = body;
 	b->value.u.string.len = len;
 	const struct post *prev, *next;
 	site_neighbours(s, v, &prev, &next);
-	page_post_neighbour(&page_post_member(&m[n + 1], "prev")->value, prev);
-	page_post_neighbour(&page_post_member(&m[n + 2], "next")->value, next);
-	struct member *r = page_post_member(&m[n + 3], "reading_minutes");
+	page_post_neighbour(&page_post_member(&m[1], "prev")->value, prev);
+	page_post_neighbour(&page_post_member(&m[2], "next")->value, next);
+	struct member *r = page_post_member(&m[3], "reading_minutes");
 	r->value.type = VALUE_NUMBER;
 	r->value.u.number = (double)(minutes ? minutes : 1);
+	page_post_related(s, v, rq, &page_post_member(&m[4], "related")->value);
+	size_t k = 5;
+	page_post_series(s, v, rq, &page_post_member(&m[k], "series")->value);
+	k += m[k].value.type != VALUE_NULL;
+	memcpy(m + k, v->fields.u.map.items, n * sizeof(*m));
 	page.u.map.items = m;
-	page.u.map.len = n + 4;
+	page.u.map.len = n + k;
 	buf_reset(&rs->body);
 	if (layout_render(&s->context, place.layout, &page, NULL, &rs->body) < 0) {
 		log_msg(LOG_ERROR, "%s: the layout could not be rendered (nested too deep)",

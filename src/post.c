@@ -190,15 +190,19 @@ void post_add_urls(struct value *fields, const char *route, size_t route_len,
 	value_merge(fields, pm.m, pm.n, a);
 }
 
-void post_tag_route(const char *tag, struct buf *out)
+void post_term_route(const char *taxonomy, const char *term, struct buf *out)
 {
+	size_t at;
 	int dash = 0;
 
-	buf_adds(out, "/tags/");
-	for (const char *p = tag; *p; p++) {
+	buf_addc(out, '/');
+	buf_adds(out, taxonomy);
+	buf_addc(out, '/');
+	at = out->len;
+	for (const char *p = term; *p; p++) {
 		unsigned char ch = (unsigned char)*p;
 		if (ch == ' ' || ch == '_' || ch == '-' || ch == '/' || ch == '.' || ch < 0x20) {
-			dash = out->len > 6;
+			dash = out->len > at;
 			continue;
 		}
 		if (dash)
@@ -206,8 +210,37 @@ void post_tag_route(const char *tag, struct buf *out)
 		dash = 0;
 		buf_addc(out, (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch));
 	}
-	if (out->len == 6)
+	if (out->len == at)
 		buf_addc(out, '-');
+}
+
+/* Add the terms that v (text, or a list of texts) names to l, in a. */
+static void post_terms_add(const struct value *v, struct strlist *l, struct arena *a)
+{
+	size_t n = v == NULL ? 0 : v->type == VALUE_LIST ? v->u.list.len : 1;
+	const char **items;
+
+	if (n == 0 || (v->type != VALUE_LIST && v->type != VALUE_STRING))
+		return;
+	items = arena_alloc(a, (l->len + n) * sizeof(*items));
+	if (l->len)
+		memcpy(items, l->items, l->len * sizeof(*items));
+	for (size_t i = 0; i < n; i++) {
+		const struct value *it = v->type == VALUE_LIST ? &v->u.list.items[i] : v;
+		/* Strings only; an empty one names nothing. */
+		if (it->type == VALUE_STRING && it->u.string.len > 0)
+			items[l->len++] = it->u.string.p;
+	}
+	l->items = items;
+}
+
+void post_terms(const struct value *fields, const struct config_taxonomy *t, struct strlist *out,
+                struct arena *a)
+{
+	memset(out, 0, sizeof(*out));
+	post_terms_add(value_get(fields, t->name, strlen(t->name)), out, a);
+	if (strcmp(t->singular, t->name) != 0)
+		post_terms_add(value_get(fields, t->singular, strlen(t->singular)), out, a);
 }
 
 int post_live(const struct post *p, time_t now)
@@ -268,6 +301,16 @@ static int post_permalink(const char *pattern, const struct post *p, const char 
 	return 0;
 }
 
+void post_title_case(const char *name, struct buf *out)
+{
+	buf_adds(out, name);
+	if (out->len > 0 && out->data[0] >= 'a' && out->data[0] <= 'z')
+		out->data[0] = (char)(out->data[0] - 32);
+	for (size_t i = 0; i < out->len; i++)
+		if (out->data[i] == '_' || out->data[i] == '-')
+			out->data[i] = ' ';
+}
+
 /* The fields layouts see beyond the front matter as written. */
 static void post_computed(struct post *p, const struct frontmatter *fm, const struct config *c)
 {
@@ -289,30 +332,47 @@ static void post_computed(struct post *p, const struct frontmatter *fm, const st
 	}
 	date_rfc3339(p->lastmod, date, sizeof(date));
 	post_member_string(&pm, "lastmod", date, strlen(date), a);
-	/* tag_links: [{name, url}], for links to the tags' pages. */
-	struct value list = {.type = VALUE_LIST};
-	struct value *links = arena_alloc(a, (p->tags.len ? p->tags.len : 1) * sizeof(*links));
-	for (size_t i = 0; i < p->tags.len; i++) {
-		struct member *m = arena_alloc(a, 2 * sizeof(*m));
+	/* terms: [{name, title, singular, terms: [{name, url}]}], one per taxonomy the post
+	 * names terms of, in the configuration's order; tag_links: the tags' terms. */
+	struct value list = {.type = VALUE_LIST}, none = {.type = VALUE_LIST};
+	struct value *taxa = arena_alloc(a, (c->ntaxonomies ? c->ntaxonomies : 1) * sizeof(*taxa));
+	for (size_t k = 0; k < c->ntaxonomies; k++) {
+		const struct config_taxonomy *t = &c->taxonomies[k];
+		struct strlist terms;
+		post_terms(&fm->fields, t, &terms, a);
+		if (terms.len == 0)
+			continue;
+		struct value *links = arena_alloc(a, terms.len * sizeof(*links));
+		for (size_t i = 0; i < terms.len; i++) {
+			memset(&links[i], 0, sizeof(links[i]));
+			links[i].type = VALUE_MAP;
+			value_set_string(&links[i], "name", terms.items[i], strlen(terms.items[i]),
+			                 a);
+			buf_reset(&b);
+			post_term_route(t->name, terms.items[i], &b);
+			buf_addc(&b, '/');
+			size_t at = b.len;
+			post_url(c, b.data, b.len, &b);
+			value_set_string(&links[i], "url", b.data + at, b.len - at, a);
+		}
+		struct value *x = &taxa[list.u.list.len++];
+		memset(x, 0, sizeof(*x));
+		x->type = VALUE_MAP;
+		value_set_string(x, "name", t->name, strlen(t->name), a);
+		value_set_string(x, "singular", t->singular, strlen(t->singular), a);
 		buf_reset(&b);
-		post_tag_route(p->tags.items[i], &b);
-		buf_addc(&b, '/');
-		size_t at = b.len;
-		post_url(c, b.data, b.len, &b);
-		m[0].key = "name";
-		m[0].keylen = 4;
-		m[0].value = value_string(p->tags.items[i], strlen(p->tags.items[i]));
-		m[1].key = "url";
-		m[1].keylen = 3;
-		m[1].value = value_string(arena_strndup(a, b.data + at, b.len - at), b.len - at);
-		memset(&links[i], 0, sizeof(links[i]));
-		links[i].type = VALUE_MAP;
-		links[i].u.map.items = m;
-		links[i].u.map.len = 2;
+		post_title_case(t->name, &b);
+		value_set_string(x, "title", b.data, b.len, a);
+		struct value tl = {.type = VALUE_LIST};
+		tl.u.list.items = links;
+		tl.u.list.len = terms.len;
+		value_set(x, "terms", &tl, a);
+		if (strcmp(t->name, "tags") == 0)
+			none = tl;
 	}
-	list.u.list.items = links;
-	list.u.list.len = p->tags.len;
-	post_member(&pm, "tag_links", &list);
+	list.u.list.items = taxa;
+	post_member(&pm, "terms", &list);
+	post_member(&pm, "tag_links", &none);
 	/* authors as a list, author as one: the front matter's, else the site's. */
 	struct value *names =
 	    arena_alloc(a, (p->authors.len ? p->authors.len : 1) * sizeof(*names));

@@ -74,8 +74,16 @@ int post_read(const struct post *p, const struct config *c, struct buf *file, st
 void post_add_urls(struct value *fields, const char *route, size_t route_len,
                    const struct config *c, struct arena *a);
 
-/* The path of a tag's page, in the site: "/tags/" + the tag made URL-friendly. */
-void post_tag_route(const char *tag, struct buf *out);
+/* The path of a term's page, in the site: "/" + taxonomy + "/" + the term made
+ * URL-friendly ("/tags/rust", "/categories/release-notes"). */
+void post_term_route(const char *taxonomy, const char *term, struct buf *out);
+struct config_taxonomy;
+/* The terms the fields of a post name in taxonomy t (under its name, then under its
+ * singular: "categories", "category"), the list made in a. */
+void post_terms(const struct value *fields, const struct config_taxonomy *t, struct strlist *out,
+                struct arena *a);
+/* A taxonomy's name as a title: "release_notes" -> "Release notes". Appended to out. */
+void post_title_case(const char *name, struct buf *out);
 /* Is the post served at time now (published, not expired)? */
 int post_live(const struct post *p, time_t now);
 

@@ -2,9 +2,11 @@
 #include "route.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "hash.h"
 #include "mem.h"
 #include "post.h"
@@ -92,19 +94,38 @@ static int route_under(const char *path, size_t len, const char *dir)
 	return len >= n && memcmp(path, dir, n) == 0 && (len == n || path[n] == '/');
 }
 
-int route_reserved(const char *path, size_t len)
+/* "/YYYY" or "/YYYY/MM", exactly. */
+static int route_period(const char *p, size_t len)
 {
-	static const char *const dirs[] = {ROUTE_PAGE, ROUTE_TAGS, ROUTE_STATIC, ROUTE_SITEMAP,
+	static const char shape[] = "/9999/99";
+
+	if (len != 5 && len != 8)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (shape[i] == '/' ? p[i] != '/' : p[i] < '0' || p[i] > '9')
+			return 0;
+	return 1;
+}
+
+int route_reserved(const struct config *c, const char *path, size_t len)
+{
+	static const char *const dirs[] = {ROUTE_PAGE, ROUTE_ARCHIVE, ROUTE_STATIC, ROUTE_SITEMAP,
 	                                   ROUTE_ROBOTS};
 	static const char *const feeds[] = {ROUTE_ATOM, ROUTE_RSS, ROUTE_JSON};
+	char dir[40];
 
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		if (route_under(path, len, dirs[i]))
 			return 1;
+	for (size_t i = 0; i < c->ntaxonomies; i++) {
+		snprintf(dir, sizeof(dir), "/%s", c->taxonomies[i].name);
+		if (route_under(path, len, dir))
+			return 1;
+	}
 	for (size_t i = 0; i < sizeof(feeds) / sizeof(feeds[0]); i++) {
 		size_t n = strlen(feeds[i]);
 		if (len >= n && memcmp(path + len - n, feeds[i], n) == 0)
 			return 1;
 	}
-	return 0;
+	return c->date_archives && route_period(path, len);
 }

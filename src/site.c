@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -56,56 +57,60 @@ static int site_listed_cmp(const void *a, const void *b, void *arg)
 	return cmp ? cmp : strcmp(x->name, y->name);
 }
 
-/* One tag on one post, while grouping posts by tag. */
-struct site_tag_use {
+/* One term on one post, while grouping posts by term. */
+struct site_term_use {
 	const char *route;
 	size_t len;
 	size_t at; /* the post's place in the listing */
 	const char *name;
 };
 
-static int site_tag_use_cmp(const void *a, const void *b)
+static int site_term_use_cmp(const void *a, const void *b)
 {
-	const struct site_tag_use *x = a, *y = b;
+	const struct site_term_use *x = a, *y = b;
 	int c = strcmp(x->route, y->route);
 
 	return c ? c : x->at < y->at ? -1 : x->at > y->at;
 }
 
-/* Group the listed posts by tag (tags that make one route are one tag), sorting
- * every (tag, post) pair once rather than searching the tags for each. */
-static void site_tags(struct site *s)
+/* Group the listed posts by their terms of taxonomy x (terms that make one route are one
+ * term), sorting every (term, post) pair once rather than searching the terms for each. */
+static void site_terms(struct site *s, struct site_taxonomy *x)
 {
-	struct site_tag_use *uses = NULL;
+	struct site_term_use *uses = NULL;
 	struct buf route = {0};
 	size_t n = 0, cap = 0;
 
 	for (size_t i = 0; i < s->nlisted; i++) {
 		const struct post *p = s->listed[i];
-		for (size_t k = 0; k < p->tags.len; k++) {
+		struct strlist terms;
+		post_terms(&p->fields, x->config, &terms, &s->arena);
+		for (size_t k = 0; k < terms.len; k++) {
 			if (n == cap) {
 				cap = cap ? cap * 2 : 64;
 				uses = xrealloc(uses, cap * sizeof(*uses));
 			}
 			buf_reset(&route);
-			post_tag_route(p->tags.items[k], &route);
+			post_term_route(x->config->name, terms.items[k], &route);
 			uses[n].route = arena_strndup(&s->arena, route.data, route.len);
 			uses[n].len = route.len;
 			uses[n].at = i;
-			uses[n].name = p->tags.items[k];
+			uses[n].name = terms.items[k];
 			n++;
 		}
 	}
 	buf_free(&route);
 	if (n == 0)
 		return;
-	qsort(uses, n, sizeof(*uses), site_tag_use_cmp);
+	qsort(uses, n, sizeof(*uses), site_term_use_cmp);
 	for (size_t i = 0; i < n; i++)
-		s->ntags += i == 0 || strcmp(uses[i].route, uses[i - 1].route) != 0;
-	s->tags = xcalloc(s->ntags, sizeof(*s->tags));
+		x->nterms += i == 0 || strcmp(uses[i].route, uses[i - 1].route) != 0;
+	x->terms = arena_alloc(&s->arena, x->nterms * sizeof(*x->terms));
+	memset(x->terms, 0, x->nterms * sizeof(*x->terms));
 	const struct post **posts = arena_alloc(&s->arena, n * sizeof(*posts));
+	size_t *at = arena_alloc(&s->arena, n * sizeof(*at));
 	size_t used = 0;
-	struct site_tag *t = s->tags - 1;
+	struct site_term *t = x->terms - 1;
 	for (size_t i = 0; i < n; i++) {
 		if (i == 0 || strcmp(uses[i].route, uses[i - 1].route) != 0) {
 			t++;
@@ -114,13 +119,304 @@ static void site_tags(struct site *s)
 			t->route = uses[i].route;
 			t->route_len = uses[i].len;
 			t->posts = posts + used;
+			t->at = at + used;
+			t->taxonomy = x;
 		} else if (uses[i].at == uses[i - 1].at) {
-			continue; /* one post naming a tag twice */
+			continue; /* one post naming a term twice */
 		}
+		at[used] = uses[i].at;
 		posts[used++] = s->listed[uses[i].at];
 		t->nposts++;
 	}
 	free(uses);
+}
+
+static void site_taxonomies(struct site *s)
+{
+	const struct config *c = s->config;
+	struct buf route = {0};
+
+	s->ntaxonomies = c->ntaxonomies;
+	s->taxonomies = arena_alloc(&s->arena, (c->ntaxonomies + 1) * sizeof(*s->taxonomies));
+	for (size_t i = 0; i < c->ntaxonomies; i++) {
+		struct site_taxonomy *x = &s->taxonomies[i];
+		memset(x, 0, sizeof(*x));
+		x->config = &c->taxonomies[i];
+		buf_reset(&route);
+		buf_printf(&route, "/%s", x->config->name);
+		x->route = arena_strndup(&s->arena, route.data, route.len);
+		x->route_len = route.len;
+		site_terms(s, x);
+	}
+	buf_free(&route);
+}
+
+/* Is the post at listing place j in term t? */
+static int site_term_has(const struct site_term *t, size_t j)
+{
+	size_t lo = 0, hi = t->nposts;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->at[mid] == j)
+			return 1;
+		if (t->at[mid] < j)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* A term with more posts than this is not walked whole for each of its posts: it adds to
+ * the posts found through smaller terms, and brings those nearest in the listing. */
+#define SITE_RELATED_WALK   256
+#define SITE_RELATED_WINDOW 24
+
+/* Is candidate j (score sj) a better related post of post i than k (score sk)? More terms
+ * shared first, then nearer in date, then earlier in the listing. */
+static int site_related_better(const struct site *s, size_t i, size_t j, unsigned sj, size_t k,
+                               unsigned sk)
+{
+	const struct post *p = s->listed[i], *a = s->listed[j], *b = s->listed[k];
+	double da, db;
+
+	if (sj != sk)
+		return sj > sk;
+	da = p->has_date && a->has_date ? fabs(difftime(a->date, p->date)) : 1e300;
+	db = p->has_date && b->has_date ? fabs(difftime(b->date, p->date)) : 1e300;
+	if (da != db)
+		return da < db;
+	return j < k;
+}
+
+/* For each listed post, the config->related posts that share the most terms with it in
+ * every taxonomy but series (ties: nearest in date). Bounded at any size: see
+ * SITE_RELATED_WALK. */
+static void site_related_all(struct site *s)
+{
+	const size_t want = (size_t)s->config->related, n = s->nlisted;
+	size_t nuse = 0, *first, *touched, best[20];
+	const struct site_term **uses;
+	unsigned *score, bscore[20];
+
+	if (want == 0 || n == 0)
+		return;
+	s->related = arena_alloc(&s->arena, n * want * sizeof(*s->related));
+	memset(s->related, 0, n * want * sizeof(*s->related));
+	/* Each post's terms: a count per post, then the terms in one array. */
+	first = xcalloc(n + 1, sizeof(*first));
+	for (size_t x = 0; x < s->ntaxonomies; x++)
+		for (size_t t = 0; strcmp(s->taxonomies[x].config->name, "series") != 0 &&
+		                   t < s->taxonomies[x].nterms;
+		     t++)
+			for (size_t k = 0; k < s->taxonomies[x].terms[t].nposts; k++)
+				first[s->taxonomies[x].terms[t].at[k] + 1]++, nuse++;
+	for (size_t i = 0; i < n; i++)
+		first[i + 1] += first[i];
+	uses = xcalloc(nuse + 1, sizeof(*uses));
+	size_t *fill = xcalloc(n + 1, sizeof(*fill));
+	for (size_t x = 0; x < s->ntaxonomies; x++)
+		for (size_t t = 0; strcmp(s->taxonomies[x].config->name, "series") != 0 &&
+		                   t < s->taxonomies[x].nterms;
+		     t++)
+			for (size_t k = 0; k < s->taxonomies[x].terms[t].nposts; k++) {
+				size_t j = s->taxonomies[x].terms[t].at[k];
+				uses[first[j] + fill[j]++] = &s->taxonomies[x].terms[t];
+			}
+	free(fill);
+	score = xcalloc(n, sizeof(*score));
+	touched = xcalloc(n, sizeof(*touched));
+	for (size_t i = 0; i < n; i++) {
+		size_t nt = 0, nb = 0;
+		/* Small terms: every post in them. */
+		for (size_t u = first[i]; u < first[i + 1]; u++) {
+			const struct site_term *t = uses[u];
+			for (size_t k = 0; t->nposts <= SITE_RELATED_WALK && k < t->nposts; k++) {
+				size_t j = t->at[k];
+				if (j != i && score[j]++ == 0)
+					touched[nt++] = j;
+			}
+		}
+		/* Large terms: add to those found, and bring the nearest in the listing. */
+		size_t found = nt;
+		for (size_t u = first[i]; u < first[i + 1]; u++) {
+			const struct site_term *t = uses[u];
+			if (t->nposts <= SITE_RELATED_WALK)
+				continue;
+			for (size_t k = 0; k < found; k++)
+				score[touched[k]] += (unsigned)site_term_has(t, touched[k]);
+			size_t lo = 0, hi = t->nposts;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (t->at[mid] < i)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			size_t from = lo > SITE_RELATED_WINDOW ? lo - SITE_RELATED_WINDOW : 0;
+			size_t to = lo + SITE_RELATED_WINDOW + 1 < t->nposts
+			                ? lo + SITE_RELATED_WINDOW + 1
+			                : t->nposts;
+			for (size_t k = from; k < to; k++) {
+				size_t j = t->at[k];
+				if (j == i || score[j] != 0)
+					continue;
+				/* New here: it shares no small term; count the large ones. */
+				for (size_t v = first[i]; v < first[i + 1]; v++)
+					if (uses[v]->nposts > SITE_RELATED_WALK)
+						score[j] += (unsigned)site_term_has(uses[v], j);
+				touched[nt++] = j;
+			}
+		}
+		/* The best few, kept in order. */
+		for (size_t k = 0; k < nt; k++) {
+			size_t j = touched[k], at = nb;
+			while (at > 0 &&
+			       site_related_better(s, i, j, score[j], best[at - 1], bscore[at - 1]))
+				at--;
+			if (at < want) {
+				size_t last = nb < want ? nb : want - 1;
+				memmove(best + at + 1, best + at, (last - at) * sizeof(*best));
+				memmove(bscore + at + 1, bscore + at,
+				        (last - at) * sizeof(*bscore));
+				best[at] = j;
+				bscore[at] = score[j];
+				nb += nb < want;
+			}
+		}
+		for (size_t k = 0; k < nb; k++)
+			s->related[i * want + k] = s->listed[best[k]];
+		for (size_t k = 0; k < nt; k++)
+			score[touched[k]] = 0;
+	}
+	free(score);
+	free(touched);
+	free(uses);
+	free(first);
+}
+
+static int site_period_cmp(const void *a, const void *b)
+{
+	const struct site_period *x = a, *y = b;
+	return strcmp(x->route, y->route);
+}
+
+/* Newest first; undated posts are in no period. */
+static int site_dated_cmp(const void *a, const void *b)
+{
+	const struct post *x = *(const struct post *const *)a;
+	const struct post *y = *(const struct post *const *)b;
+
+	if (x->date != y->date)
+		return x->date > y->date ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* s->dated's posts grouped by year and by month (periods), and the archive layouts see:
+ * [{year, count, url, months: [{year, month, name, count, url, posts}]}], newest first. */
+static void site_archive(struct site *s, const struct post **dated, size_t n)
+{
+	static const char *const names[] = {"January",   "February", "March",    "April",
+	                                    "May",       "June",     "July",     "August",
+	                                    "September", "October",  "November", "December"};
+	const struct config *c = s->config;
+	struct arena *a = &s->arena;
+	size_t ny = 0, nm = 0, cap = 16;
+	struct site_period *p = xcalloc(cap, sizeof(*p));
+	struct buf route = {0};
+
+	for (size_t i = 0; i < n; i++) {
+		struct tm tm;
+		gmtime_r(&dated[i]->date, &tm);
+		int year = tm.tm_year + 1900, month = tm.tm_mon + 1;
+		for (int k = 0; k < 2; k++) {
+			int m = k == 0 ? 0 : month;
+			struct site_period *last = NULL;
+			/* The last period of this kind is the one a post of that year or month
+			 * joins. */
+			for (size_t q = s->nperiods; q-- > 0;)
+				if ((p[q].month == 0) == (m == 0)) {
+					last = &p[q];
+					break;
+				}
+			if (last != NULL && last->year == year && last->month == m) {
+				last->nposts++;
+				continue;
+			}
+			if (s->nperiods == cap)
+				p = xrealloc(p, (cap *= 2) * sizeof(*p));
+			last = &p[s->nperiods++];
+			memset(last, 0, sizeof(*last));
+			last->year = year;
+			last->month = m;
+			last->route_len = (size_t)snprintf(last->route, sizeof(last->route),
+			                                   m ? "/%04d/%02d" : "/%04d", year, m);
+			last->posts = dated + i;
+			last->nposts = 1;
+			ny += m == 0;
+			nm += m != 0;
+		}
+	}
+	/* The archive, from the periods in the order made (newest first). */
+	struct value *years = arena_alloc(a, (ny ? ny : 1) * sizeof(*years));
+	struct value *months = arena_alloc(a, (nm ? nm : 1) * sizeof(*months));
+	struct value *items = arena_alloc(a, (n ? n : 1) * sizeof(*items));
+	struct value *y = years - 1, *m = months;
+	for (size_t i = 0; i < n; i++)
+		items[i] = dated[i]->fields;
+	for (size_t q = 0; q < s->nperiods; q++) {
+		struct value *v = p[q].month ? m++ : ++y, num = {.type = VALUE_NUMBER}, list;
+		memset(v, 0, sizeof(*v));
+		v->type = VALUE_MAP;
+		num.u.number = p[q].year;
+		value_set(v, "year", &num, a);
+		num.u.number = (double)p[q].nposts;
+		value_set(v, "count", &num, a);
+		if (c->date_archives) {
+			buf_reset(&route);
+			buf_printf(&route, "%s/", p[q].route);
+			post_add_urls(v, route.data, route.len, c, a);
+		}
+		if (p[q].month == 0) {
+			list = (struct value){.type = VALUE_LIST};
+			list.u.list.items = m;
+			value_set(v, "months", &list, a);
+			continue;
+		}
+		num.u.number = p[q].month;
+		value_set(v, "month", &num, a);
+		value_set_string(v, "name", names[p[q].month - 1], strlen(names[p[q].month - 1]),
+		                 a);
+		list = (struct value){.type = VALUE_LIST};
+		list.u.list.items = items + (p[q].posts - dated);
+		list.u.list.len = p[q].nposts;
+		value_set(v, "posts", &list, a);
+		/* The year's list of months grows by this one. */
+		struct value *ms = (struct value *)value_get(y, "months", 6);
+		((struct value *)ms)->u.list.len++;
+	}
+	buf_free(&route);
+	s->context.archive.type = VALUE_LIST;
+	s->context.archive.u.list.items = years;
+	s->context.archive.u.list.len = ny;
+	qsort(p, s->nperiods, sizeof(*p), site_period_cmp);
+	s->periods = arena_alloc(a, (s->nperiods ? s->nperiods : 1) * sizeof(*p));
+	memcpy(s->periods, p, s->nperiods * sizeof(*p));
+	free(p);
+}
+
+static void site_periods(struct site *s)
+{
+	const struct post **dated = arena_alloc(&s->arena, (s->nlisted + 1) * sizeof(*dated));
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nlisted; i++)
+		if (s->listed[i]->has_date)
+			dated[n++] = s->listed[i];
+	if (s->config->sort_by_order)
+		qsort(dated, n, sizeof(*dated), site_dated_cmp);
+	site_archive(s, dated, n);
 }
 
 /* The index in posts (n, by file name) of the post with this file name, or n. */
@@ -202,7 +498,7 @@ static void site_aliases(struct site *s, const struct site_files *before)
 				         "%s: alias \"%s\" is not a usable URL path", p->path, a);
 				continue;
 			}
-			if (route_reserved(path.data, path.len)) {
+			if (route_reserved(s->config, path.data, path.len)) {
 				site_say(s, before, p->name, &st, LOG_WARN,
 				         "%s: alias %.*s is an address quire makes itself; ignored",
 				         p->path, (int)path.len, path.data);
@@ -287,7 +583,8 @@ static char **site_scan(struct site *s, const struct site_files *before, int dfd
 		names[n++] = xstrndup(e->d_name, len);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), site_name_cmp);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), site_name_cmp);
 	*count = n;
 	return names ? names : xcalloc(1, sizeof(*names));
 }
@@ -532,7 +829,7 @@ struct site *site_load(const struct config *c, const struct site_files *before,
 			         p->path);
 			continue;
 		}
-		if (route_reserved(p->route, p->route_len)) {
+		if (route_reserved(c, p->route, p->route_len)) {
 			site_say(s, before, p->name, &file, LOG_ERROR,
 			         "%s: route %s is an address quire makes itself (a list, a feed, "
 			         "the sitemap, robots.txt or a static file); this post is left out",
@@ -577,7 +874,9 @@ struct site *site_load(const struct config *c, const struct site_files *before,
 	site_aliases(s, before);
 	if (s->nsaid > 1)
 		qsort(s->said, s->nsaid, sizeof(*s->said), site_said_cmp);
-	site_tags(s);
+	site_taxonomies(s);
+	site_related_all(s);
+	site_periods(s);
 	const struct post **served = xcalloc(listed + s->npages + 1, sizeof(*served));
 	memcpy(served, s->listed, listed * sizeof(*served));
 	memcpy(served + listed, s->pages, s->npages * sizeof(*served));
@@ -612,8 +911,6 @@ void site_release(struct site *s)
 	free(s->places);
 	route_free(&s->aliases);
 	route_free(&s->moved);
-	free(s->tags);
-
 	route_free(&s->routes);
 	layout_unref(s->layouts);
 	arena_free(&s->arena);
@@ -673,25 +970,79 @@ void site_neighbours(const struct site *s, const struct post *p, const struct po
 	*next = s->config->sort_by_order ? after : before;
 }
 
-const struct site_tag *site_tag(const struct site *s, const char *route, size_t len)
-{
-	size_t lo = 0, hi = s->ntags;
+/* The entry of a sorted array whose route is route: bsearch over (route, route_len). */
+#define SITE_FIND_ROUTE(arr, count, route, len)                                                    \
+	do {                                                                                       \
+		size_t lo_ = 0, hi_ = (count);                                                     \
+		while (lo_ < hi_) {                                                                \
+			size_t mid_ = lo_ + (hi_ - lo_) / 2;                                       \
+			size_t n_ = (arr)[mid_].route_len < (len) ? (arr)[mid_].route_len : (len); \
+			int c_ = memcmp((arr)[mid_].route, (route), n_);                           \
+			if (c_ == 0)                                                               \
+				c_ = (arr)[mid_].route_len < (len)                                 \
+				         ? -1                                                      \
+				         : (arr)[mid_].route_len > (len);                          \
+			if (c_ == 0)                                                               \
+				return &(arr)[mid_];                                               \
+			if (c_ < 0)                                                                \
+				lo_ = mid_ + 1;                                                    \
+			else                                                                       \
+				hi_ = mid_;                                                        \
+		}                                                                                  \
+		return NULL;                                                                       \
+	} while (0)
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct site_tag *t = &s->tags[mid];
-		size_t n = t->route_len < len ? t->route_len : len;
-		int c = memcmp(t->route, route, n);
-		if (c == 0)
-			c = t->route_len < len ? -1 : t->route_len > len;
-		if (c == 0)
-			return t;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+const struct site_term *site_term(const struct site_taxonomy *x, const char *route, size_t len)
+{
+	SITE_FIND_ROUTE(x->terms, x->nterms, route, len);
+}
+
+const struct site_period *site_period(const struct site *s, const char *route, size_t len)
+{
+	SITE_FIND_ROUTE(s->periods, s->nperiods, route, len);
+}
+
+const struct site_taxonomy *site_taxonomy(const struct site *s, const char *route, size_t len)
+{
+	for (size_t i = 0; i < s->ntaxonomies; i++)
+		if (s->taxonomies[i].route_len == len &&
+		    memcmp(s->taxonomies[i].route, route, len) == 0)
+			return &s->taxonomies[i];
 	return NULL;
+}
+
+const struct site_term *site_series(const struct site *s, const struct post *p, size_t *part)
+{
+	const struct site_taxonomy *x = site_taxonomy(s, "/series", 7);
+	size_t at = site_post_place(s, p).at;
+	struct strlist names;
+	struct arena a = {0};
+	struct buf route = {0};
+	const struct site_term *t = NULL;
+
+	if (x == NULL || at == SIZE_MAX)
+		return NULL;
+	post_terms(&p->fields, x->config, &names, &a);
+	if (names.len > 0) {
+		post_term_route(x->config->name, names.items[0], &route);
+		t = site_term(x, route.data, route.len);
+	}
+	for (size_t k = 0; t != NULL && k < t->nposts; k++)
+		if (t->at[k] == at)
+			/* Oldest first: the listing is newest first unless sorted by order. */
+			*part = s->config->sort_by_order ? k + 1 : t->nposts - k;
+	buf_free(&route);
+	arena_free(&a);
+	return t;
+}
+
+const struct post *const *site_related(const struct site *s, const struct post *p)
+{
+	size_t at = site_post_place(s, p).at;
+
+	if (s->related == NULL || at == SIZE_MAX)
+		return NULL;
+	return s->related + at * (size_t)s->config->related;
 }
 
 const struct template *site_error_layout(const struct site *s, int status)

@@ -23,12 +23,34 @@ struct site_place {
 	size_t at; /* in s->listed, or SIZE_MAX for a post not listed */
 };
 
-/* A tag and its posts, in listing order. */
-struct site_tag {
+struct site_taxonomy;
+
+/* A term of a taxonomy ("rust" of tags) and its posts, in listing order. */
+struct site_term {
 	const char *name;  /* as first written */
 	const char *route; /* "/tags/rust" */
 	size_t route_len;
 	const struct post **posts; /* in the snapshot's arena */
+	const size_t *at;          /* each post's place in the listing (ascending) */
+	size_t nposts;
+	const struct site_taxonomy *taxonomy;
+};
+
+/* A taxonomy of the configuration and its terms. */
+struct site_taxonomy {
+	const struct config_taxonomy *config;
+	const char *route; /* "/tags" */
+	size_t route_len;
+	struct site_term *terms; /* by route */
+	size_t nterms;
+};
+
+/* A year or a month of the archive and its posts, newest first. */
+struct site_period {
+	int year, month; /* month 0: the whole year */
+	char route[16];  /* "/2016", "/2016/05" */
+	size_t route_len;
+	const struct post **posts;
 	size_t nposts;
 };
 
@@ -59,10 +81,13 @@ struct site {
 	size_t npages;
 	struct site_place *places; /* per post, indexed like posts */
 	struct route_table routes;
-	struct route_table aliases; /* old addresses of posts: answered with 301 */
-	struct route_table moved;   /* routes posts had before (moved_routes()): 301 */
-	struct site_tag *tags;      /* by route */
-	size_t ntags;
+	struct route_table aliases;       /* old addresses of posts: answered with 301 */
+	struct route_table moved;         /* routes posts had before (moved_routes()): 301 */
+	struct site_taxonomy *taxonomies; /* in the configuration's order */
+	size_t ntaxonomies;
+	const struct post **related; /* config->related per listed post, NULL after the last */
+	struct site_period *periods; /* years and months with posts, by route */
+	size_t nperiods;
 	time_t made;        /* the time the snapshot shows the site at */
 	size_t loaded;      /* posts read from their files, not shared with the snapshot before */
 	time_t next_change; /* when a scheduled post appears or expires next, or 0 */
@@ -99,8 +124,17 @@ struct site_place site_post_place(const struct site *s, const struct post *p);
  * NULL at the ends. */
 void site_neighbours(const struct site *s, const struct post *p, const struct post **prev,
                      const struct post **next);
-/* The tag whose page is at route ("/tags/rust"), or NULL. */
-const struct site_tag *site_tag(const struct site *s, const char *route, size_t len);
+/* The taxonomy whose list is at route ("/tags"), or NULL. */
+const struct site_taxonomy *site_taxonomy(const struct site *s, const char *route, size_t len);
+/* The term of x whose page is at route ("/tags/rust"), or NULL. */
+const struct site_term *site_term(const struct site_taxonomy *x, const char *route, size_t len);
+/* The year or month whose list is at route ("/2016", "/2016/05"), or NULL. */
+const struct site_period *site_period(const struct site *s, const char *route, size_t len);
+/* The series p is part of: the term of taxonomy "series" it names first, or NULL; *part
+ * then its place in it, from 1 (oldest first). */
+const struct site_term *site_series(const struct site *s, const struct post *p, size_t *part);
+/* The posts related to p (up to config->related, NULL-terminated when fewer), or NULL. */
+const struct post *const *site_related(const struct site *s, const struct post *p);
 /* The layout for an error page: NAME.mustache for the status ("404"), else "error". */
 const struct template *site_error_layout(const struct site *s, int status);
 

@@ -7,6 +7,16 @@
 
 const struct value *value_get(const struct value *v, const char *key, size_t keylen)
 {
+	/* A list's item by its place, from 0: "related.0". */
+	if (v != NULL && v->type == VALUE_LIST && keylen > 0 && keylen < 10) {
+		size_t at = 0;
+		for (size_t i = 0; i < keylen; i++) {
+			if (key[i] < '0' || key[i] > '9' || (i == 0 && key[i] == '0' && keylen > 1))
+				return NULL;
+			at = at * 10 + (size_t)(key[i] - '0');
+		}
+		return at < v->u.list.len ? &v->u.list.items[at] : NULL;
+	}
 	if (v == NULL || v->type != VALUE_MAP)
 		return NULL;
 	for (size_t i = 0; i < v->u.map.len; i++) {

@@ -44,7 +44,8 @@ struct member {
 	struct value value;
 };
 
-/* The member of a map with this key, or NULL (also when v is not a map). */
+/* The member of a map with this key, or the item of a list at the place key writes in
+ * decimal ("0" first), or NULL. */
 const struct value *value_get(const struct value *v, const char *key, size_t keylen);
 struct arena;
 

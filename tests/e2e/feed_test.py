@@ -220,8 +220,17 @@ def sitemap_robots(site, routes):
     xmllint("sitemap.xml", body)
     root = ET.fromstring(body)
     locs = [u.findtext(SM + "loc") for u in root.findall(SM + "url")]
+    posts = len(routes) + 1
     check(S, f"sitemap under {site.mount}: the index and every indexable post",
-          locs == [b] + [b + r for r in routes], locs)
+          locs[:posts] == [b] + [b + r for r in routes], locs)
+    # Then the lists: the taxonomy, each term, the archive; each of them answers.
+    lists = locs[posts:]
+    check(S, f"sitemap under {site.mount}: the tags, each term and the archive",
+          lists[:1] == [b + "tags/"] and lists[-1:] == [b + "archive/"] and
+          b + "tags/rust/" in lists and len(lists) == 4, lists)
+    for url in lists:
+        got = fetch(site, site.mount + url[len(b):], "text/html; charset=utf-8")
+        check(S, f"sitemap under {site.mount}: {url[len(b):]} answers", b"<h1>" in got, got[:200])
     mods = [u.findtext(SM + "lastmod") for u in root.findall(SM + "url")]
     check(S, f"sitemap under {site.mount}: lastmod as W3C dates",
           all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", m or "") for m in mods), mods)

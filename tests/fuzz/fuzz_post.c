@@ -91,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct value *links = arena_alloc(&a, (fm.tags.len ? fm.tags.len : 1) * sizeof(*links));
 	for (size_t i = 0; i < fm.tags.len; i++) {
 		buf_reset(&tmp);
-		post_tag_route(fm.tags.items[i], &tmp);
+		post_term_route("tags", fm.tags.items[i], &tmp);
 		buf_addc(&tmp, '/');
 		memset(&links[i], 0, sizeof(links[i]));
 		links[i].type = VALUE_MAP;

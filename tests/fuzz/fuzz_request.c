@@ -44,9 +44,11 @@ static const char *const fuzz_posts[] = {
     "tagged.md",
     "---\ntitle: Tagged <b>&</b> moved\ndate: 2023-02-28T10:00:00+01:00\n"
     "tags: [rust, Go Lang, \"a/b\"]\naliases: [/old/address, /2014/x.html]\n"
+    "categories: [News, \"C/C++\"]\nseries: Part\n"
     "robots: noindex\nsummary: In one line.\nauthor: Ada\n---\nBody with **bold**.\n",
     "2014-09-15-Rust-1.0.md",
-    "---\ntitle: Rust 1.0\ntags: rust\nredirect_from: /rust\n---\n# Rust\n\nFirst.\n\n"
+    "---\ntitle: Rust 1.0\ntags: rust\nredirect_from: /rust\ncategory: News\nseries: Part\n---\n"
+    "# Rust\n\nFirst.\n\n"
     "<!--more-->\n\nMore.\n",
     "future.md",
     "---\ntitle: Later\nroute: later\npublishDate: 2999-01-01\n---\nSoon.\n",
@@ -67,7 +69,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	/* Nothing kept between requests: each input renders what it asks for. */
 	cache_init(0);
 	char *files[2] = {
-	    fuzz_site("root", "", fuzz_posts),
+	    fuzz_site(
+	        "root",
+	        "permalink: /:year/:month/:day/:slug\ntaxonomies: [tags, categories, series]\n",
+	        fuzz_posts),
 	    fuzz_site("blog",
 	              "mount: blog\nsort: order\npaginate: 1\nsite:\n  base_url: "
 	              "https://example.org/\n  description: \"<Desc>\"\nfeed:\n  content: summary\n"

@@ -78,7 +78,51 @@ static const struct config_case cases[] = {
     {"spare not a boolean", "spare: 2\n", "quire.yaml:1: \"spare\" must be true or false"},
     {"a header value on two lines", "http:\n  cache_control: \"a\\nb\"\n",
      "quire.yaml:2: \"http.cache_control\" must be one line"},
+    {"taxonomies as a list", "taxonomies: [tags, categories, series]\n", NULL},
+    {"taxonomies as Hugo's map", "taxonomies:\n  tag: tags\n  author: writers\n", NULL},
+    {"no taxonomies", "taxonomies: []\n", NULL},
+    {"a taxonomy named page", "taxonomies: [tags, page]\n",
+     "quire.yaml:1: a taxonomy's name is a lower-case letter"},
+    {"a taxonomy with a slash", "taxonomies: [\"a/b\"]\n",
+     "quire.yaml:1: a taxonomy's name is a lower-case letter"},
+    {"a taxonomy with a dot", "taxonomies: [feed.xml]\n",
+     "quire.yaml:1: a taxonomy's name is a lower-case letter"},
+    {"a taxonomy of digits", "taxonomies: [\"2016\"]\n",
+     "quire.yaml:1: a taxonomy's name is a lower-case letter"},
+    {"a taxonomy named twice", "taxonomies: [tags, tags]\n",
+     "quire.yaml:1: taxonomy \"tags\" is named twice"},
+    {"a taxonomy's singular bad", "taxonomies:\n  \"..\": tags\n",
+     "quire.yaml:2: a taxonomy's name is a lower-case letter"},
+    {"taxonomies a word", "taxonomies: tags\n",
+     "quire.yaml:1: \"taxonomies\" must be a list of names or a map"},
+    {"seventeen taxonomies", "taxonomies: [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q]\n",
+     "quire.yaml:1: at most 16 taxonomies"},
+    {"related too many", "related: 21\n", "quire.yaml:1: \"related\" must be a whole number"},
 };
+
+/* What the taxonomies' cases above made: names and singulars, in order. */
+static void config_test_taxonomies(size_t i, const struct config *c)
+{
+	const char *name = cases[i].name;
+	char got[256] = "";
+
+	for (size_t k = 0; k < c->ntaxonomies; k++)
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s=%s", k ? " " : "",
+		         c->taxonomies[k].name, c->taxonomies[k].singular);
+	if (i == 0)
+		check("config", "the default taxonomies: tags and categories",
+		      strcmp(got, "tags=tag categories=category") == 0 && c->related == 3 &&
+		          !c->date_archives,
+		      "%s", got);
+	if (strcmp(name, "taxonomies as a list") == 0)
+		check("config", "singulars made from names",
+		      strcmp(got, "tags=tag categories=category series=series") == 0, "%s", got);
+	if (strcmp(name, "taxonomies as Hugo's map") == 0)
+		check("config", "Hugo's map: singular to name",
+		      strcmp(got, "tags=tag writers=author") == 0, "%s", got);
+	if (strcmp(name, "no taxonomies") == 0)
+		check("config", "an empty list: none", c->ntaxonomies == 0, "%s", got);
+}
 
 int main(void)
 {
@@ -113,6 +157,8 @@ int main(void)
 			      "");
 		if (i == 0 && rc == 0)
 			check("config", "a spare worker by default", c.spare == 1, "%d", c.spare);
+		if (rc == 0)
+			config_test_taxonomies(i, &c);
 		config_free(&c);
 	}
 	buf_free(&log);

@@ -64,6 +64,28 @@ static const struct dispatch_case cases[] = {
     {"/tags/nope", NULL, NULL, 0, PAGE_FEED_NONE, 0, NULL},
     {"/tags/nope/feed.xml", NULL, NULL, 0, PAGE_FEED_NONE, 0, NULL},
     {"/tags/feed.xml", NULL, NULL, 0, PAGE_FEED_NONE, 0, NULL},
+    {"/categories", "terms", NULL, 0, PAGE_FEED_NONE, 0, "/categories/"},
+    {"/categories/news", "term", "News", 1, PAGE_FEED_NONE, 0, "/categories/news/"},
+    {"/categories/news/feed.xml", "term", "News", 1, PAGE_FEED_ATOM, 0,
+     "/categories/news/feed.xml"},
+    {"/categories/c-c++", "term", "C/C++", 1, PAGE_FEED_NONE, 0, "/categories/c-c++/"},
+    {"/categories/rust", NULL, NULL, 0, PAGE_FEED_NONE, 0, NULL},
+    {"/series", "terms", NULL, 0, PAGE_FEED_NONE, 0, "/series/"},
+    {"/series/x", NULL, NULL, 0, PAGE_FEED_NONE, 0, NULL},
+    {"/seriesx", NULL, NULL, 0, PAGE_FEED_NONE, 0, NULL},
+    {"/archive", "archive", NULL, 0, PAGE_FEED_NONE, 0, "/archive/"},
+    {"/archive/page/2", NULL, NULL, 0, PAGE_FEED_NONE, 0, NULL},
+    {"/2024", "period", NULL, 1, PAGE_FEED_NONE, 0, "/2024/"},
+    {"/2024/page/3", "period", NULL, 3, PAGE_FEED_NONE, 0, "/2024/page/3/"},
+    {"/2024/page/4", "period", NULL, 4, PAGE_FEED_NONE, 404, "/2024/page/4/"},
+    {"/2024/01", "period", NULL, 1, PAGE_FEED_NONE, 0, "/2024/01/"},
+    {"/2024/01/page/2", "period", NULL, 2, PAGE_FEED_NONE, 0, "/2024/01/page/2/"},
+    {"/2024/01/feed.xml", NULL, NULL, 0, PAGE_FEED_NONE, 0, NULL},
+    {"/2024/02", NULL, NULL, 0, PAGE_FEED_NONE, 0, NULL},
+    {"/2024/1", NULL, NULL, 0, PAGE_FEED_NONE, 0, NULL},
+    {"/2023", NULL, NULL, 0, PAGE_FEED_NONE, 0, NULL},
+    {"/20245", NULL, NULL, 0, PAGE_FEED_NONE, 0, NULL},
+    {"/2024/01/01", NULL, NULL, 0, PAGE_FEED_NONE, 0, NULL},
     {"/one", "post", NULL, 0, PAGE_FEED_NONE, 0, "/one"},
     {"/two", "post", NULL, 0, PAGE_FEED_NONE, 0, "/two"},
     {"/soon", "post", NULL, 0, PAGE_FEED_NONE, 404, "/soon"},
@@ -90,7 +112,8 @@ int main(void)
 	mkdir(posts, 0700);
 	buf_printf(&text,
 	           "site:\n  title: T\n  base_url: http://example.org\nposts: posts\n"
-	           "layouts: %s/conf/layouts\nstate: %s/state\npaginate: 1\n",
+	           "layouts: %s/conf/layouts\nstate: %s/state\npaginate: 1\n"
+	           "permalink: /:year/:month/:day/:slug\ntaxonomies: [tags, categories, series]\n",
 	           cwd, dir);
 	dispatch_test_write(dir, "quire.yaml", buf_cstr(&text));
 	dispatch_test_write(posts, "one.md",
@@ -98,7 +121,8 @@ int main(void)
 	                    "aliases: [/old-one]\n---\nx\n");
 	dispatch_test_write(
 	    posts, "two.md",
-	    "---\ntitle: Two\nroute: /two\ndate: 2024-01-02\ntags: [rust]\n---\nx\n");
+	    "---\ntitle: Two\nroute: /two\ndate: 2024-01-02\ntags: [rust]\ncategories: News\n"
+	    "category: C/C++\n---\nx\n");
 	dispatch_test_write(posts, "three.md",
 	                    "---\ntitle: Three\nroute: /three\ndate: 2024-01-03\n---\nx\n");
 	dispatch_test_write(posts, "soon.md",
