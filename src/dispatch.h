@@ -15,11 +15,12 @@ struct site;
 
 /* What a row of the table is. */
 enum dispatch_flag {
-	DISPATCH_SLASH = 1,    /* its canonical address ends with a slash (the lists) */
-	DISPATCH_PAGES = 2,    /* it has pages: BASE/page/N/ */
-	DISPATCH_FEEDS = 4,    /* it has feeds: BASE/feed.xml, BASE/rss.xml, BASE/feed.json */
-	DISPATCH_TERM = 8,     /* one per term of a taxonomy: PREFIX + term */
-	DISPATCH_REDIRECT = 16 /* an old address: always answered with a 301 to the post */
+	DISPATCH_SLASH = 1,     /* its canonical address ends with a slash (the lists) */
+	DISPATCH_PAGES = 2,     /* it has pages: BASE/page/N/ */
+	DISPATCH_FEEDS = 4,     /* it has feeds: BASE/feed.xml, BASE/rss.xml, BASE/feed.json */
+	DISPATCH_TERM = 8,      /* one per term of a taxonomy: PREFIX + term */
+	DISPATCH_REDIRECT = 16, /* an old address: always answered with a 301 to the post */
+	DISPATCH_TOKEN = 32     /* PREFIX + a token naming its post (preview.h) */
 };
 
 /* One kind of address: matched in order, answered by serve. */

@@ -94,8 +94,8 @@ static int route_under(const char *path, size_t len, const char *dir)
 
 int route_reserved(const char *path, size_t len)
 {
-	static const char *const dirs[] = {ROUTE_PAGE, ROUTE_TAGS, ROUTE_STATIC, ROUTE_SITEMAP,
-	                                   ROUTE_ROBOTS};
+	static const char *const dirs[] = {ROUTE_PAGE,    ROUTE_TAGS,   ROUTE_STATIC,
+	                                   ROUTE_SITEMAP, ROUTE_ROBOTS, ROUTE_PREVIEW};
 	static const char *const feeds[] = {ROUTE_ATOM, ROUTE_RSS, ROUTE_JSON};
 
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)

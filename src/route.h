@@ -30,11 +30,13 @@ const struct post *route_find(const struct route_table *t, const char *path, siz
 #define ROUTE_ATOM    "/feed.xml" /* a list's feeds: after the index, or after a term */
 #define ROUTE_RSS     "/rss.xml"
 #define ROUTE_JSON    "/feed.json"
+#define ROUTE_PREVIEW "/_preview" /* a post not served yet, by token: /_preview/TOKEN */
 
 /* Is path (canonical) an address quire makes itself, or may make as the site grows: a
  * list's pages (/page/N), the taxonomies (/tags and all under it), a feed (any path
- * ending in /feed.xml, /rss.xml or /feed.json), /sitemap.xml, /robots.txt, and the
- * static files (/static and all under it)? No post may take one. The route table in
+ * ending in /feed.xml, /rss.xml or /feed.json), /sitemap.xml, /robots.txt, the
+ * static files (/static and all under it) and the preview addresses (/_preview and all
+ * under it)? No post may take one. The route table in
  * dispatch.c serves these. */
 int route_reserved(const char *path, size_t len);
 
