@@ -7,9 +7,17 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "check.h"
+#include "config.h"
+#include "dispatch.h"
+#include "log.h"
+#include "page.h"
 #include "preview.h"
+#include "request.h"
+#include "response.h"
 #include "scratch.h"
+#include "site.h"
 
 #define S    "preview"
 #define NOW  1767312000 /* 2026-01-02 */
@@ -179,6 +187,106 @@ static void key_file(void)
 	buf_free(&path);
 }
 
+static const char *served_param(const char *name, void *ctx)
+{
+	if (strcmp(name, "REQUEST_METHOD") == 0)
+		return "GET";
+	if (strcmp(name, "REQUEST_URI") == 0)
+		return ctx;
+	return NULL;
+}
+
+/* The whole answer to GET uri, as a responder sends it, into out. */
+static int served_get(const struct site *s, const char *uri, struct buf *out)
+{
+	struct request_env env = {served_param, (void *)uri};
+	struct request rq = {0};
+	struct response rs = {0};
+	const char *body;
+	size_t len;
+	int status;
+
+	dispatch(s, &env, &rq, &rs);
+	status = rs.status;
+	buf_reset(out);
+	response_serialize(&rs, out, &body, &len);
+	buf_add(out, body, len);
+	buf_cstr(out);
+	request_free(&rq);
+	response_free(&rs);
+	return status;
+}
+
+/* Through dispatch() on a scratch site: the draft at its preview address, rendered for
+ * the request alone; a bad token answered as an unknown address is. */
+static void served(void)
+{
+	char dir[4096], top[4096];
+	struct buf path = {0}, text = {0}, uri = {0}, out = {0}, want = {0};
+	unsigned char k[PREVIEW_KEY_SIZE];
+	struct config c;
+	struct site *s = NULL;
+
+	scratch_dir("preview", dir, sizeof(dir));
+	if (getcwd(top, sizeof(top)) == NULL)
+		top[0] = '\0';
+	buf_printf(&path, "%s/posts", dir);
+	mkdir(buf_cstr(&path), 0700);
+	buf_adds(&path, "/" NAME);
+	buf_adds(&text, "---\ntitle: Draft\nroute: draft\ndraft: true\n---\nDRAFT-TEXT\n");
+	scratch_write(buf_cstr(&path), text.data, text.len);
+	buf_reset(&path);
+	buf_printf(&path, "%s/posts/live.md", dir);
+	buf_reset(&text);
+	buf_adds(&text, "---\ntitle: Live\nroute: live\n---\nLIVE-TEXT\n");
+	scratch_write(buf_cstr(&path), text.data, text.len);
+	buf_reset(&path);
+	buf_printf(&path, "%s/quire.yaml", dir);
+	buf_reset(&text);
+	buf_printf(&text, "posts: posts\nstate: state\nlayouts: %s/conf/layouts\n", top);
+	scratch_write(buf_cstr(&path), text.data, text.len);
+	buf_reset(&text);
+	buf_printf(&text, "%s/state", dir);
+	if (config_load(&c, path.data) < 0 || preview_key_make(buf_cstr(&text), k) < 0 ||
+	    (s = site_load(&c, NULL, NULL, 1)) == NULL) {
+		check(S, "the scratch site loads", 0, "");
+		goto out;
+	}
+	cache_init(1 << 20);
+	preview_start(&c);
+	buf_adds(&uri, "/_preview/");
+	preview_token(k, NAME, strlen(NAME), time(NULL) + 60, &uri);
+	int st = served_get(s, buf_cstr(&uri), &out);
+	check(S, "dispatch: the draft at its preview address, 200, both headers, no ETag",
+	      st == 200 && strstr(out.data, "DRAFT-TEXT") != NULL &&
+	          strstr(out.data, "\r\nX-Robots-Tag: noindex\r\n") != NULL &&
+	          strstr(out.data, "\r\nCache-Control: private, no-store\r\n") != NULL &&
+	          strstr(out.data, "ETag") == NULL,
+	      "%d %.300s", st, out.data);
+	check(S, "dispatch: the previewed page is not in the render cache",
+	      cache_get(page_key(s, NAME)) == NULL, "");
+	served_get(s, "/live", &out);
+	struct cache_entry *e = cache_get(page_key(s, "live.md"));
+	check(S, "dispatch: a public page is (the check above can see the cache)", e != NULL, "");
+	cache_release(e);
+	check(S, "dispatch: the draft's own route is 404", served_get(s, "/draft", &out) == 404,
+	      "");
+	served_get(s, "/no-such-page", &want);
+	uri.data[uri.len - 1] ^= 1;
+	served_get(s, uri.data, &out);
+	check(S, "dispatch: a wrong MAC is the same answer as an unknown address",
+	      out.len == want.len && memcmp(out.data, want.data, out.len) == 0, "%s", out.data);
+out:
+	site_release(s);
+	config_free(&c);
+	scratch_rm(dir);
+	buf_free(&path);
+	buf_free(&text);
+	buf_free(&uri);
+	buf_free(&out);
+	buf_free(&want);
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < PREVIEW_KEY_SIZE; i++) {
@@ -188,5 +296,7 @@ int main(void)
 	round_trip();
 	rejections();
 	key_file();
+	log_set_level(LOG_ERROR);
+	served();
 	return check_exit();
 }
