@@ -139,8 +139,8 @@ static int main_worker(int listen_fd, int ready_fd, int start_fd, void *arg)
 	/* Watched before the site is read: an edit made while it is read shows. */
 	watch = watch_open(&c);
 	site = main_site(&c);
-	/* Before any thread: Landlock confines only the caller and what it starts. */
 	preview_start(&c);
+	/* Before any thread: Landlock confines only the caller and what it starts. */
 	if (site == NULL || sandbox_apply(&c) < 0)
 		return 1;
 	site_publish(site);
@@ -195,7 +195,7 @@ int main(int argc, char **argv)
 			o.socket_path = argv[++i];
 		} else if (strcmp(a, "preview") == 0 && i + 1 < argc && preview == NULL) {
 			preview = argv[++i];
-		} else if (strcmp(a, "--days") == 0 && i + 1 < argc && preview != NULL) {
+		} else if (strcmp(a, "--days") == 0 && i + 1 < argc) {
 			days = argv[++i];
 		} else {
 			fprintf(stderr, "quire: unknown option or missing value: %s\n", a);
@@ -205,6 +205,11 @@ int main(int argc, char **argv)
 	}
 	if (o.file == NULL || *o.file == '\0')
 		o.file = "conf/quire.yaml";
+	if (days != NULL && preview == NULL) {
+		fprintf(stderr, "quire: --days goes with preview FILE\n");
+		main_usage(stderr);
+		return 2;
+	}
 	if (preview != NULL) {
 		char *end = NULL;
 		long n = days ? strtol(days, &end, 10) : 7;

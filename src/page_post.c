@@ -71,7 +71,7 @@ static int page_post_layout(const struct site *s, const struct post *v, struct c
 	struct value page = v->fields;
 	size_t n = v->fields.u.map.len;
 	struct member *m = arena_alloc(&rq->arena, (n + 4) * sizeof(*m));
-	struct site_place place = site_post_place(s, v);
+	const struct template *t = layout ? layout : site_post_place(s, v).layout;
 	const char *body = entry->data;
 	size_t len = entry->len;
 	size_t minutes = (page_post_words(entry) + 199) / 200;
@@ -94,8 +94,7 @@ static int page_post_layout(const struct site *s, const struct post *v, struct c
 	page.u.map.items = m;
 	page.u.map.len = n + 4;
 	buf_reset(&rs->body);
-	if (layout_render(&s->context, layout ? layout : place.layout, &page, NULL, &rs->body) <
-	    0) {
+	if (layout_render(&s->context, t, &page, NULL, &rs->body) < 0) {
 		log_msg(LOG_ERROR, "%s: the layout could not be rendered (nested too deep)",
 		        v->path);
 		return -1;
