@@ -231,6 +231,7 @@ def main():
         site.write_post(FUTURE, FUTURE_TEXT)
         site.write_post("notes.txt", "not a post\n")
         site.write_post("broken.md", "no front matter\n")
+        site.write_post("squatter.md", "---\ntitle: Squatter\nroute: _preview/abc\n---\nSQ\n")
         with open(os.path.join(site.dir, "outside.md"), "w") as f:
             f.write(DRAFT_TEXT)
         os.symlink(os.path.join(site.dir, "outside.md"), os.path.join(site.posts, "link.md"))
@@ -242,6 +243,10 @@ def main():
         st, _, body = site.get("/_preview/" + token(key, DRAFT, int(time.time()) + 99))
         check(S, "a token made with Python's hmac is accepted (HMAC-SHA256 as documented)",
               st == 200 and b"DRAFT-BODY-ONE" in body, st)
+        check(S, "a post may not take an address under /_preview (reserved)",
+              site.get("/_preview/abc")[0] == 404 and
+              "squatter.md: route /_preview/abc is an address quire makes itself" in
+              site.read_log(), site.read_log()[-400:])
         served_ok = all(u for u in (draft_url, future_url, live_url))
         if served_ok:
             bad = same_404(site, key, draft_url)
