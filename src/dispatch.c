@@ -12,6 +12,7 @@
 #include "config.h"
 #include "page.h"
 #include "post.h"
+#include "preview.h"
 #include "request.h"
 #include "response.h"
 #include "route.h"
@@ -25,6 +26,7 @@ enum {
 	ROW_PERIOD,
 	ROW_SITEMAP,
 	ROW_ROBOTS,
+	ROW_PREVIEW,
 	ROW_POST,
 	ROW_ALIAS,
 	ROW_MOVED,
@@ -44,6 +46,7 @@ static const struct dispatch_row dispatch_rows[ROWS] = {
     [ROW_PERIOD] = {"period", "", DISPATCH_SLASH | DISPATCH_PAGES | DISPATCH_PERIOD, page_period},
     [ROW_SITEMAP] = {"sitemap", ROUTE_SITEMAP, 0, page_sitemap},
     [ROW_ROBOTS] = {"robots", ROUTE_ROBOTS, 0, page_robots},
+    [ROW_PREVIEW] = {"preview", ROUTE_PREVIEW "/", DISPATCH_TOKEN, page_preview},
     [ROW_POST] = {"post", NULL, 0, page_post},
     [ROW_ALIAS] = {"alias", NULL, DISPATCH_REDIRECT, page_moved},
     [ROW_MOVED] = {"moved", NULL, DISPATCH_REDIRECT, page_moved},
@@ -179,6 +182,14 @@ static const struct dispatch_row *dispatch_generated(const struct site *s, const
 			t->period = NULL;
 			continue;
 		}
+		/* Any failure of a token is the 404 of an unknown address. */
+		if (row->flags & DISPATCH_TOKEN) {
+			if ((t->post = preview_find(s, path + base, len - base)) == NULL)
+				return NULL;
+			t->token = path + base;
+			t->token_len = len - base;
+			return row;
+		}
 		if (!(row->flags & (DISPATCH_PAGES | DISPATCH_FEEDS))) {
 			if (base != len) {
 				t->taxonomy = NULL;
@@ -226,6 +237,11 @@ void dispatch_canonical(const struct dispatch_row *row, const struct page_target
                         struct buf *out)
 {
 	buf_reset(out);
+	if (row->flags & DISPATCH_TOKEN) {
+		buf_adds(out, row->prefix);
+		buf_add(out, t->token, t->token_len);
+		return;
+	}
 	if (row->prefix == NULL) {
 		buf_add(out, t->post->route, t->post->route_len);
 		return;

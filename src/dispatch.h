@@ -22,7 +22,7 @@ enum dispatch_flag {
 	DISPATCH_REDIRECT = 16, /* an old address: always answered with a 301 to the post */
 	DISPATCH_TAXONOMY = 32, /* one per taxonomy: its address ("/tags") */
 	DISPATCH_PERIOD = 64,   /* one per year and month with posts: "/2016", "/2016/05" */
-	DISPATCH_GENERATED = DISPATCH_TERM | DISPATCH_TAXONOMY | DISPATCH_PERIOD
+	DISPATCH_TOKEN = 128    /* PREFIX + a token naming its post (preview.h) */
 };
 
 /* One kind of address: matched in order, answered by serve. */

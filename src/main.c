@@ -12,6 +12,7 @@
 #include "config.h"
 #include "log.h"
 #include "mem.h"
+#include "preview.h"
 #include "sandbox.h"
 #include "saved.h"
 #include "server.h"
@@ -28,6 +29,7 @@ static void main_usage(FILE *f)
 {
 	fprintf(f,
 	        "usage: quire [-t] [-c config] [-s socket]\n"
+	        "       quire [-c config] preview FILE [--days N]\n"
 	        "\n"
 	        "Serves a blog of Markdown posts as a FastCGI responder, or answers one\n"
 	        "request as a CGI program when a web server starts it as one.\n"
@@ -35,6 +37,9 @@ static void main_usage(FILE *f)
 	        "  -c config   configuration file (default: $QUIRE_CONFIG, else conf/quire.yaml)\n"
 	        "  -s socket   listen on this Unix socket instead of the configured one\n"
 	        "  -t          check the configuration, layouts and posts, then exit\n"
+	        "  preview FILE\n"
+	        "              print an address that shows the post FILE (a draft, a post\n"
+	        "              scheduled for later) for N days (--days N, 1 to 365; 7)\n"
 	        "  -h, --help  show this help\n"
 	        "  -v, --version\n"
 	        "              show the version\n");
@@ -134,6 +139,7 @@ static int main_worker(int listen_fd, int ready_fd, int start_fd, void *arg)
 	/* Watched before the site is read: an edit made while it is read shows. */
 	watch = watch_open(&c);
 	site = main_site(&c);
+	preview_start(&c);
 	/* Before any thread: Landlock confines only the caller and what it starts. */
 	if (site == NULL || sandbox_apply(&c) < 0)
 		return 1;
@@ -171,6 +177,7 @@ int main(int argc, char **argv)
 	struct site *site = NULL;
 	int check = 0, rc = 1, fd = -1;
 	enum server_mode mode;
+	const char *preview = NULL, *days = NULL;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -186,6 +193,10 @@ int main(int argc, char **argv)
 			o.file = argv[++i];
 		} else if (strcmp(a, "-s") == 0 && i + 1 < argc) {
 			o.socket_path = argv[++i];
+		} else if (strcmp(a, "preview") == 0 && i + 1 < argc && preview == NULL) {
+			preview = argv[++i];
+		} else if (strcmp(a, "--days") == 0 && i + 1 < argc) {
+			days = argv[++i];
 		} else {
 			fprintf(stderr, "quire: unknown option or missing value: %s\n", a);
 			main_usage(stderr);
@@ -194,6 +205,22 @@ int main(int argc, char **argv)
 	}
 	if (o.file == NULL || *o.file == '\0')
 		o.file = "conf/quire.yaml";
+	if (days != NULL && preview == NULL) {
+		fprintf(stderr, "quire: --days goes with preview FILE\n");
+		main_usage(stderr);
+		return 2;
+	}
+	if (preview != NULL) {
+		char *end = NULL;
+		long n = days ? strtol(days, &end, 10) : 7;
+		if (days != NULL && (end == days || *end != '\0'))
+			n = 0;
+		if (main_config(&o, &config) < 0)
+			return 1;
+		rc = preview_command(&config, preview, n);
+		config_free(&config);
+		return rc;
+	}
 	mode = check ? SERVER_SOCKET : server_mode(&fd);
 	if (main_config(&o, &config) < 0)
 		return 1;
@@ -207,8 +234,10 @@ int main(int argc, char **argv)
 			printf("%s: %zu posts, layouts in %s\n", o.file, site->nlisted,
 			       config.layouts_dir);
 		rc = site == NULL;
-		if (site != NULL && mode == SERVER_CGI && !check)
+		if (site != NULL && mode == SERVER_CGI && !check) {
+			preview_start(&config);
 			rc = sandbox_apply(&config) < 0 || server_cgi(site) < 0;
+		}
 		site_release(site);
 		config_free(&config);
 		return rc;

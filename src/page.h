@@ -33,11 +33,18 @@ struct page_target {
 	size_t page;                          /* the page of a list, from 1 */
 	enum page_feed_kind feed;             /* a feed of the list, or PAGE_FEED_NONE */
 	int status; /* not 0: the error to answer (a post not live, a page past the end) */
+	/* A preview address's token, in the path. */
+	const char *token;
+	size_t token_len;
 };
 
 /* The handlers, one row each of dispatch.c's table. page_post.c: */
 void page_post(const struct site *s, struct request *rq, struct response *rs,
                const struct page_target *t);
+/* page_preview.c: t->post, found by its preview address's token, rendered for this
+ * request alone (never cached), not to be indexed or kept. */
+void page_preview(const struct site *s, struct request *rq, struct response *rs,
+                  const struct page_target *t);
 /* page_index.c: page t->page of the index, of a term's posts, of a year's or a month's,
  * the list of a taxonomy's terms, and the archive. */
 void page_index(const struct site *s, struct request *rq, struct response *rs,
@@ -64,11 +71,17 @@ void page_moved(const struct site *s, struct request *rq, struct response *rs,
 /* The error page of a status, from the layouts. */
 void page_error(const struct site *s, struct request *rq, struct response *rs, int status);
 struct cache_entry;
+struct template;
 struct value;
 
 /* The HTML body of post p as the snapshot knows it, held from the cache (release
  * it); NULL when its file cannot be read now (logged). */
 struct cache_entry *page_post_body(const struct site *s, const struct post *p, struct request *rq);
+/* The page of post p as its file is now, in layout (NULL: its place's in s), into
+ * rs->body with status 200, the cache neither read nor filled: 0; or -1 with an error
+ * page in rs (404 when the file is gone, 503 unreadable, 500). */
+int page_post_uncached(const struct site *s, const struct post *p, const struct template *layout,
+                       struct request *rq, struct response *rs);
 /* p's summary for listings and feeds: its summary field (text), else its body
  * up to <!--more-->, else its first paragraph (both HTML, pointing into body). */
 void page_post_summary(const struct post *p, const struct cache_entry *body, struct value *v);

@@ -128,14 +128,15 @@ static void page_post_related(const struct site *s, const struct post *v, struct
 	out->u.list.len = n;
 }
 
-/* The page for version v of the post, with body as its HTML, into rs->body. */
+/* The page for version v of the post, with body as its HTML, into rs->body: in layout,
+ * or (NULL) in the layout of its place in s. */
 static int page_post_layout(const struct site *s, const struct post *v, struct cache_entry *entry,
-                            struct request *rq, struct response *rs)
+                            const struct template *layout, struct request *rq, struct response *rs)
 {
 	struct value page = v->fields;
 	size_t n = v->fields.u.map.len;
 	struct member *m = arena_alloc(&rq->arena, (n + 6) * sizeof(*m));
-	struct site_place place = site_post_place(s, v);
+	const struct template *t = layout ? layout : site_post_place(s, v).layout;
 	const char *body = entry->data;
 	size_t len = entry->len;
 	size_t minutes = (page_post_words(entry) + 199) / 200;
@@ -163,7 +164,7 @@ static int page_post_layout(const struct site *s, const struct post *v, struct c
 	page.u.map.items = m;
 	page.u.map.len = n + k;
 	buf_reset(&rs->body);
-	if (layout_render(&s->context, place.layout, &page, NULL, &rs->body) < 0) {
+	if (layout_render(&s->context, t, &page, NULL, &rs->body) < 0) {
 		log_msg(LOG_ERROR, "%s: the layout could not be rendered (nested too deep)",
 		        v->path);
 		return -1;
@@ -295,7 +296,7 @@ static struct cache_entry *page_post_render(const struct site *s, const struct p
 	}
 	if (fresh != NULL)
 		v = fresh;
-	if (page_post_layout(s, v, body, rq, rs) < 0) {
+	if (page_post_layout(s, v, body, NULL, rq, rs) < 0) {
 		page_error(s, rq, rs, 500);
 		goto out;
 	}
@@ -311,6 +312,47 @@ out:
 	cache_release(body);
 	post_unref(fresh);
 	return page;
+}
+
+int page_post_uncached(const struct site *s, const struct post *p, const struct template *layout,
+                       struct request *rq, struct response *rs)
+{
+	const struct config *c = s->config;
+	struct post *fresh = NULL;
+	struct buf why = {0};
+	uint64_t hash;
+	int rc = -1;
+
+	int r = post_read(p, c, &rq->file, &fresh, &hash, &why);
+	if (r < 0) {
+		log_msg(LOG_ERROR, "%s", buf_cstr(&why));
+		if (r != -2)
+			response_header(rs, "Retry-After", "1", 1);
+		page_error(s, rq, rs, r == -2 ? 404 : 503);
+		goto out;
+	}
+	const struct post *v = fresh != NULL ? fresh : p;
+	buf_reset(&rq->html);
+	if (markdown_render(rq->file.data + v->body_offset, rq->file.len - v->body_offset,
+	                    c->raw_html_escape, &rq->html) < 0) {
+		log_msg(LOG_ERROR, "%s: the Markdown could not be rendered", p->path);
+		page_error(s, rq, rs, 500);
+		goto out;
+	}
+	/* Kept nowhere: the body is the request's own. */
+	struct cache_entry body = {0};
+	body.data = rq->html.data ? rq->html.data : "";
+	body.len = rq->html.len;
+	if (page_post_layout(s, v, &body, layout, rq, rs) < 0) {
+		page_error(s, rq, rs, 500);
+		goto out;
+	}
+	rs->status = 200;
+	rc = 0;
+out:
+	buf_free(&why);
+	post_unref(fresh);
+	return rc;
 }
 
 void page_post(const struct site *s, struct request *rq, struct response *rs,

@@ -30,14 +30,15 @@ const struct post *route_find(const struct route_table *t, const char *path, siz
 #define ROUTE_ATOM    "/feed.xml" /* a list's feeds: after the index, or after a term */
 #define ROUTE_RSS     "/rss.xml"
 #define ROUTE_JSON    "/feed.json"
+#define ROUTE_PREVIEW "/_preview" /* a post not served yet, by token: /_preview/TOKEN */
 
 struct config;
 /* Is path (canonical) an address quire makes itself in a site of configuration c, or may
  * make as the site grows: a list's pages (/page/N), each taxonomy (/tags and all under it),
  * the archive, a feed (any path ending in /feed.xml, /rss.xml or /feed.json),
- * /sitemap.xml, /robots.txt, the static files (/static and all under it), and with date
- * archives /YYYY and /YYYY/MM? No post may take one. The route table in dispatch.c serves
- * these. */
+ * /sitemap.xml, /robots.txt, the static files (/static and all under it), the preview
+ * addresses (/_preview and all under it), and with date archives /YYYY and /YYYY/MM? No
+ * post may take one. The route table in dispatch.c serves these. */
 int route_reserved(const struct config *c, const char *path, size_t len);
 
 #endif
