@@ -308,9 +308,26 @@ def widths(tab, base):
         post_text(tab, width)
         no_overflow(tab, "the post", width)
         for name, path in (("the index", "/"), ("a wide table and code", "/wide"),
-                           ("a 404 page", "/no-such-page"), ("a page", "/about")):
+                           ("a 404 page", "/no-such-page"), ("a page", "/about"),
+                           ("a post in a series, with related posts", "/part-2"),
+                           ("the tags", "/tags/"), ("a category's list", "/categories/"
+                            "a-rather-long-category-name-that-must-wrap/"),
+                           ("the series", "/series/"), ("the archive", "/archive/"),
+                           ("a month's list", "/2024/03/")):
             tab.go(base + path)
             no_overflow(tab, name, width)
+        tab.go(base + "/part-2")
+        got = tab.eval("""[!!document.querySelector('nav.series a'),
+            document.querySelectorAll('.related li').length,
+            document.querySelectorAll('.post-terms a').length]""")
+        check(S, f"{width}px: a part of a series shows the series, related posts and terms",
+              got == [True, 2, 6], got)
+        tab.screenshot(f"series-{width}.png")
+        tab.go(base + "/archive/")
+        got = tab.eval("document.querySelectorAll('.archive-list li').length")
+        # The three parts; the first post and the wide one have no date, so no month.
+        check(S, f"{width}px: the archive lists every dated post", got == 3, got)
+        tab.screenshot(f"archive-{width}.png")
         tab.go(base + "/about")
         fits = tab.eval("""(() => { const n = document.querySelector('.site-nav');
             const r = n.getBoundingClientRect(), a = n.querySelectorAll('a');
@@ -405,9 +422,16 @@ def main():
     if not shutil.which(CHROMIUM):
         check(S, "chromium is installed", False, "apt-get install chromium")
         finish()
-    site = Site()
+    site = Site(config_extra="taxonomies: [tags, categories, series]\n"
+                             "permalink: /:year/:month/:slug\n")
     try:
         site.write_post("wide.md", WIDE)
+        for i in range(1, 4):
+            site.write_post(f"part-{i}.md", f"---\ntitle: Part {i} of a long series title\n"
+                            f"route: /part-{i}\ndate: 2024-03-0{i}\n"
+                            "tags: [rust, async, concurrency, a-long-tag-name-here]\n"
+                            "categories: A rather long category name that must wrap\n"
+                            "series: Writing a blog engine in C\n---\nPart of the series.\n")
         for i, title in enumerate(("About", "Now", "Contact", "Curriculum vitae")):
             site.write_post(f"page{i}.md", f"---\ntitle: {title}\ntype: page\nroute: "
                             f"/{title.split()[0].lower()}\nmenu: main\nweight: {i}\n---\n"

@@ -1,6 +1,7 @@
 """html_test.py — every kind of page quire serves (the index and its further pages, the
-first post, a post with a table, code and a task list, a dated and tagged post, the tag
-index, a tag's pages, a 404) passes Debian's HTML checker, tidy (tidy-html5), fetched
+first post, a post with a table, code and a task list, a dated and tagged post in a series
+with related posts, a page, the tag index and the categories, a tag's and a category's
+pages, a series, the archive, a year's and a month's pages, a 404) passes Debian's HTML checker, tidy (tidy-html5), fetched
 over HTTP from quire behind nginx. Any error or warning fails, but for the few allowed below."""
 import re
 import shutil
@@ -113,22 +114,33 @@ def main():
         check(S, "tidy is installed", False, "apt-get install tidy")
         finish()
     checker_works()
-    site = Site(config_extra="paginate: 2\n")
+    site = Site(config_extra="paginate: 2\npermalink: /:year/:month/:day/:slug\n"
+                             "taxonomies: [tags, categories, series]\n")
     try:
         site.write_post("sink.md", SINK)
         for i in range(3):
             site.write_post(f"2024-01-0{i + 1}-tagged-{i}.md",
-                            f"---\ntitle: Tagged {i}\ntags: [alpha, beta]\n---\nFirst.\n\n"
+                            f"---\ntitle: Tagged {i}\ntags: [alpha, beta]\ncategories: News\n"
+                            f"series: A series\n---\nFirst.\n\n"
                             f"<!--more-->\n\nRest.\n")
+        site.write_post("about.md", "---\ntitle: About\ntype: page\nmenu: main\n---\nWho.\n")
         site.start()
         page(site, "/", 200)
         page(site, "/page/2/", 200)
         page(site, FIRST, 200)
         page(site, "/sink", 200)
-        page(site, "/2024-01-02-tagged-1", 200)
+        page(site, "/2024/01/02/tagged-1", 200)
+        page(site, "/about", 200)
         page(site, "/tags/", 200)
         page(site, "/tags/alpha/", 200)
         page(site, "/tags/alpha/page/2/", 200)
+        page(site, "/categories/", 200)
+        page(site, "/categories/news/", 200)
+        page(site, "/series/a-series/", 200)
+        page(site, "/archive/", 200)
+        page(site, "/2024/", 200)
+        page(site, "/2024/01/", 200)
+        page(site, "/2024/01/page/2/", 200)
         page(site, "/no-such-page", 404)
     except Exception as e:  # a harness failure is a test failure, not a crash
         check(S, "harness", False, repr(e))
