@@ -228,6 +228,7 @@ static void config_taxonomies_free(struct config *c)
 	for (size_t i = 0; i < c->ntaxonomies; i++) {
 		free(c->taxonomies[i].name);
 		free(c->taxonomies[i].singular);
+		free(c->taxonomies[i].title);
 	}
 	c->ntaxonomies = 0;
 }
@@ -272,6 +273,19 @@ static char *config_singular(const char *name)
 	return xstrndup(name, n);
 }
 
+/* A taxonomy's name as a title: "release_notes" -> "Release notes". */
+static char *config_title(const char *name)
+{
+	char *t = xstrndup(name, strlen(name));
+
+	if (t[0] >= 'a' && t[0] <= 'z')
+		t[0] = (char)(t[0] - 32);
+	for (char *p = t; *p; p++)
+		if (*p == '_' || *p == '-')
+			*p = ' ';
+	return t;
+}
+
 /* taxonomies: a list of names ([tags, categories, series]), or Hugo's map of what one term
  * is called to the taxonomy's name ({tag: tags, category: categories}). Given, it replaces
  * the default (tags and categories); empty, the site has none. */
@@ -312,6 +326,7 @@ static int config_taxonomies(struct config *c, const struct ynode *v, struct buf
 		struct config_taxonomy *t = &c->taxonomies[c->ntaxonomies++];
 		t->name = xstrndup(name->str, name->len);
 		t->singular = one ? xstrndup(one->str, one->len) : config_singular(t->name);
+		t->title = config_title(t->name);
 	}
 	return 0;
 }
@@ -479,9 +494,10 @@ static void config_defaults(struct config *c, const char *file)
 	c->front_matter_max = 64L * 1024;
 	c->read_timeout = 30;
 	c->related = 3;
-	c->taxonomies[0] = (struct config_taxonomy){xstrndup("tags", 4), xstrndup("tag", 3)};
-	c->taxonomies[1] =
-	    (struct config_taxonomy){xstrndup("categories", 10), xstrndup("category", 8)};
+	c->taxonomies[0] =
+	    (struct config_taxonomy){xstrndup("tags", 4), xstrndup("tag", 3), config_title("tags")};
+	c->taxonomies[1] = (struct config_taxonomy){
+	    xstrndup("categories", 10), xstrndup("category", 8), config_title("categories")};
 	c->ntaxonomies = 2;
 }
 

@@ -24,6 +24,7 @@ struct config_menu {
 struct config_taxonomy {
 	char *name;     /* plural: "tags", "categories", "series" */
 	char *singular; /* "tag", "category", "series": also read from the front matter */
+	char *title;    /* "Tags", "Release notes" */
 };
 
 struct config {

@@ -239,9 +239,7 @@ void page_terms(const struct site *s, struct request *rq, struct response *rs,
 	}
 	list.u.list.items = items;
 	list.u.list.len = x->nterms;
-	buf_reset(&route);
-	post_title_case(name, &route);
-	page_list_fields(s, rq, &pg, route.data, route.len);
+	page_list_fields(s, rq, &pg, x->config->title, strlen(x->config->title));
 	value_set_string(&tx, "name", name, strlen(name), a);
 	value_set_string(&tx, "singular", x->config->singular, strlen(x->config->singular), a);
 	value_set(&pg, "taxonomy", &tx, a);

@@ -135,15 +135,15 @@ static int page_post_layout(const struct site *s, const struct post *v, struct c
 {
 	struct value page = v->fields;
 	size_t n = v->fields.u.map.len;
-	struct member *m = arena_alloc(&rq->arena, (n + 6) * sizeof(*m));
+	struct member *m = arena_alloc(&rq->arena, (n + 7) * sizeof(*m));
 	const struct template *t = layout ? layout : site_post_place(s, v).layout;
 	const char *body = entry->data;
 	size_t len = entry->len;
 	size_t minutes = (page_post_words(entry) + 199) / 200;
 
 	/* The page is its body (the one value marked as HTML), its neighbours, its reading
-	 * time, its series and related posts, then the post's fields: found first, these
-	 * come before front matter fields of the same names. */
+	 * time, its related posts, terms and series, then the post's fields: found first,
+	 * these come before front matter fields of the same names. */
 	struct member *b = page_post_member(&m[0], "body");
 	b->value.type = VALUE_STRING;
 	b->value.html = 1;
@@ -157,7 +157,8 @@ static int page_post_layout(const struct site *s, const struct post *v, struct c
 	r->value.type = VALUE_NUMBER;
 	r->value.u.number = (double)(minutes ? minutes : 1);
 	page_post_related(s, v, rq, &page_post_member(&m[4], "related")->value);
-	size_t k = 5;
+	post_terms_value(v, s->config, &page_post_member(&m[5], "terms")->value, &rq->arena);
+	size_t k = 6;
 	page_post_series(s, v, rq, &page_post_member(&m[k], "series")->value);
 	k += m[k].value.type != VALUE_NULL;
 	memcpy(m + k, v->fields.u.map.items, n * sizeof(*m));

@@ -301,14 +301,74 @@ static int post_permalink(const char *pattern, const struct post *p, const char 
 	return 0;
 }
 
-void post_title_case(const char *name, struct buf *out)
+/* One member of a map made whole, with no copy of the key. */
+static void post_set(struct member *m, const char *key, struct value v)
 {
-	buf_adds(out, name);
-	if (out->len > 0 && out->data[0] >= 'a' && out->data[0] <= 'z')
-		out->data[0] = (char)(out->data[0] - 32);
-	for (size_t i = 0; i < out->len; i++)
-		if (out->data[i] == '_' || out->data[i] == '-')
-			out->data[i] = ' ';
+	m->key = key;
+	m->keylen = strlen(key);
+	m->value = v;
+}
+
+void post_term_links(const struct value *fields, const struct config *c,
+                     const struct config_taxonomy *t, struct value *out, struct arena *a)
+{
+	struct strlist terms;
+	struct buf b = {0};
+
+	post_terms(fields, t, &terms, a);
+	memset(out, 0, sizeof(*out));
+	out->type = VALUE_LIST;
+	if (terms.len == 0)
+		return;
+	struct value *links = arena_alloc(a, terms.len * sizeof(*links));
+	struct member *m = arena_alloc(a, 2 * terms.len * sizeof(*m));
+	for (size_t i = 0; i < terms.len; i++) {
+		buf_reset(&b);
+		post_term_route(t->name, terms.items[i], &b);
+		buf_addc(&b, '/');
+		size_t at = b.len;
+		post_url(c, b.data, b.len, &b);
+		post_set(&m[2 * i], "name", value_string(terms.items[i], strlen(terms.items[i])));
+		post_set(&m[2 * i + 1], "url",
+		         value_string(arena_strndup(a, b.data + at, b.len - at), b.len - at));
+		memset(&links[i], 0, sizeof(links[i]));
+		links[i].type = VALUE_MAP;
+		links[i].u.map.items = &m[2 * i];
+		links[i].u.map.len = 2;
+	}
+	out->u.list.items = links;
+	out->u.list.len = terms.len;
+	buf_free(&b);
+}
+
+void post_terms_value(const struct post *p, const struct config *c, struct value *out,
+                      struct arena *a)
+{
+	struct value *taxa = arena_alloc(a, (c->ntaxonomies ? c->ntaxonomies : 1) * sizeof(*taxa));
+	struct member *m = arena_alloc(a, 4 * (c->ntaxonomies ? c->ntaxonomies : 1) * sizeof(*m));
+	size_t n = 0;
+
+	for (size_t k = 0; k < c->ntaxonomies; k++) {
+		const struct config_taxonomy *t = &c->taxonomies[k];
+		struct value links;
+		post_term_links(&p->fields, c, t, &links, a);
+		if (links.u.list.len == 0)
+			continue;
+		struct member *x = &m[4 * n];
+		post_set(&x[0], "name", value_string(t->name, strlen(t->name)));
+		post_set(&x[1], "singular", value_string(t->singular, strlen(t->singular)));
+		post_set(&x[2], "title", value_string(t->title, strlen(t->title)));
+		post_set(&x[3], "terms", links);
+		memset(&taxa[n], 0, sizeof(taxa[n]));
+		taxa[n].type = VALUE_MAP;
+		taxa[n].u.map.items = x;
+		taxa[n].u.map.len = 4;
+		n++;
+	}
+	memset(out, 0, sizeof(*out));
+	out->type = VALUE_LIST;
+	out->u.list.items = taxa;
+	out->u.list.len = n;
 }
 
 /* The fields layouts see beyond the front matter as written. */
@@ -332,47 +392,13 @@ static void post_computed(struct post *p, const struct frontmatter *fm, const st
 	}
 	date_rfc3339(p->lastmod, date, sizeof(date));
 	post_member_string(&pm, "lastmod", date, strlen(date), a);
-	/* terms: [{name, title, singular, terms: [{name, url}]}], one per taxonomy the post
-	 * names terms of, in the configuration's order; tag_links: the tags' terms. */
-	struct value list = {.type = VALUE_LIST}, none = {.type = VALUE_LIST};
-	struct value *taxa = arena_alloc(a, (c->ntaxonomies ? c->ntaxonomies : 1) * sizeof(*taxa));
-	for (size_t k = 0; k < c->ntaxonomies; k++) {
-		const struct config_taxonomy *t = &c->taxonomies[k];
-		struct strlist terms;
-		post_terms(&fm->fields, t, &terms, a);
-		if (terms.len == 0)
-			continue;
-		struct value *links = arena_alloc(a, terms.len * sizeof(*links));
-		for (size_t i = 0; i < terms.len; i++) {
-			memset(&links[i], 0, sizeof(links[i]));
-			links[i].type = VALUE_MAP;
-			value_set_string(&links[i], "name", terms.items[i], strlen(terms.items[i]),
-			                 a);
-			buf_reset(&b);
-			post_term_route(t->name, terms.items[i], &b);
-			buf_addc(&b, '/');
-			size_t at = b.len;
-			post_url(c, b.data, b.len, &b);
-			value_set_string(&links[i], "url", b.data + at, b.len - at, a);
-		}
-		struct value *x = &taxa[list.u.list.len++];
-		memset(x, 0, sizeof(*x));
-		x->type = VALUE_MAP;
-		value_set_string(x, "name", t->name, strlen(t->name), a);
-		value_set_string(x, "singular", t->singular, strlen(t->singular), a);
-		buf_reset(&b);
-		post_title_case(t->name, &b);
-		value_set_string(x, "title", b.data, b.len, a);
-		struct value tl = {.type = VALUE_LIST};
-		tl.u.list.items = links;
-		tl.u.list.len = terms.len;
-		value_set(x, "terms", &tl, a);
-		if (strcmp(t->name, "tags") == 0)
-			none = tl;
-	}
-	list.u.list.items = taxa;
-	post_member(&pm, "terms", &list);
-	post_member(&pm, "tag_links", &none);
+	/* tag_links: [{name, url}], for links to the tags' pages (page.terms, made when a
+	 * page is, has every taxonomy's). */
+	struct value list = {.type = VALUE_LIST};
+	const struct config_taxonomy *tags = config_taxonomy(c, "tags", 4);
+	if (tags != NULL)
+		post_term_links(&fm->fields, c, tags, &list, a);
+	post_member(&pm, "tag_links", &list);
 	/* authors as a list, author as one: the front matter's, else the site's. */
 	struct value *names =
 	    arena_alloc(a, (p->authors.len ? p->authors.len : 1) * sizeof(*names));

@@ -82,8 +82,14 @@ struct config_taxonomy;
  * singular: "categories", "category"), the list made in a. */
 void post_terms(const struct value *fields, const struct config_taxonomy *t, struct strlist *out,
                 struct arena *a);
-/* A taxonomy's name as a title: "release_notes" -> "Release notes". Appended to out. */
-void post_title_case(const char *name, struct buf *out);
+/* The terms the fields of a post name in taxonomy t as layouts see them: [{name, url}],
+ * made in a. */
+void post_term_links(const struct value *fields, const struct config *c,
+                     const struct config_taxonomy *t, struct value *out, struct arena *a);
+/* page.terms: p's terms by taxonomy, [{name, singular, title, terms: [{name, url}]}], for
+ * each taxonomy p names terms of, made in a. */
+void post_terms_value(const struct post *p, const struct config *c, struct value *out,
+                      struct arena *a);
 /* Is the post served at time now (published, not expired)? */
 int post_live(const struct post *p, time_t now);
 

@@ -151,101 +151,96 @@ static void site_taxonomies(struct site *s)
 	buf_free(&route);
 }
 
-/* Is the post at listing place j in term t? */
-static int site_term_has(const struct site_term *t, size_t j)
-{
-	size_t lo = 0, hi = t->nposts;
+/* A post's related posts are looked for among the posts of each of its terms that are
+ * nearest to it in the listing: this many on each side (all of a smaller term's). */
+#define SITE_RELATED_WINDOW 16
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (t->at[mid] == j)
-			return 1;
-		if (t->at[mid] < j)
-			lo = mid + 1;
+/* How many terms the sorted term lists a (na) and b (nb) share. */
+static unsigned site_shared(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	unsigned n = 0;
+
+	while (na > 0 && nb > 0) {
+		if (*a == *b)
+			n++;
+		if (*a <= *b)
+			a++, na--;
 		else
-			hi = mid;
+			b++, nb--;
 	}
-	return 0;
+	return n;
 }
 
-/* A term with more posts than this is not walked whole for each of its posts: it adds to
- * the posts found through smaller terms, and brings those nearest in the listing. */
-#define SITE_RELATED_WALK   256
-#define SITE_RELATED_WINDOW 24
+/* One candidate for a post's related posts: its place in the listing, the terms it
+ * shares, how far it is in date. */
+struct site_candidate {
+	size_t at;
+	unsigned shared;
+	double apart;
+};
 
-/* Is candidate j (score sj) a better related post of post i than k (score sk)? More terms
- * shared first, then nearer in date, then earlier in the listing. */
-static int site_related_better(const struct site *s, size_t i, size_t j, unsigned sj, size_t k,
-                               unsigned sk)
+/* More terms shared first, then nearer in date, then earlier in the listing. */
+static int site_candidate_better(const struct site_candidate *x, const struct site_candidate *y)
 {
-	const struct post *p = s->listed[i], *a = s->listed[j], *b = s->listed[k];
-	double da, db;
-
-	if (sj != sk)
-		return sj > sk;
-	da = p->has_date && a->has_date ? fabs(difftime(a->date, p->date)) : 1e300;
-	db = p->has_date && b->has_date ? fabs(difftime(b->date, p->date)) : 1e300;
-	if (da != db)
-		return da < db;
-	return j < k;
+	if (x->shared != y->shared)
+		return x->shared > y->shared;
+	if (x->apart != y->apart)
+		return x->apart < y->apart;
+	return x->at < y->at;
 }
 
 /* For each listed post, the config->related posts that share the most terms with it in
- * every taxonomy but series (ties: nearest in date). Bounded at any size: see
- * SITE_RELATED_WALK. */
+ * every taxonomy but series, ties going to the nearest in date. The candidates are the
+ * SITE_RELATED_WINDOW posts on each side of it in each of its terms, each scored by
+ * merging its sorted list of terms with the post's: linear in the site's posts, whatever
+ * their terms. */
 static void site_related_all(struct site *s)
 {
 	const size_t want = (size_t)s->config->related, n = s->nlisted;
-	size_t nuse = 0, *first, *touched, best[20];
-	const struct site_term **uses;
-	unsigned *score, bscore[20];
+	size_t nuse = 0, nterms = 0, *first, *touched;
+	const struct site_term **terms;
+	uint32_t *uses;
+	unsigned char *seen;
 
 	if (want == 0 || n == 0)
 		return;
 	s->related = arena_alloc(&s->arena, n * want * sizeof(*s->related));
 	memset(s->related, 0, n * want * sizeof(*s->related));
-	/* Each post's terms: a count per post, then the terms in one array. */
-	first = xcalloc(n + 1, sizeof(*first));
+	/* Every term an id, in order; each post's term ids, ascending, in one array. */
 	for (size_t x = 0; x < s->ntaxonomies; x++)
-		for (size_t t = 0; strcmp(s->taxonomies[x].config->name, "series") != 0 &&
-		                   t < s->taxonomies[x].nterms;
-		     t++)
-			for (size_t k = 0; k < s->taxonomies[x].terms[t].nposts; k++)
-				first[s->taxonomies[x].terms[t].at[k] + 1]++, nuse++;
+		if (strcmp(s->taxonomies[x].config->name, "series") != 0)
+			nterms += s->taxonomies[x].nterms;
+	terms = xcalloc(nterms + 1, sizeof(*terms));
+	first = xcalloc(n + 1, sizeof(*first));
+	nterms = 0;
+	for (size_t x = 0; x < s->ntaxonomies; x++) {
+		if (strcmp(s->taxonomies[x].config->name, "series") == 0)
+			continue;
+		for (size_t t = 0; t < s->taxonomies[x].nterms; t++) {
+			const struct site_term *term = &s->taxonomies[x].terms[t];
+			terms[nterms++] = term;
+			for (size_t k = 0; k < term->nposts; k++)
+				first[term->at[k] + 1]++, nuse++;
+		}
+	}
 	for (size_t i = 0; i < n; i++)
 		first[i + 1] += first[i];
 	uses = xcalloc(nuse + 1, sizeof(*uses));
 	size_t *fill = xcalloc(n + 1, sizeof(*fill));
-	for (size_t x = 0; x < s->ntaxonomies; x++)
-		for (size_t t = 0; strcmp(s->taxonomies[x].config->name, "series") != 0 &&
-		                   t < s->taxonomies[x].nterms;
-		     t++)
-			for (size_t k = 0; k < s->taxonomies[x].terms[t].nposts; k++) {
-				size_t j = s->taxonomies[x].terms[t].at[k];
-				uses[first[j] + fill[j]++] = &s->taxonomies[x].terms[t];
-			}
+	for (size_t id = 0; id < nterms; id++)
+		for (size_t k = 0; k < terms[id]->nposts; k++) {
+			size_t j = terms[id]->at[k];
+			uses[first[j] + fill[j]++] = (uint32_t)id;
+		}
 	free(fill);
-	score = xcalloc(n, sizeof(*score));
+	seen = xcalloc(n, 1);
 	touched = xcalloc(n, sizeof(*touched));
 	for (size_t i = 0; i < n; i++) {
+		const struct post *p = s->listed[i];
+		struct site_candidate best[20];
 		size_t nt = 0, nb = 0;
-		/* Small terms: every post in them. */
 		for (size_t u = first[i]; u < first[i + 1]; u++) {
-			const struct site_term *t = uses[u];
-			for (size_t k = 0; t->nposts <= SITE_RELATED_WALK && k < t->nposts; k++) {
-				size_t j = t->at[k];
-				if (j != i && score[j]++ == 0)
-					touched[nt++] = j;
-			}
-		}
-		/* Large terms: add to those found, and bring the nearest in the listing. */
-		size_t found = nt;
-		for (size_t u = first[i]; u < first[i + 1]; u++) {
-			const struct site_term *t = uses[u];
-			if (t->nposts <= SITE_RELATED_WALK)
-				continue;
-			for (size_t k = 0; k < found; k++)
-				score[touched[k]] += (unsigned)site_term_has(t, touched[k]);
+			const struct site_term *t = terms[uses[u]];
 			size_t lo = 0, hi = t->nposts;
 			while (lo < hi) {
 				size_t mid = lo + (hi - lo) / 2;
@@ -255,45 +250,43 @@ static void site_related_all(struct site *s)
 					hi = mid;
 			}
 			size_t from = lo > SITE_RELATED_WINDOW ? lo - SITE_RELATED_WINDOW : 0;
-			size_t to = lo + SITE_RELATED_WINDOW + 1 < t->nposts
+			size_t to = t->nposts - lo > SITE_RELATED_WINDOW + 1
 			                ? lo + SITE_RELATED_WINDOW + 1
 			                : t->nposts;
 			for (size_t k = from; k < to; k++) {
 				size_t j = t->at[k];
-				if (j == i || score[j] != 0)
-					continue;
-				/* New here: it shares no small term; count the large ones. */
-				for (size_t v = first[i]; v < first[i + 1]; v++)
-					if (uses[v]->nposts > SITE_RELATED_WALK)
-						score[j] += (unsigned)site_term_has(uses[v], j);
-				touched[nt++] = j;
+				if (j != i && !seen[j]) {
+					seen[j] = 1;
+					touched[nt++] = j;
+				}
 			}
 		}
-		/* The best few, kept in order. */
 		for (size_t k = 0; k < nt; k++) {
 			size_t j = touched[k], at = nb;
-			while (at > 0 &&
-			       site_related_better(s, i, j, score[j], best[at - 1], bscore[at - 1]))
+			const struct post *q = s->listed[j];
+			struct site_candidate c = {
+			    j,
+			    site_shared(uses + first[i], first[i + 1] - first[i], uses + first[j],
+			                first[j + 1] - first[j]),
+			    p->has_date && q->has_date ? fabs(difftime(q->date, p->date)) : 1e300};
+			seen[j] = 0;
+			while (at > 0 && site_candidate_better(&c, &best[at - 1]))
 				at--;
-			if (at < want) {
-				size_t last = nb < want ? nb : want - 1;
-				memmove(best + at + 1, best + at, (last - at) * sizeof(*best));
-				memmove(bscore + at + 1, bscore + at,
-				        (last - at) * sizeof(*bscore));
-				best[at] = j;
-				bscore[at] = score[j];
-				nb += nb < want;
-			}
+			if (at >= want)
+				continue;
+			size_t last = nb < want ? nb : want - 1;
+			memmove(best + at + 1, best + at, (last - at) * sizeof(*best));
+			best[at] = c;
+			nb += nb < want;
 		}
 		for (size_t k = 0; k < nb; k++)
-			s->related[i * want + k] = s->listed[best[k]];
-		for (size_t k = 0; k < nt; k++)
-			score[touched[k]] = 0;
+			s->related[i * want + k] = s->listed[best[k].at];
 	}
-	free(score);
+	free(seen);
 	free(touched);
 	free(uses);
 	free(first);
+	free(terms);
 }
 
 static int site_period_cmp(const void *a, const void *b)

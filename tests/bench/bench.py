@@ -2,7 +2,7 @@
 """bench.py — quire's benchmarks, each side by side with its references in one run.
 
 Usage: python3 tests/bench/bench.py [BENCHMARK...]   (default: all of BENCHMARKS, in order)
-       benchmarks: fastcgi microcache cold scale cgi hugo soak
+       benchmarks: fastcgi microcache cold scale cgi hugo soak previous
 Env:   BENCH_SECONDS       length of each wrk run (default 10)
        BENCH_SOAK_SECONDS  length of the soak (default 120)
        BENCH_SOAK_WARMUP   seconds of load before the soak's first minute (default 60)
@@ -12,6 +12,9 @@ Env:   BENCH_SECONDS       length of each wrk run (default 10)
        BENCH_SCALE         the site sizes of the scale benchmark (default "1000 10000")
        BENCH_CORPUS        the Markdown posts the generated sites are made of (default
                            tests/data/rust-blog/posts in this checkout)
+       BENCH_BASE          the commit the previous benchmark measures against (default
+                           HEAD~1: the previous commit), built in a temporary worktree
+       BENCH_BASE_ROUNDS   its rounds, each base then this checkout (default 3)
        QUIRE_BIN           quire to measure (default build/quire, built with make)
 
 Prints one table per benchmark and appends them, dated, to tests/bench/RESULTS.md. A run
@@ -355,12 +358,28 @@ def generate_posts(dest, n):
     return routes
 
 
-def start_timed(site, path, timeout=60):
-    """Start quire on site (no nginx) and send GET path over its socket in a tight loop
-    from the moment of the start: (seconds to the first answer, status, body)."""
+def tag_posts(dest):
+    """Give every post in dest that names no tags or categories three tags of 300 and one
+    category of 5, in a fixed pattern: a site whose lists and related posts have work."""
+    for i, name in enumerate(sorted(os.listdir(dest))):
+        path = os.path.join(dest, name)
+        with open(path, "rb") as f:
+            data = f.read()
+        head = data.split(b"\n---", 1)[0]
+        if not data.startswith(b"---\n") or b"\ntags:" in head or b"\ncategories:" in head:
+            continue
+        extra = (f"tags: [rust, t{i * 7 % 300}, t{i * 13 % 300}]\ncategories: [c{i % 5}]\n"
+                 .encode())
+        with open(path, "wb") as f:
+            f.write(data[:4] + extra + data[4:])
+
+
+def start_timed(site, path, timeout=60, binary=None):
+    """Start quire (or binary) on site (no nginx) and send GET path over its socket in a
+    tight loop from the moment of the start: (seconds to the first answer, status, body)."""
     logf = open(site.log, "ab")
     t0 = time.monotonic()
-    site.quire = subprocess.Popen([QUIRE, "-c", site.config, "-s", site.sock],
+    site.quire = subprocess.Popen([binary or QUIRE, "-c", site.config, "-s", site.sock],
                                   stdin=subprocess.DEVNULL, stdout=logf, stderr=logf)
     logf.close()
     while True:
@@ -1092,6 +1111,137 @@ def soak():
 
 # Each benchmark is a function that starts what it needs, stops it before returning (with
 # blocks), and returns a Table. They run in this order; the command line may name some.
+class BinarySite(Site):
+    """A Site served by another build of quire, with that checkout's conf/ (its layouts and
+    stylesheet, as it shipped)."""
+
+    def __init__(self, binary, top, **kw):
+        super().__init__(**kw)
+        self.binary = binary
+        config = open(self.config).read()
+        shutil.rmtree(self.conf)
+        shutil.copytree(os.path.join(top, "conf"), self.conf)
+        with open(self.config, "w") as f:
+            f.write(config)
+
+    def start_quire(self):
+        with open(self.log, "ab") as logf:
+            self.quire = subprocess.Popen([self.binary, "-c", self.config, "-s", self.sock],
+                                          stdin=subprocess.DEVNULL, stdout=logf, stderr=logf)
+        if not wait_for(lambda: os.path.exists(self.sock) or self.quire.poll() is not None) \
+                or self.quire.poll() is not None:
+            raise RuntimeError(f"{self.binary} did not start: " + self.read_log())
+
+
+BASE = os.environ.get("BENCH_BASE", "HEAD~1")
+BASE_ROUNDS = int(os.environ.get("BENCH_BASE_ROUNDS", "3"))
+
+
+def previous():
+    """This checkout against BENCH_BASE (the previous commit by default), side by side in
+    one run: the hot first post through nginx, and the restart time of a 10,000-post site.
+    Each round measures the base, then this checkout, so that a slow spell of the machine
+    falls on both; the ratios are of the medians."""
+    rev = subprocess.run(["git", "-C", TOP, "rev-parse", "--short", BASE], check=True,
+                         capture_output=True, text=True).stdout.strip()
+    tree = tempfile.mkdtemp(prefix="quire-base-")
+    try:
+        subprocess.run(["git", "-C", TOP, "worktree", "add", "--detach", "-q", tree, rev],
+                       check=True)
+        print(f"bench: previous: building {rev}", file=sys.stderr, flush=True)
+        subprocess.run(["nice", "make", "-s", "-j2", "build/quire"], cwd=tree, check=True,
+                       stdout=subprocess.DEVNULL)
+        return previous_run(rev, os.path.join(tree, "build", "quire"), tree)
+    finally:
+        subprocess.run(["git", "-C", TOP, "worktree", "remove", "--force", tree],
+                       capture_output=True)
+        shutil.rmtree(tree, ignore_errors=True)
+
+
+def previous_run(rev, base_bin, base_top):
+    workers = shipped_workers()
+    builds = (("base " + rev, base_bin, base_top), ("this checkout", QUIRE, TOP))
+    hot = {name: [] for name, _, _ in builds}
+    start = {name: [] for name, _, _ in builds}
+    sizes = {}
+    for r in range(BASE_ROUNDS):
+        for name, binary, top in builds:
+            site = started(BinarySite(binary, top))
+            with site:
+                with open(site.config) as f:
+                    text = re.sub(r"^workers:.*\n", "", f.read(), flags=re.M)
+                with open(site.config, "w") as f:
+                    f.write(text + f"workers: {workers}\n")
+                site.start()
+                status, _, page = site.get(FIRST)
+                if status != 200:
+                    raise RuntimeError(f"{name}: {FIRST} answered {status}")
+                sizes[name] = len(page)
+                print(f"bench: previous: round {r + 1}, {name}: wrk {SECONDS} s",
+                      file=sys.stderr, flush=True)
+                hot[name].append(wrk(f"http://127.0.0.1:{site.port}{FIRST}"))
+    # One set of posts for both, as the corpus is and then tagged; each build its own
+    # state folder.
+    posts = tempfile.mkdtemp(prefix="quire-base-posts-")
+    tagged = {name: [] for name, _, _ in builds}
+    try:
+        routes = generate_posts(posts, 10000)
+        probe = routes[len(routes) // 2]
+        for kind in (start, tagged):
+            if kind is tagged:
+                tag_posts(posts)
+            for name, binary, top in builds:
+                site = started(BinarySite(binary, top, copy_posts=False, config_extra=STATE))
+                with site:
+                    os.rmdir(site.posts)
+                    os.symlink(posts, site.posts)
+                    # The first start writes the state store; the restarts read it.
+                    for i in range(1 + BASE_ROUNDS):
+                        dt, status, _ = start_timed(site, probe, binary=binary)
+                        if status != 200:
+                            raise RuntimeError(f"{name}: {probe} answered {status}")
+                        if i > 0:
+                            kind[name].append(dt)
+                        site.stop()
+                    os.unlink(site.posts)
+                    os.mkdir(site.posts)
+    finally:
+        shutil.rmtree(posts, ignore_errors=True)
+    t = Table(f"This checkout against {rev}: the hot post and the start at 10,000 posts",
+              ["what", f"base {rev}", "this checkout", "this / base", "target"])
+    t.notes.append(f"{BASE_ROUNDS} rounds, each the base then this checkout; medians. Each "
+                   "build with its own conf/ (layouts as it shipped): the first post is "
+                   + " and ".join(f"{sizes[n]:,} bytes ({n})" for n, _, _ in builds))
+    t.notes.append("hot post: wrk -t2 -c64 through nginx (deploy/nginx/make-conf.sh), "
+                   f"`workers: {workers}`; start: a restart of a 10,000-post site (the state "
+                   "store written by a first start), Popen to the first answer of the middle "
+                   "post over the raw socket; tagged: the same posts, each that names none "
+                   "given 3 tags of 300 and 1 category of 5 (tests/bench/bench.py tag_posts)")
+    b, c = builds[0][0], builds[1][0]
+    rb = statistics.median(x["rps"] for x in hot[b])
+    rc = statistics.median(x["rps"] for x in hot[c])
+    pb = statistics.median(x["p99"] for x in hot[b])
+    pc = statistics.median(x["p99"] for x in hot[c])
+    sb, sc = statistics.median(start[b]), statistics.median(start[c])
+    t.add("hot post, requests/s", f"{rb:,.0f}", f"{rc:,.0f}", f"{rc / rb:.3f}",
+          "≥ 0.95: " + verdict(rc / rb, 0.95, True))
+    t.add("hot post, p99 ms", f"{pb:.2f}", f"{pc:.2f}", f"{pc / pb:.3f}", "")
+    t.add("restart at 10,000 posts → first answer", ms(sb), ms(sc), f"{sc / sb:.3f}",
+          "≤ 1.05: " + verdict(sc / sb, 1.05, False))
+    tb, tc = statistics.median(tagged[b]), statistics.median(tagged[c])
+    t.add("restart at 10,000 tagged posts → first answer", ms(tb), ms(tc), f"{tc / tb:.3f}",
+          "")
+    t.add("each round's requests/s", " ".join(f"{x['rps']:,.0f}" for x in hot[b]),
+          " ".join(f"{x['rps']:,.0f}" for x in hot[c]), "", "")
+    t.add("each restart", " ".join(ms(x) for x in start[b]), " ".join(ms(x) for x in start[c]),
+          "", "")
+    for name in hot:
+        for x in hot[name]:
+            if x["non2xx"] or x["socket"]:
+                t.problems.append(f"{name}: {x['non2xx']} non-2xx, {x['socket']} socket errors")
+    return t
+
+
 BENCHMARKS = {
     "fastcgi": fastcgi,
     "microcache": microcache,
@@ -1100,6 +1250,7 @@ BENCHMARKS = {
     "cgi": cgi,
     "hugo": hugo,
     "soak": soak,
+    "previous": previous,
 }
 
 
