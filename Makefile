@@ -1,7 +1,7 @@
 # quire — one non-recursive GNU Makefile. `make run` and `make test` do everything.
 VERSION   := 0.1.0
 CC        ?= cc
-PKGS      := yaml-0.1 md4c-html libseccomp nettle
+PKGS      := yaml-0.1 md4c-html libseccomp nettle sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
@@ -177,14 +177,14 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 # A folder to upload to shared hosting: quire.fcgi, .htaccess, conf/, posts/, lib/.
-# libyaml, libseccomp and nettle are linked in (Debian ships their .a files); Debian
+# libyaml, libseccomp, nettle and SQLite are linked in (Debian ships their .a files); Debian
 # has no static md4c, so its two libraries go in lib/, found through $ORIGIN/lib.
 # The host needs Linux on x86-64 with glibc 2.34 or later, nothing else.
 SH := build/shared-hosting
 shared-hosting: $(OBJS)
 	rm -rf $(SH) && mkdir -p $(SH)/lib $(SH)/conf/layouts $(SH)/conf/static $(SH)/posts
-	$(CC) $(ALL_CFLAGS) -o $(SH)/quire.fcgi $(OBJS) -Wl,-Bstatic -lyaml -lseccomp -lnettle -Wl,-Bdynamic \
-	    -lmd4c-html -lmd4c -pthread -lm -Wl,--disable-new-dtags -Wl,-rpath,'$$ORIGIN/lib'
+	$(CC) $(ALL_CFLAGS) -o $(SH)/quire.fcgi $(OBJS) -Wl,-Bstatic -lyaml -lseccomp -lnettle -lsqlite3 -Wl,-Bdynamic \
+	    -lmd4c-html -lmd4c -pthread -lm -ldl -Wl,--disable-new-dtags -Wl,-rpath,'$$ORIGIN/lib'
 	cp -L $$($(CC) -print-file-name=libmd4c.so.0) $$($(CC) -print-file-name=libmd4c-html.so.0) $(SH)/lib/
 	cp deploy/shared-hosting/htaccess $(SH)/.htaccess
 	cp deploy/shared-hosting/quire.yaml $(SH)/conf/quire.yaml

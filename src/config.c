@@ -28,6 +28,8 @@ enum config_type {
 	CONFIG_MENU,       /* a list of entries: title, and route or url */
 	CONFIG_TAXONOMIES, /* a list of names, or Hugo's map of singular to plural */
 	CONFIG_RELATED,    /* a whole number from 0 to 20 */
+	CONFIG_FIELDS,     /* search.fields: a list of title, description, tags, body */
+	CONFIG_SNIPPET,    /* a whole number from 1 to 64 */
 };
 
 /* The words a permalink pattern may use. */
@@ -99,6 +101,11 @@ static const struct config_key config_keys[] = {
     KEY("menu", CONFIG_MENU, menu),
     KEY("taxonomies", CONFIG_TAXONOMIES, taxonomies),
     KEY("related", CONFIG_RELATED, related),
+    {"search", CONFIG_SECTION, 0},
+    KEY("search.enabled", CONFIG_BOOL, search),
+    KEY("search.fields", CONFIG_FIELDS, search_fields),
+    KEY("search.per_page", CONFIG_COUNT, search_per_page),
+    KEY("search.snippet", CONFIG_SNIPPET, search_snippet),
 };
 
 static char *config_resolve(const char *file, const char *path)
@@ -331,6 +338,34 @@ static int config_taxonomies(struct config *c, const struct ynode *v, struct buf
 	return 0;
 }
 
+/* search.fields: which of a post's fields the index holds. */
+static int config_fields(struct config *c, const struct ynode *v, struct buf *err)
+{
+	static const char *const names[] = {"title", "description", "tags", "body"};
+
+	if (v->kind != YNODE_LIST || v->n == 0) {
+		buf_printf(err,
+		           "%zu: \"search.fields\" must be a list of title, description, "
+		           "tags and body",
+		           v->line);
+		return -1;
+	}
+	c->search_fields = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct ynode *f = v->items[i];
+		size_t k = 0;
+		while (k < 4 && !(f->kind == YNODE_SCALAR && strcmp(f->str, names[k]) == 0))
+			k++;
+		if (k == 4) {
+			buf_printf(err, "%zu: a search field is title, description, tags or body",
+			           f->line);
+			return -1;
+		}
+		c->search_fields |= 1L << k;
+	}
+	return 0;
+}
+
 const struct config_taxonomy *config_taxonomy(const struct config *c, const char *name, size_t len)
 {
 	for (size_t i = 0; i < c->ntaxonomies; i++)
@@ -350,6 +385,8 @@ static int config_set(struct config *c, const struct config_key *k, const struct
 		return config_menu(c, v, err);
 	if (k->type == CONFIG_TAXONOMIES)
 		return config_taxonomies(c, v, err);
+	if (k->type == CONFIG_FIELDS)
+		return config_fields(c, v, err);
 	if (k->type != CONFIG_SECTION && v->kind != YNODE_SCALAR) {
 		buf_printf(err, "%zu: \"%s\" must be a single value", v->line, k->name);
 		return -1;
@@ -358,6 +395,15 @@ static int config_set(struct config *c, const struct config_key *k, const struct
 	case CONFIG_SECTION:
 	case CONFIG_MENU:
 	case CONFIG_TAXONOMIES:
+	case CONFIG_FIELDS:
+		return 0;
+	case CONFIG_SNIPPET:
+		if (ytree_long(v, &n) < 0 || n < 1 || n > 64) {
+			buf_printf(err, "%zu: \"%s\" must be a whole number from 1 to 64", v->line,
+			           k->name);
+			return -1;
+		}
+		*(long *)field = n;
 		return 0;
 	case CONFIG_RELATED:
 		if (ytree_long(v, &n) < 0 || n < 0 || n > 20) {
@@ -494,6 +540,10 @@ static void config_defaults(struct config *c, const char *file)
 	c->front_matter_max = 64L * 1024;
 	c->read_timeout = 30;
 	c->related = 3;
+	c->search = 1;
+	c->search_fields = SEARCH_ALL;
+	c->search_per_page = 10;
+	c->search_snippet = 24;
 	c->taxonomies[0] =
 	    (struct config_taxonomy){xstrndup("tags", 4), xstrndup("tag", 3), config_title("tags")};
 	c->taxonomies[1] = (struct config_taxonomy){

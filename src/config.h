@@ -27,6 +27,15 @@ struct config_taxonomy {
 	char *title;    /* "Tags", "Release notes" */
 };
 
+/* What search indexes of each post (search.fields). */
+enum config_search_field {
+	SEARCH_TITLE = 1,
+	SEARCH_DESCRIPTION = 2,
+	SEARCH_TAGS = 4, /* the names of its terms, of every taxonomy */
+	SEARCH_BODY = 8,
+	SEARCH_ALL = 15
+};
+
 struct config {
 	char *file; /* the configuration file, as given */
 	char *site_title;
@@ -61,8 +70,12 @@ struct config {
 	int has_menu; /* menu: was given (else the menu starts with the posts' index) */
 	struct config_taxonomy taxonomies[CONFIG_TAXONOMIES_MAX]; /* default: tags, categories */
 	size_t ntaxonomies;
-	long related;      /* related: how many related posts each post gets (0: none) */
-	int date_archives; /* the permalink starts with :year: /YYYY/ and /YYYY/MM/ are lists */
+	long related;         /* related: how many related posts each post gets (0: none) */
+	int date_archives;    /* the permalink starts with :year: /YYYY/ and /YYYY/MM/ are lists */
+	int search;           /* search.enabled: /search and the index (default) */
+	long search_fields;   /* search.fields: enum config_search_field, or-ed */
+	long search_per_page; /* search.per_page: results on a page */
+	long search_snippet;  /* search.snippet: words of text around what was found */
 };
 
 /* The taxonomy named name (len bytes), or NULL. */

@@ -15,6 +15,7 @@
 #include "preview.h"
 #include "sandbox.h"
 #include "saved.h"
+#include "search.h"
 #include "server.h"
 #include "site.h"
 #include "supervisor.h"
@@ -140,6 +141,8 @@ static int main_worker(int listen_fd, int ready_fd, int start_fd, void *arg)
 	watch = watch_open(&c);
 	site = main_site(&c);
 	preview_start(&c);
+	/* Opened before the sandbox, brought up to date by the watcher once serving. */
+	search_open(&c);
 	/* Before any thread: Landlock confines only the caller and what it starts. */
 	if (site == NULL || sandbox_apply(&c) < 0)
 		return 1;
@@ -162,6 +165,11 @@ static int main_worker(int listen_fd, int ready_fd, int start_fd, void *arg)
 		if (n != 1)
 			exit(0);
 		close(start_fd);
+	}
+	if (watch == NULL) {
+		struct site *now = site_acquire();
+		search_sync(now);
+		site_release(now);
 	}
 	watch_start(watch);
 	/* Threads may still be blocked on kept connections: exit, do not return. A server

@@ -45,6 +45,13 @@ void page_post(const struct site *s, struct request *rq, struct response *rs,
  * request alone (never cached), not to be indexed or kept. */
 void page_preview(const struct site *s, struct request *rq, struct response *rs,
                   const struct page_target *t);
+/* page_search.c: /search (the search layout), /search.json and /opensearch.xml. */
+void page_search(const struct site *s, struct request *rq, struct response *rs,
+                 const struct page_target *t);
+void page_search_json(const struct site *s, struct request *rq, struct response *rs,
+                      const struct page_target *t);
+void page_opensearch(const struct site *s, struct request *rq, struct response *rs,
+                     const struct page_target *t);
 /* page_index.c: page t->page of the index, of a term's posts, of a year's or a month's,
  * the list of a taxonomy's terms, and the archive. */
 void page_index(const struct site *s, struct request *rq, struct response *rs,

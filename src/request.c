@@ -86,6 +86,8 @@ void request_parse(struct request *rq, const struct request_env *env, const char
 	rq->index = 0;
 	rq->redirect = 0;
 	rq->trailing_slash = 0;
+	rq->query = NULL;
+	rq->query_len = 0;
 	rq->method = METHOD_OTHER;
 	rq->cond.if_match = env->param("HTTP_IF_MATCH", env->ctx);
 	rq->cond.if_none_match = env->param("HTTP_IF_NONE_MATCH", env->ctx);
@@ -110,6 +112,10 @@ void request_parse(struct request *rq, const struct request_env *env, const char
 	if (q != NULL && !request_query_ok(q + 1)) {
 		rq->status = 400;
 		return;
+	}
+	if (q != NULL) {
+		rq->query = q + 1;
+		rq->query_len = strlen(q + 1);
 	}
 	switch (path_canon(uri, plen, 1, &rq->path, &changed)) {
 	case PATH_OK:

@@ -27,6 +27,8 @@ struct request {
 	int trailing_slash;      /* the path ended with a slash: list pages want one, posts not */
 	struct conditional cond; /* the conditional header fields */
 	int gone;                /* the post's file was not there when read */
+	const char *query;       /* the query string, after '?', as sent (not decoded), or NULL */
+	size_t query_len;
 	/* Kept, with their capacity, from one request to the next. */
 	struct buf canonical; /* the one address of what the path names (dispatch.c) */
 	struct buf file;      /* the post's file, read fresh */

@@ -1029,6 +1029,19 @@ const struct site_term *site_series(const struct site *s, const struct post *p, 
 	return t;
 }
 
+int site_served(const struct site *s, const struct post *p)
+{
+	return !p->draft && post_live(p, s->made) &&
+	       route_find(&s->routes, p->route, p->route_len) == p;
+}
+
+const struct post *site_served_named(const struct site *s, const char *name)
+{
+	size_t i = site_find(s->posts, s->nposts, name);
+
+	return i < s->nposts && site_served(s, s->posts[i]) ? s->posts[i] : NULL;
+}
+
 const struct post *const *site_related(const struct site *s, const struct post *p)
 {
 	size_t at = site_post_place(s, p).at;

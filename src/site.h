@@ -133,6 +133,10 @@ const struct site_period *site_period(const struct site *s, const char *route, s
 /* The series p is part of: the term of taxonomy "series" it names first, or NULL; *part
  * then its place in it, from 1 (oldest first). */
 const struct site_term *site_series(const struct site *s, const struct post *p, size_t *part);
+/* Does s serve p (a listed post or a page, live at s->made)? */
+int site_served(const struct site *s, const struct post *p);
+/* The post s serves from the file name (as in the posts folder), or NULL. */
+const struct post *site_served_named(const struct site *s, const char *name);
 /* The posts related to p (up to config->related, NULL-terminated when fewer), or NULL. */
 const struct post *const *site_related(const struct site *s, const struct post *p);
 /* The layout for an error page: NAME.mustache for the status ("404"), else "error". */

@@ -19,6 +19,7 @@
 #include "config.h"
 #include "log.h"
 #include "mem.h"
+#include "search.h"
 #include "site.h"
 
 #define WATCH_QUIET_MS     15   /* rebuild once no event came for this long */
@@ -113,6 +114,8 @@ static void watch_rebuild(struct watch *w, int layouts)
 
 	s = site_load(w->config, old ? &before : NULL, old ? old->layouts : NULL, layouts);
 	if (s != NULL) {
+		/* Searchable as soon as served: the index follows before the snapshot is out. */
+		search_sync(s);
 		site_publish(s);
 		log_msg(LOG_INFO, "%s: reloaded, %zu posts", w->config->posts_dir, s->nlisted);
 	}
@@ -128,7 +131,11 @@ static void *watch_loop(void *arg)
 	struct watch *w = arg;
 	int changed[WATCH_TARGETS] = {0}, pending = 0, missing = w->missing, back = 0;
 	long first = 0, last = 0, retry = clock_ms() + WATCH_RETRY_MS;
+	struct site *at_start = site_acquire();
 
+	/* The index as the site is at start: made here, once serving, when it is behind. */
+	search_sync(at_start);
+	site_release(at_start);
 	for (;;) {
 		struct pollfd p = {.fd = w->fd, .events = POLLIN};
 		int timeout = pending ? WATCH_QUIET_MS : missing ? WATCH_RETRY_MS : -1;
