@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <time.h>
 
+struct files_entry;
 struct post;
 struct request;
 struct response;
@@ -25,6 +26,7 @@ enum page_feed_kind {
 struct page_target {
 	const struct post *post;     /* a post, or the post an old address now belongs to */
 	const struct site_tag *term; /* the term of a term's list or feeds */
+	const struct files_entry *file; /* a file of the static folder or of a bundle */
 	size_t page;                 /* the page of a list, from 1 */
 	enum page_feed_kind feed;    /* a feed of the list, or PAGE_FEED_NONE */
 	int status; /* not 0: the error to answer (a post not live, a page past the end) */
@@ -48,6 +50,9 @@ void page_sitemap(const struct site *s, struct request *rq, struct response *rs,
                   const struct page_target *t);
 void page_robots(const struct site *s, struct request *rq, struct response *rs,
                  const struct page_target *t);
+/* page_file.c: t->file as it is now, with its validators, HEAD and one Range. */
+void page_file(const struct site *s, struct request *rq, struct response *rs,
+               const struct page_target *t);
 /* page_error.c: an old address of t->post (an alias, a route it had): 301 to its route. */
 void page_moved(const struct site *s, struct request *rq, struct response *rs,
                 const struct page_target *t);

@@ -51,7 +51,7 @@ static const int sandbox_calls[] = {
     SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev), SCMP_SYS(pread64),
     SCMP_SYS(pwrite64), SCMP_SYS(close), SCMP_SYS(lseek), SCMP_SYS(fstat), SCMP_SYS(newfstatat),
     SCMP_SYS(statx), SCMP_SYS(stat), SCMP_SYS(lstat), SCMP_SYS(access), SCMP_SYS(faccessat),
-    SCMP_SYS(faccessat2), SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(getdents64), SCMP_SYS(fcntl),
+    SCMP_SYS(faccessat2), SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(openat2), SCMP_SYS(getdents64), SCMP_SYS(fcntl),
     SCMP_SYS(dup), SCMP_SYS(dup2), SCMP_SYS(dup3), SCMP_SYS(rename), SCMP_SYS(renameat),
     SCMP_SYS(renameat2), SCMP_SYS(unlink), SCMP_SYS(unlinkat), SCMP_SYS(mkdir), SCMP_SYS(mkdirat),
     SCMP_SYS(fsync), SCMP_SYS(fdatasync), SCMP_SYS(inotify_init1), SCMP_SYS(inotify_add_watch),
@@ -182,6 +182,7 @@ static int sandbox_landlock(const struct config *c)
 	if (c->state_dir != NULL)
 		mkdir(c->state_dir, 0700);
 	if (sandbox_allow_path(ruleset, c->posts_dir, SANDBOX_READ, attr.handled_access_fs) < 0 ||
+	    sandbox_allow_path(ruleset, c->static_dir, SANDBOX_READ, attr.handled_access_fs) < 0 ||
 	    sandbox_allow_path(ruleset, c->layouts_dir, SANDBOX_READ, attr.handled_access_fs) < 0 ||
 	    sandbox_allow_path(ruleset, c->file, SANDBOX_READ, attr.handled_access_fs) < 0 ||
 	    sandbox_allow_path(ruleset, c->state_dir, SANDBOX_WRITE, attr.handled_access_fs) < 0 ||

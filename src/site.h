@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "files.h"
 #include "layout.h"
 #include "mem.h"
 #include "route.h"
@@ -62,6 +63,7 @@ struct site {
 	struct route_table aliases; /* old addresses of posts: answered with 301 */
 	struct route_table moved;   /* routes posts had before (moved_routes()): 301 */
 	struct site_tag *tags;      /* by route */
+	struct files files;         /* the static folder's and the live bundles' files */
 	size_t ntags;
 	time_t made;        /* the time the snapshot shows the site at */
 	size_t loaded;      /* posts read from their files, not shared with the snapshot before */
