@@ -555,7 +555,9 @@ int fcgi_answer_stream(struct fcgi_conn *c, const char *head, size_t hlen,
 	/* Each chunk may take the peer limits.read_timeout: a slow reader of a large
 	 * file is not cut off for its size. */
 	while (rc == 0 && (n = next(ctx, chunk)) != 0)
-		rc = n < 0 ? -1 : fcgi_stdout(c, chunk, (size_t)n, NULL, 0, 0, clock_ms() + c->timeout_ms);
+		rc = n < 0
+		         ? -1
+		         : fcgi_stdout(c, chunk, (size_t)n, NULL, 0, 0, clock_ms() + c->timeout_ms);
 	if (rc == 0)
 		rc = fcgi_stdout(c, NULL, 0, NULL, 0, 1, clock_ms() + c->timeout_ms);
 	free(chunk);

@@ -66,7 +66,8 @@ static void files_add(struct files_walk *w, const struct stat *st)
 	buf_adds(&w->route, sub);
 	buf_reset(&w->canon);
 	if (path_canon(w->route.data, w->route.len, 0, &w->canon, &changed) != PATH_OK ||
-	    w->canon.len != w->route.len || memcmp(w->canon.data, w->route.data, w->route.len) != 0) {
+	    w->canon.len != w->route.len ||
+	    memcmp(w->canon.data, w->route.data, w->route.len) != 0) {
 		files_skip(w, st, LOG_WARN, "its name cannot be a URL path");
 		return;
 	}
@@ -139,8 +140,8 @@ static void files_walk(struct files_walk *w, int dfd, int depth)
 				files_skip(w, &st, LOG_WARN, "deeper than FILES_DEPTH folders");
 				continue;
 			}
-			int sub = openat(dirfd(d), name,
-			                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			int sub =
+			    openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (sub >= 0)
 				files_walk(w, sub, depth + 1);
 		} else if (!S_ISREG(st.st_mode)) {
@@ -280,8 +281,8 @@ int files_open(const struct config *c, const struct files_entry *e, struct stat 
 {
 	const char *dir = e->root == FILES_STATIC ? c->static_dir : c->posts_dir;
 	struct open_how how = {.flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
-	                       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-	                                  RESOLVE_NO_MAGICLINKS};
+	                       .resolve =
+	                           RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
 	int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC), fd, saved;
 
 	if (dfd < 0)

@@ -104,7 +104,8 @@ ssize_t response_file_chunk(const struct response *rs, off_t *at, char *chunk)
 	size_t want = left < RESPONSE_CHUNK ? (size_t)left : RESPONSE_CHUNK, got = 0;
 
 	while (got < want) {
-		ssize_t n = pread(rs->file_fd, chunk + got, want - got, rs->file_off + *at + (off_t)got);
+		ssize_t n =
+		    pread(rs->file_fd, chunk + got, want - got, rs->file_off + *at + (off_t)got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
