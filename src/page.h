@@ -26,10 +26,11 @@ enum page_feed_kind {
 struct page_target {
 	const struct post *post;     /* a post, or the post an old address now belongs to */
 	const struct site_tag *term; /* the term of a term's list or feeds */
-	const struct files_entry *file; /* a file of the static folder or of a bundle */
 	size_t page;                 /* the page of a list, from 1 */
 	enum page_feed_kind feed;    /* a feed of the list, or PAGE_FEED_NONE */
 	int status; /* not 0: the error to answer (a post not live, a page past the end) */
+	/* A file of the static folder or of a page bundle. */
+	const struct files_entry *file;
 };
 
 /* The handlers, one row each of dispatch.c's table. page_post.c: */

@@ -155,8 +155,9 @@ static struct cache_entry *page_post_body_fresh(const struct site *s, const stru
 		if (fresh != NULL)
 			v = fresh;
 		buf_reset(&rq->html);
-		if (markdown_render_at(rq->file.data + v->body_offset, rq->file.len - v->body_offset,
-		                       c->raw_html_escape, why.data, why.len, &rq->html) < 0) {
+		if (markdown_render_at(rq->file.data + v->body_offset,
+		                       rq->file.len - v->body_offset, c->raw_html_escape, why.data,
+		                       why.len, &rq->html) < 0) {
 			log_msg(LOG_ERROR, "%s: the Markdown could not be rendered", p->path);
 			post_unref(fresh);
 			buf_free(&why);

@@ -26,8 +26,8 @@ struct request {
 	int redirect;            /* repeated slashes in the path: answer 301 */
 	int trailing_slash;      /* the path ended with a slash: list pages want one, posts not */
 	struct conditional cond; /* the conditional header fields */
-	const char *range;       /* Range and If-Range, NULL when absent (files only) */
-	const char *if_range;
+	const char *range;       /* Range, NULL when absent (for files) */
+	const char *if_range;    /* If-Range, NULL when absent */
 	int gone;                /* the post's file was not there when read */
 	/* Kept, with their capacity, from one request to the next. */
 	struct buf canonical; /* the one address of what the path names (dispatch.c) */
