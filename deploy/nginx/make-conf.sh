@@ -12,6 +12,11 @@ site_static=${7:-$rundir/no-site-static}
 # At the root, "root"; under a mount, "alias" (root would add the mount to the path).
 files="root $site_static;"
 [ "$mount" = / ] || files="alias $site_static/;"
+# Under a mount, its address without the slash is redirected to it (nginx does that
+# itself only for a location that passes every request on).
+bare="s|^$||"
+[ "$mount" = / ] ||
+	bare="s|^\(.*server_name _;.*\)$|\1\n\t\tlocation = ${mount%/} { return 301 $mount\$is_args\$args; }|"
 conf=quire.conf
 [ "${MICROCACHE:-0}" = 1 ] && conf=quire-microcache.conf
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,5 +44,6 @@ sed -e "s|unix:/run/quire/quire.sock|unix:$socket|" \
     -e "s|root /srv/quire/static;|$files|" \
     -e "s|include fastcgi_params;|include /etc/nginx/fastcgi_params;|" \
     -e "s|/var/cache/nginx/quire|$rundir/cache|" \
+    -e "$bare" \
     -e 's/^/\t/' "$here/$conf"
 echo "}"
