@@ -398,6 +398,103 @@ def mounted():
         check(S, "mount /blog/: quire itself", st == 200 and len(body) == 64, st)
 
 
+def apache_checks(how, site, server, linked_folders=True):
+    def get(s, uri, method="GET", headers=None):
+        return s.get(uri, method=method, headers=headers)
+    st, h, body = get(site, "/favicon.ico")
+    check(S, f"{how}: a static file", st == 200 and len(body) == 64, (st, server.read_log()[-600:]))
+    check(S, f"{how}: Apache serves it itself (its ETag, not quire's)",
+          not re.match(r'^"[0-9a-f]+-[0-9a-f]+-[0-9a-f]+"$', h.get("etag", "")), h.get("etag"))
+    etag = h.get("etag", "x")
+    st, _, _ = get(site, "/favicon.ico", headers={"If-None-Match": etag})
+    check(S, f"{how}: 304", st == 304, st)
+    st, h, body = get(site, "/favicon.ico", headers={"Range": "bytes=0-3"})
+    check(S, f"{how}: Range", st == 206 and body == b"\0\0\1\0", st)
+    st, _, body = get(site, "/.well-known/security.txt")
+    check(S, f"{how}: .well-known/", st == 200 and body.startswith(b"Contact:"), st)
+    st, h, body = get(site, "/trip/photo.png")
+    check(S, f"{how}: a bundle's file from quire", st == 200 and body == PNG and
+          re.match(r'^"[0-9a-f]+-[0-9a-f]+-[0-9a-f]+"$', h.get("etag", "")), (st, h.get("etag")))
+    st, _, body = get(site, "/trip")
+    check(S, f"{how}: the bundle post", st == 200 and b'src="/trip/photo.png"' in body, st)
+    # A .htaccess cannot turn off the host's FollowSymLinks: there Apache goes through a
+    # link to a folder inside static/ (deploy/shared-hosting/README.md says so).
+    for uri in ("/.hidden", "/.git/config", "/sub/.env", "/passwd", "/trip/.secret",
+                "/draft/d.png", "/%2e%2e/etc/passwd") + (("/posts-link/plain.md",)
+                                                        if linked_folders else ()):
+        st, _, body = get(site, uri)
+        check(S, f"{how}: {uri} is not served", st in (400, 403, 404) and b"root:" not in body
+              and b"[core]" not in body and b"SECRET" not in body, (st, body[:60]))
+    st, _, body = get(site, "/big.bin", headers={"Range": f"bytes={BIG - 10}-"})
+    check(S, f"{how}: the end of the 20 MB file", st == 206 and len(body) == 10, st)
+
+
+def apache():
+    import apache as ap
+    if not ap.binary() or ap.module_missing("proxy_fcgi"):
+        check(S, "Apache and mod_proxy_fcgi are installed", False, "")
+        return
+    import tempfile
+    import grp
+    rundir = tempfile.mkdtemp(prefix="quire-apache-")
+    os.chmod(rundir, 0o755)
+    try:
+        with FilesSite(copy_posts=False) as site:
+            fill(site)
+            for d, _, fs in os.walk(site.dir):
+                os.chmod(d, 0o755)
+                for f in fs:
+                    p = os.path.join(d, f)
+                    if not os.path.islink(p):
+                        os.chmod(p, 0o644)
+            site.start_quire()
+            if os.geteuid() == 0:
+                os.chown(site.sock, -1, grp.getgrnam("www-data").gr_gid)
+            server = ap.Apache(rundir, site.port, "proxy", site.sock,
+                               os.path.join(site.conf, "static"), site.static)
+            try:
+                server.start()
+                apache_checks("Apache mod_proxy_fcgi", site, server)
+            finally:
+                server.stop()
+    finally:
+        shutil.rmtree(rundir, ignore_errors=True)
+    for mode in ("fcgid", "cgi"):
+        if ap.module_missing("fcgid" if mode == "fcgid" else "cgid"):
+            check(S, f"Apache module for {mode} is installed", False, "")
+            continue
+        rundir = tempfile.mkdtemp(prefix="quire-apache-")
+        os.chmod(rundir, 0o755)
+        try:
+            with FilesSite(copy_posts=False) as site:
+                fill(site)
+                docroot = site.dir
+                prog = os.path.join(docroot, "quire.fcgi")
+                shutil.copy(QUIRE, prog)
+                shutil.copy(os.path.join(TOP, "deploy", "shared-hosting", "htaccess"),
+                            os.path.join(docroot, ".htaccess"))
+                with open(os.path.join(TOP, "deploy", "shared-hosting", "quire.yaml")) as f:
+                    conf = f.read().replace("https://example.org", f"http://127.0.0.1:{site.port}")
+                conf = conf.replace("state: ../state\n", "")
+                with open(os.path.join(site.conf, "quire.yaml"), "w") as f:
+                    f.write(conf)
+                for d, _, fs in os.walk(site.dir):
+                    os.chmod(d, 0o755)
+                    for f in fs:
+                        p = os.path.join(d, f)
+                        if not os.path.islink(p):
+                            os.chmod(p, 0o644)
+                os.chmod(prog, 0o755)
+                server = ap.Apache(rundir, site.port, mode, docroot)
+                try:
+                    server.start()
+                    apache_checks(f"Apache {mode} (.htaccess)", site, server, False)
+                finally:
+                    server.stop()
+        finally:
+            shutil.rmtree(rundir, ignore_errors=True)
+
+
 def rust_blog():
     if not os.path.isdir(CORPUS):
         check(S, "the rust-blog corpus is in tests/data", False, CORPUS)
@@ -448,7 +545,7 @@ def rust_blog():
 
 
 def main():
-    for t in (direct, cgi, nginx, mounted, rust_blog):
+    for t in (direct, cgi, nginx, mounted, apache, rust_blog):
         try:
             t()
         except Exception as e:
