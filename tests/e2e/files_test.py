@@ -75,6 +75,8 @@ def fill(site):
     site.put("docs/notes.txt", b"notes\n", b)
     site.put(".secret", b"hidden\n", b)
     site.put("other.md", b"# not served\n", b)
+    site.put("..%2Fx", b"dots\n", b)
+    site.put("a..%2F..b", b"dots\n", b)
     os.symlink("/etc/passwd", os.path.join(b, "passwd"))
     d = os.path.join(site.posts, "draft")
     os.makedirs(d)
@@ -189,6 +191,15 @@ def served_alike(site, how, get):
               (st, body[:80]))
     st, _, body = get(site, "/trip/photo.png")
     check(S, f"{how}: a bundle's image under its post", st == 200 and body == PNG, st)
+    st, _, body = get(site, "/trip/..%252Fx")
+    check(S, f"{how}: a bundle's file named ..%2Fx is hidden (a dot first): 404",
+          st == 404, (st, body[:40]))
+    st, _, body = get(site, "/trip/a..%252F..b")
+    check(S, f"{how}: a bundle's file named a..%2F..b is one name, at /trip/a..%252F..b",
+          st == 200 and body == b"dots\n", (st, body[:40]))
+    st, _, body = get(site, "/trip/..%2Fx")
+    check(S, f"{how}: /trip/..%2Fx is not that file (.. is never a name)",
+          st in (400, 404) and body != b"dots\n", st)
     # %2F is decoded once, as in every address: the same file as with a slash.
     st, _, body = get(site, "/trip%2Fphoto.png")
     check(S, f"{how}: %2F names the file its slash names", st in (200, 301, 404) and
@@ -264,6 +275,14 @@ def direct():
         workers = []
         wait_for(lambda: bool(workers.extend(serving(site.quire.pid)) or workers))
         pid = workers[0] if workers else site.quire.pid
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                confined = re.search(r"^Seccomp:\s+2$", f.read(), re.M) is not None
+        except OSError:
+            confined = False
+        check(S, "the worker that served the files is sandboxed (seccomp; Landlock reads "
+              "the static folder)", confined and "landlock not available" not in log and
+              "Permission denied" not in site.read_log(), (pid, log[-300:]))
         before = status_kb(pid)
         peak = [before]
         done = threading.Event()
@@ -303,15 +322,17 @@ def direct():
         s.recv(1024)  # the answer has begun; the socket's buffers hold the rest back
         with open(shrink_path, "r+b") as f:
             f.truncate(1024 * 1024)
-        got, ended = b"", False
+        ended, eof = False, False
         import struct
         buf = b""
+        t0 = time.monotonic()
         while True:
             try:
                 chunk = s.recv(65536)
             except OSError:
                 break
             if not chunk:
+                eof = True
                 break
             buf += chunk
             while len(buf) >= 8:
@@ -323,7 +344,9 @@ def direct():
                 buf = buf[8 + clen + plen:]
         s.close()
         check(S, "a file that shrinks while sent: the request is not ended, the connection "
-              "is closed", not ended, ended)
+              "is closed at once", not ended and eof and time.monotonic() - t0 < bound(5),
+              (ended, eof, time.monotonic() - t0))
+        check(S, "quire says why", "shrank while it was sent" in site.read_log(), "")
         # A file changed since the scan is served as it is now, with its new validators.
         old = fcgi_get(site, "/CNAME")
         site.put("CNAME", b"other.example.org\n")
