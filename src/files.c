@@ -42,7 +42,7 @@ static void files_say_line(const struct files_walk *w, const struct stat *st, in
 
 	if (w->say == NULL || w->say->say == NULL)
 		return;
-	buf_printf(&line, fmt, w->dir, buf_cstr((struct buf *)&w->rel), why);
+	buf_printf(&line, fmt, w->dir, w->rel.data ? w->rel.data : "", why);
 	w->say->say(w->say->ctx, w->rel.data, st ? st : &none, level, line.data);
 	buf_free(&line);
 }
@@ -131,12 +131,20 @@ static void files_walk(struct files_walk *w, int dfd, int depth)
 		if (name[0] == '.' &&
 		    !(w->root == FILES_STATIC && depth == 0 && strcmp(name, ".well-known") == 0))
 			continue;
-		if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		/* The folder's own record of the type saves a stat per regular file (CGI
+		 * scans at every request); what is said is said with the file's stat. */
+		memset(&st, 0, sizeof(st));
+		if (e->d_type == DT_REG)
+			st.st_mode = S_IFREG;
+		else if (e->d_type == DT_DIR)
+			st.st_mode = S_IFDIR;
+		else if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		if (S_ISLNK(st.st_mode)) {
 			files_skip(w, &st, LOG_WARN, "a symbolic link");
 		} else if (S_ISDIR(st.st_mode)) {
 			if (depth + 1 > FILES_DEPTH) {
+				fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW);
 				files_skip(w, &st, LOG_WARN, "deeper than FILES_DEPTH folders");
 				continue;
 			}
