@@ -39,8 +39,9 @@ fi
 quire_pid=$!
 i=0
 while [ ! -S "$sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-sh "$top/deploy/nginx/make-conf.sh" "$port" "$sock" "$top/conf/static" "$rundir" stderr \
-	>"$rundir/nginx.conf"
+# The site's static folder: conf/quire.yaml's posts are ../posts, so it is ../static.
+sh "$top/deploy/nginx/make-conf.sh" "$port" "$sock" "$top/conf/static" "$rundir" stderr / \
+	"$top/static" >"$rundir/nginx.conf"
 nginx -p "$rundir" -c "$rundir/nginx.conf" -g 'daemon off;' &
 nginx_pid=$!
 sleep 0.3

@@ -73,6 +73,7 @@ static const struct config_key config_keys[] = {
     KEY("site.author", CONFIG_STRING, site_author),
     KEY("mount", CONFIG_STRING, mount),
     KEY("posts", CONFIG_PATH, posts_dir),
+    KEY("static", CONFIG_PATH, static_dir),
     KEY("layouts", CONFIG_PATH, layouts_dir),
     KEY("default_layout", CONFIG_STRING, default_layout),
     KEY("permalink", CONFIG_PERMALINK, permalink),
@@ -551,6 +552,24 @@ static void config_defaults(struct config *c, const char *file)
 	c->ntaxonomies = 2;
 }
 
+/* Without static:, the folder "static" beside the posts folder. */
+static void config_static_default(struct config *c)
+{
+	size_t n = strlen(c->posts_dir);
+	struct buf b = {0};
+
+	if (c->static_dir != NULL)
+		return;
+	while (n > 1 && c->posts_dir[n - 1] == '/')
+		n--;
+	while (n > 0 && c->posts_dir[n - 1] != '/')
+		n--;
+	buf_add(&b, c->posts_dir, n);
+	buf_adds(&b, "static");
+	buf_cstr(&b);
+	c->static_dir = b.data;
+}
+
 /* "/blog", "blog/", "/blog/" all become "/blog/"; "" and "/" become "/". */
 static int config_fix_mount(struct config *c, struct buf *err)
 {
@@ -605,6 +624,7 @@ int config_load(struct config *c, const char *file)
 	if (config_walk(c, root, "", &err) < 0 || config_fix_mount(c, &err) < 0)
 		goto fail;
 	c->date_archives = c->permalink != NULL && strncmp(c->permalink, "/:year/", 7) == 0;
+	config_static_default(c);
 	rc = 0;
 	goto out;
 fail:
@@ -629,6 +649,7 @@ void config_free(struct config *c)
 	free(c->site_author);
 	free(c->mount);
 	free(c->posts_dir);
+	free(c->static_dir);
 	free(c->layouts_dir);
 	free(c->default_layout);
 	free(c->socket);

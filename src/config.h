@@ -43,8 +43,9 @@ struct config {
 	char *site_description;
 	char *site_language;
 	char *site_author;
-	char *mount;     /* where the site sits in the URL space: "/" or "/blog/" */
-	char *posts_dir; /* resolved against the configuration file's folder */
+	char *mount;      /* where the site sits in the URL space: "/" or "/blog/" */
+	char *posts_dir;  /* resolved against the configuration file's folder */
+	char *static_dir; /* static: files served at the site's root; default posts/../static */
 	char *layouts_dir;
 	char *default_layout;
 	char *permalink;   /* a pattern for posts with no route: "/:year/:month/:slug/" */

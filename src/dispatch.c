@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "clock.h"
 #include "config.h"
+#include "files.h"
 #include "page.h"
 #include "post.h"
 #include "preview.h"
@@ -33,6 +34,7 @@ enum {
 	ROW_POST,
 	ROW_ALIAS,
 	ROW_MOVED,
+	ROW_FILE,
 	ROWS
 };
 
@@ -56,6 +58,7 @@ static const struct dispatch_row dispatch_rows[ROWS] = {
     [ROW_POST] = {"post", NULL, 0, page_post},
     [ROW_ALIAS] = {"alias", NULL, DISPATCH_REDIRECT, page_moved},
     [ROW_MOVED] = {"moved", NULL, DISPATCH_REDIRECT, page_moved},
+    [ROW_FILE] = {"file", NULL, 0, page_file},
 };
 
 static const struct {
@@ -236,7 +239,15 @@ const struct dispatch_row *dispatch_find(const struct site *s, const char *path,
 		t->post = route_find(&s->moved, path, len);
 		row = &dispatch_rows[ROW_MOVED];
 	}
-	return t->post != NULL && post_live(t->post, now) ? row : NULL;
+	if (t->post != NULL && post_live(t->post, now))
+		return row;
+	/* A file the scan found: a bundle's only while its post is served. */
+	t->post = NULL;
+	if ((t->file = files_find(&s->files, path, len)) == NULL)
+		return NULL;
+	if (t->file->post != NULL && !post_live(t->file->post, now))
+		t->status = 404;
+	return &dispatch_rows[ROW_FILE];
 }
 
 void dispatch_canonical(const struct dispatch_row *row, const struct page_target *t,
@@ -246,6 +257,10 @@ void dispatch_canonical(const struct dispatch_row *row, const struct page_target
 	if (row->flags & DISPATCH_TOKEN) {
 		buf_adds(out, row->prefix);
 		buf_add(out, t->token, t->token_len);
+		return;
+	}
+	if (t->file != NULL) {
+		buf_add(out, t->file->route, t->file->route_len);
 		return;
 	}
 	if (row->prefix == NULL) {

@@ -467,18 +467,20 @@ int fcgi_next(struct fcgi_conn *c)
 	}
 }
 
-int fcgi_answer(struct fcgi_conn *c, const char *head, size_t hlen, const char *body, size_t blen)
+/* Send a then b as STDOUT records of the open request; with end, then the empty STDOUT
+ * record and END_REQUEST. */
+static int fcgi_stdout(struct fcgi_conn *c, const char *a, size_t alen, const char *b, size_t blen,
+                       int end, long deadline)
 {
 	struct {
 		const char *p;
 		size_t n;
-	} seg[2] = {{head, hlen}, {body, blen}};
+	} seg[2] = {{a, alen}, {b, blen}};
 	unsigned char hdr[FCGI_BATCH][8], tail[24];
 	struct iovec iov[FCGI_BATCH * 3 + 1];
-	long deadline = clock_ms() + c->timeout_ms;
 	unsigned id = c->p.id_open;
 	size_t off = 0;
-	int si = 0, rc = 0;
+	int si = 0;
 
 	for (int last = 0; !last;) {
 		int n = 0, r = 0;
@@ -511,22 +513,55 @@ int fcgi_answer(struct fcgi_conn *c, const char *head, size_t hlen, const char *
 			iov[at].iov_len = 8;
 		}
 		if (si == 2) {
-			fcgi_header(tail, FCGI_STDOUT, id, 0, 0);
-			fcgi_header(tail + 8, FCGI_END_REQUEST, id, 8, 0);
-			memset(tail + 16, 0, 8);
-			tail[16 + 4] = FCGI_REQUEST_COMPLETE;
-			iov[n].iov_base = tail;
-			iov[n++].iov_len = sizeof(tail);
+			if (end) {
+				fcgi_header(tail, FCGI_STDOUT, id, 0, 0);
+				fcgi_header(tail + 8, FCGI_END_REQUEST, id, 8, 0);
+				memset(tail + 16, 0, 8);
+				tail[16 + 4] = FCGI_REQUEST_COMPLETE;
+				iov[n].iov_base = tail;
+				iov[n++].iov_len = sizeof(tail);
+			}
 			last = 1;
 		}
-		if (fcgi_write(c, iov, n, deadline) < 0) {
-			rc = -1;
-			break;
-		}
+		if (fcgi_write(c, iov, n, deadline) < 0)
+			return -1;
 	}
+	return 0;
+}
+
+/* The request is answered, or given up: the next one gets its own deadline. */
+static void fcgi_answered(struct fcgi_conn *c)
+{
 	fcgi_done(&c->p, FCGI_IN_SIZE * 4);
 	c->begun = 0;
 	c->deadline = clock_ms() + c->timeout_ms;
+}
+
+int fcgi_answer(struct fcgi_conn *c, const char *head, size_t hlen, const char *body, size_t blen)
+{
+	int rc = fcgi_stdout(c, head, hlen, body, blen, 1, clock_ms() + c->timeout_ms);
+
+	fcgi_answered(c);
+	return rc;
+}
+
+int fcgi_answer_stream(struct fcgi_conn *c, const char *head, size_t hlen,
+                       ssize_t (*next)(void *ctx, char *chunk), void *ctx, size_t chunk_size)
+{
+	char *chunk = xmalloc(chunk_size);
+	int rc = fcgi_stdout(c, head, hlen, NULL, 0, 0, clock_ms() + c->timeout_ms);
+	ssize_t n;
+
+	/* Each chunk may take the peer limits.read_timeout: a slow reader of a large
+	 * file is not cut off for its size. */
+	while (rc == 0 && (n = next(ctx, chunk)) != 0)
+		rc = n < 0
+		         ? -1
+		         : fcgi_stdout(c, chunk, (size_t)n, NULL, 0, 0, clock_ms() + c->timeout_ms);
+	if (rc == 0)
+		rc = fcgi_stdout(c, NULL, 0, NULL, 0, 1, clock_ms() + c->timeout_ms);
+	free(chunk);
+	fcgi_answered(c);
 	return rc;
 }
 

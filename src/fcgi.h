@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "buf.h"
 
@@ -123,6 +124,13 @@ int fcgi_next(struct fcgi_conn *c);
 /* Answer the ready request with head then body as its stdout, and end it. -1 when the
  * peer did not take it before the deadline, or went away: close the connection. */
 int fcgi_answer(struct fcgi_conn *c, const char *head, size_t hlen, const char *body, size_t blen);
+/* Answer the ready request with head, then the chunks next() gives (the bytes put in
+ * chunk, chunk_size at most; 0 at the end; -1 when the body cannot be completed) as
+ * its stdout, and end it. -1 as fcgi_answer(), and when next() fails: the request is
+ * then not ended, and the connection must be closed (the peer sees an answer cut
+ * short, never a complete-looking one). */
+int fcgi_answer_stream(struct fcgi_conn *c, const char *head, size_t hlen,
+                       ssize_t (*next)(void *ctx, char *chunk), void *ctx, size_t chunk_size);
 /* Whether the connection may carry another request (the peer asked to keep it). */
 int fcgi_kept(const struct fcgi_conn *c);
 void fcgi_close(struct fcgi_conn *c);

@@ -106,9 +106,27 @@ static int markdown_unsafe_url(const char *p, const char *end)
 	return 0;
 }
 
+/* Is the URL at p relative to the page's folder: not empty, and starting with none of
+ * '/', '#', '?' or a scheme ("https:", "mailto:")? */
+static int markdown_relative_url(const char *p, const char *end)
+{
+	const char *q = p;
+
+	if (p == end || *p == '/' || *p == '#' || *p == '?')
+		return 0;
+	if ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z'))
+		while (q < end && ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+		                   (*q >= '0' && *q <= '9') || *q == '+' || *q == '-' || *q == '.'))
+			q++;
+	return !(q > p && q < end && *q == ':');
+}
+
 /* A link or image whose URL would run script ([x](javascript:...)) gets "#"
- * instead: the text stays, the link goes nowhere. Raw HTML is checked too. */
-static void markdown_links(struct buf *out, size_t start)
+ * instead: the text stays, the link goes nowhere. Raw HTML is checked too. With a
+ * base (a page bundle's folder, "/mount/route/"), a relative URL is made absolute
+ * against it: the post's own address has no trailing slash, so the browser would
+ * resolve "figure.png" against its parent. */
+static void markdown_links(struct buf *out, size_t start, const char *base, size_t base_len)
 {
 	static const char *const attrs[] = {" href=\"", " src=\""};
 
@@ -121,8 +139,17 @@ static void markdown_links(struct buf *out, size_t start)
 			at = (size_t)(v - out->data);
 			if (q == NULL)
 				break;
-			if (!markdown_unsafe_url(v, q))
+			if (!markdown_unsafe_url(v, q)) {
+				if (base_len > 0 && markdown_relative_url(v, q)) {
+					size_t vat = (size_t)(v - out->data), tail = out->len - vat;
+					buf_grow(out, base_len);
+					memmove(out->data + vat + base_len, out->data + vat, tail);
+					memcpy(out->data + vat, base, base_len);
+					out->len += base_len;
+					at = vat + base_len;
+				}
 				continue;
+			}
 			/* Overwrite the value with "#" and close the gap. */
 			*v = '#';
 			memmove(v + 1, q, (size_t)(end - q));
@@ -520,6 +547,12 @@ static void markdown_shape_measure(const char *md, size_t len, struct markdown_s
 
 int markdown_render(const char *md, size_t len, int escape_html, struct buf *out)
 {
+	return markdown_render_at(md, len, escape_html, NULL, 0, out);
+}
+
+int markdown_render_at(const char *md, size_t len, int escape_html, const char *base,
+                       size_t base_len, struct buf *out)
+{
 	unsigned flags = MD_DIALECT_GITHUB;
 	size_t start = out->len;
 	struct markdown_shape shape;
@@ -570,7 +603,7 @@ int markdown_render(const char *md, size_t len, int escape_html, struct buf *out
 	markdown_emoji(out, start);
 	if (escape_html)
 		markdown_more(out, start);
-	markdown_links(out, start);
+	markdown_links(out, start, base, base_len);
 	/* Pages are the UTF-8 their Content-Type says (a post is the owner's bytes). */
 	utf8_fix(out, start);
 	return 0;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <time.h>
 
+struct files_entry;
 struct post;
 struct request;
 struct response;
@@ -36,6 +37,8 @@ struct page_target {
 	/* A preview address's token, in the path. */
 	const char *token;
 	size_t token_len;
+	/* A file of the static folder or of a page bundle. */
+	const struct files_entry *file;
 };
 
 /* The handlers, one row each of dispatch.c's table. page_post.c: */
@@ -72,6 +75,9 @@ void page_sitemap(const struct site *s, struct request *rq, struct response *rs,
                   const struct page_target *t);
 void page_robots(const struct site *s, struct request *rq, struct response *rs,
                  const struct page_target *t);
+/* page_file.c: t->file as it is now, with its validators, HEAD and one Range. */
+void page_file(const struct site *s, struct request *rq, struct response *rs,
+               const struct page_target *t);
 /* page_error.c: an old address of t->post (an alias, a route it had): 301 to its route. */
 void page_moved(const struct site *s, struct request *rq, struct response *rs,
                 const struct page_target *t);

@@ -6,6 +6,7 @@
 #include "cache.h"
 #include "config.h"
 #include "hash.h"
+#include "html.h"
 #include "layout.h"
 #include "log.h"
 #include "markdown.h"
@@ -18,6 +19,18 @@
 static uint64_t page_post_body_key(uint64_t file_hash, const struct config *c)
 {
 	return hash_bytes("body", 4, file_hash ^ (c->raw_html_escape ? 0x5bd1e995ULL : 0));
+}
+
+/* A page bundle's folder as an absolute URL path, "/mount/route/", that its relative
+ * links and images resolve against; empty for a post that is one file. */
+static void page_post_base(const struct post *p, const struct config *c, struct buf *out)
+{
+	buf_reset(out);
+	if (strchr(p->name, '/') == NULL)
+		return;
+	html_escape(out, c->mount, strlen(c->mount) - 1);
+	html_url_path(out, p->route, p->route_len);
+	buf_addc(out, '/');
 }
 
 /* Words in the text of an HTML body, tags left out: for the reading time. The
@@ -205,21 +218,27 @@ static struct cache_entry *page_post_body_fresh(const struct site *s, const stru
 		return body;
 	}
 	buf_free(&why);
+	page_post_base(fresh ? fresh : p, c, &why);
 	key = page_post_body_key(hash, c);
+	if (why.len > 0)
+		key = hash_bytes(why.data, why.len, key);
 	body = cache_get(key);
 	if (body == NULL) {
 		if (fresh != NULL)
 			v = fresh;
 		buf_reset(&rq->html);
-		if (markdown_render(rq->file.data + v->body_offset, rq->file.len - v->body_offset,
-		                    c->raw_html_escape, &rq->html) < 0) {
+		if (markdown_render_at(rq->file.data + v->body_offset,
+		                       rq->file.len - v->body_offset, c->raw_html_escape, why.data,
+		                       why.len, &rq->html) < 0) {
 			log_msg(LOG_ERROR, "%s: the Markdown could not be rendered", p->path);
 			post_unref(fresh);
+			buf_free(&why);
 			return NULL;
 		}
 		body = cache_put(key, rq->html.data ? rq->html.data : "", rq->html.len,
 		                 v->mtime.tv_sec);
 	}
+	buf_free(&why);
 	/* p's own body, for a moment when the file is being written: a newer
 	 * version's body would not match p's fields. */
 	if (fresh == NULL)

@@ -147,6 +147,9 @@ static void page_search_fields(const struct site *s, struct request *rq,
 	value_set(pg, "results", &list, a);
 	page_search_number(&pagination, "number", (double)ps->page, a);
 	page_search_number(&pagination, "pages", (double)ps->pages, a);
+	struct value several = {.type = VALUE_BOOL};
+	several.u.boolean = searched && ps->pages > 1;
+	value_set(&pagination, "several", &several, a);
 	for (int k = 0; k < 2 && searched; k++) {
 		size_t to = k == 0 ? ps->page - 1 : ps->page + 1;
 		if (to < 1 || to > ps->pages)

@@ -420,7 +420,9 @@ static int post_parse(struct post *p, const char *src, size_t len, time_t mtime,
 {
 	struct buf route = {0}, pattern = {0};
 	struct frontmatter fm;
-	size_t slug_at = 0, nlen = strlen(p->name) - 3;
+	/* A page bundle's name is its folder's: "NAME/index.md" is NAME. */
+	const char *bundle = strchr(p->name, '/');
+	size_t slug_at = 0, nlen = bundle ? (size_t)(bundle - p->name) : strlen(p->name) - 3;
 	const char *slug;
 	size_t slug_len;
 	int changed, rc = -1;

@@ -93,6 +93,8 @@ void request_parse(struct request *rq, const struct request_env *env, const char
 	rq->cond.if_none_match = env->param("HTTP_IF_NONE_MATCH", env->ctx);
 	rq->cond.if_modified_since = env->param("HTTP_IF_MODIFIED_SINCE", env->ctx);
 	rq->cond.if_unmodified_since = env->param("HTTP_IF_UNMODIFIED_SINCE", env->ctx);
+	rq->range = env->param("HTTP_RANGE", env->ctx);
+	rq->if_range = env->param("HTTP_IF_RANGE", env->ctx);
 	buf_reset(&rq->path);
 	arena_reset(&rq->arena);
 	uri = request_uri(env, &rq->arena);

@@ -26,6 +26,8 @@ struct request {
 	int redirect;            /* repeated slashes in the path: answer 301 */
 	int trailing_slash;      /* the path ended with a slash: list pages want one, posts not */
 	struct conditional cond; /* the conditional header fields */
+	const char *range;       /* Range, NULL when absent (for files) */
+	const char *if_range;    /* If-Range, NULL when absent */
 	int gone;                /* the post's file was not there when read */
 	const char *query;       /* the query string, after '?', as sent (not decoded), or NULL */
 	size_t query_len;

@@ -118,7 +118,7 @@ int route_reserved(const struct config *c, const char *path, size_t len)
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		if (route_under(path, len, dirs[i]))
 			return 1;
-	for (size_t i = 0; i < c->ntaxonomies; i++) {
+	for (size_t i = 0; c != NULL && i < c->ntaxonomies; i++) {
 		snprintf(dir, sizeof(dir), "/%s", c->taxonomies[i].name);
 		if (route_under(path, len, dir))
 			return 1;
@@ -128,5 +128,5 @@ int route_reserved(const struct config *c, const char *path, size_t len)
 		if (len >= n && memcmp(path + len - n, feeds[i], n) == 0)
 			return 1;
 	}
-	return c->date_archives && route_period(path, len);
+	return c != NULL && c->date_archives && route_period(path, len);
 }

@@ -42,7 +42,8 @@ struct config;
  * /sitemap.xml, /robots.txt, search (/search, /search.json, /opensearch.xml), the static
  * files (/static and all under it), the preview
  * addresses (/_preview and all under it), and with date archives /YYYY and /YYYY/MM? No
- * post may take one. The route table in dispatch.c serves these. */
+ * post may take one (c NULL: those of every site). The route table in dispatch.c serves
+ * these. */
 int route_reserved(const struct config *c, const char *path, size_t len);
 
 #endif

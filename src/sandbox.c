@@ -51,11 +51,14 @@ static const int sandbox_calls[] = {
     SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev), SCMP_SYS(pread64),
     SCMP_SYS(pwrite64), SCMP_SYS(close), SCMP_SYS(lseek), SCMP_SYS(fstat), SCMP_SYS(newfstatat),
     SCMP_SYS(statx), SCMP_SYS(stat), SCMP_SYS(lstat), SCMP_SYS(access), SCMP_SYS(faccessat),
-    SCMP_SYS(faccessat2), SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(getdents64), SCMP_SYS(fcntl),
-    SCMP_SYS(dup), SCMP_SYS(dup2), SCMP_SYS(dup3), SCMP_SYS(rename), SCMP_SYS(renameat),
-    SCMP_SYS(renameat2), SCMP_SYS(unlink), SCMP_SYS(unlinkat), SCMP_SYS(mkdir), SCMP_SYS(mkdirat),
-    SCMP_SYS(fsync), SCMP_SYS(fdatasync), SCMP_SYS(inotify_init1), SCMP_SYS(inotify_add_watch),
-    SCMP_SYS(inotify_rm_watch),
+    SCMP_SYS(faccessat2), SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(openat2), SCMP_SYS(getdents64),
+    SCMP_SYS(fcntl), SCMP_SYS(dup), SCMP_SYS(dup2), SCMP_SYS(dup3), SCMP_SYS(rename),
+    SCMP_SYS(renameat), SCMP_SYS(renameat2), SCMP_SYS(unlink), SCMP_SYS(unlinkat), SCMP_SYS(mkdir),
+    SCMP_SYS(mkdirat), SCMP_SYS(fsync), SCMP_SYS(fdatasync), SCMP_SYS(inotify_init1),
+    SCMP_SYS(inotify_add_watch), SCMP_SYS(inotify_rm_watch),
+    /* SQLite, for the search index in the state folder: it shrinks its WAL and, run as
+     * root, gives the files it makes to the database's owner */
+    SCMP_SYS(ftruncate), SCMP_SYS(geteuid), SCMP_SYS(fchown),
     /* memory */
     SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mprotect), SCMP_SYS(mremap), SCMP_SYS(madvise),
     SCMP_SYS(brk),
@@ -182,6 +185,7 @@ static int sandbox_landlock(const struct config *c)
 	if (c->state_dir != NULL)
 		mkdir(c->state_dir, 0700);
 	if (sandbox_allow_path(ruleset, c->posts_dir, SANDBOX_READ, attr.handled_access_fs) < 0 ||
+	    sandbox_allow_path(ruleset, c->static_dir, SANDBOX_READ, attr.handled_access_fs) < 0 ||
 	    sandbox_allow_path(ruleset, c->layouts_dir, SANDBOX_READ, attr.handled_access_fs) < 0 ||
 	    sandbox_allow_path(ruleset, c->file, SANDBOX_READ, attr.handled_access_fs) < 0 ||
 	    sandbox_allow_path(ruleset, c->state_dir, SANDBOX_WRITE, attr.handled_access_fs) < 0 ||

@@ -348,6 +348,17 @@ static int saved_post_whole(const struct post *p)
 	       saved_has_string(&p->fields, "canonical");
 }
 
+/* A post's file name as the scan makes them: "NAME.md", or a bundle's "NAME/index.md";
+ * never a path that leaves the posts folder. */
+static int saved_name_ok(const char *name)
+{
+	const char *slash = strchr(name, '/');
+
+	if (slash == NULL)
+		return 1;
+	return slash != name && name[0] != '.' && strcmp(slash, "/index.md") == 0;
+}
+
 static struct post *saved_get_post(struct saved_in *in, const struct config *c)
 {
 	struct saved_in name_in = *in;
@@ -361,7 +372,7 @@ static struct post *saved_get_post(struct saved_in *in, const struct config *c)
 	/* The name first, into a scratch arena: the post's own arena comes with it. */
 	name_in.a = &scratch;
 	name = saved_get_cstr(&name_in);
-	if (name == NULL || *name == '\0' || strchr(name, '/') != NULL || name_in.bad) {
+	if (name == NULL || *name == '\0' || !saved_name_ok(name) || name_in.bad) {
 		in->bad = 1;
 		arena_free(&scratch);
 		return NULL;

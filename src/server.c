@@ -36,8 +36,9 @@
 /* The listen backlog asked for: the kernel gives at most net.core.somaxconn. */
 #define SERVER_BACKLOG 4096
 /* Descriptors a worker thread may hold at once: its epoll set, a connection and a
- * post file being read; and those kept for the watcher's reloads. */
-#define SERVER_FDS_PER_THREAD 3
+ * post file being read or a file being sent (with its folder, for a moment while it is
+ * opened); and those kept for the watcher's reloads. */
+#define SERVER_FDS_PER_THREAD 4
 #define SERVER_FDS_SPARE      4
 /* Memory a worker may gain beyond the render cache's budget and what its threads
  * legitimately hold (server_memory_max) before it is replaced. */
@@ -144,6 +145,37 @@ static void server_cgi_drain(void)
 	}
 }
 
+/* The next chunk of a file answer (fcgi_answer_stream()'s next). */
+struct server_stream {
+	const struct response *rs;
+	off_t at;
+};
+
+static ssize_t server_chunk(void *ctx, char *chunk)
+{
+	struct server_stream *st = ctx;
+	ssize_t n = response_file_chunk(st->rs, &st->at, chunk);
+
+	if (n < 0)
+		log_msg(LOG_WARN, "a file shrank while it was sent: the answer is cut short");
+	return n;
+}
+
+/* A file answer's body to stdout, a chunk at a time. */
+static int server_cgi_file(const struct response *rs)
+{
+	struct server_stream st = {rs, 0};
+	char *chunk = xmalloc(RESPONSE_CHUNK);
+	ssize_t n;
+	int rc = 0;
+
+	while (rc == 0 && (n = server_chunk(&st, chunk)) != 0)
+		if (n < 0 || fwrite(chunk, 1, (size_t)n, stdout) != (size_t)n)
+			rc = -1;
+	free(chunk);
+	return rc;
+}
+
 int server_cgi(const struct site *s)
 {
 	struct request_env env = {server_getenv, NULL};
@@ -158,7 +190,8 @@ int server_cgi(const struct site *s)
 	size_t len;
 	response_serialize(&rs, &out, &body, &len);
 	if (fwrite(out.data, 1, out.len, stdout) != out.len ||
-	    (len && fwrite(body, 1, len, stdout) != len) || fflush(stdout) != 0)
+	    (len && fwrite(body, 1, len, stdout) != len) ||
+	    (rs.file_fd > 0 && !rs.head && server_cgi_file(&rs) < 0) || fflush(stdout) != 0)
 		rc = -1;
 	request_free(&rq);
 	response_free(&rs);
@@ -338,7 +371,15 @@ static int server_answer(struct worker *w)
 	                                                   __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 		;
 	/* A client that went away makes this fail; only this response is lost. */
-	rc = fcgi_answer(&w->conn, w->out.data, w->out.len, body, len);
+	if (w->rs.file_fd > 0 && !w->rs.head) {
+		struct server_stream st = {&w->rs, 0};
+		rc = fcgi_answer_stream(&w->conn, w->out.data, w->out.len, server_chunk, &st,
+		                        RESPONSE_CHUNK);
+	} else {
+		rc = fcgi_answer(&w->conn, w->out.data, w->out.len, body, len);
+	}
+	/* The file is closed now, not when the thread's next request comes. */
+	response_file(&w->rs, 0, 0, 0);
 	server_shrink(w);
 	return rc;
 }

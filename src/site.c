@@ -527,6 +527,55 @@ static void site_schedule(struct site *s, const struct post *p)
 	}
 }
 
+/* Is the entry e of the posts folder a page bundle (a folder, not a link to one, with a
+ * regular index.md)? Its post's name, "NAME/index.md", then goes to name. */
+static int site_bundle(int dfd, const struct dirent *e, struct buf *name)
+{
+	struct stat st;
+
+	if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN)
+		return 0;
+	if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+		return 0;
+	buf_printf(name, "%s/index.md", e->d_name);
+	if (fstatat(dfd, name->data, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+		return 1;
+	buf_free(name);
+	return 0;
+}
+
+/* A file not served, said as site_say() says things (files.h). */
+struct site_files_say {
+	struct site *s;
+	const struct site_files *before;
+};
+
+static void site_file_say(void *ctx, const char *name, const struct stat *st, int level,
+                          const char *line)
+{
+	struct site_files_say *x = ctx;
+	site_say(x->s, x->before, name, st, level, "%s", line);
+}
+
+/* The files served as they are: the static folder's, then each served bundle's. */
+static void site_file_table(struct site *s, const struct site_files *before, int dfd)
+{
+	struct site_files_say x = {s, before};
+	struct files_say say = {site_file_say, &x, &s->routes, s->config};
+
+	files_add_static(&s->files, s->config->static_dir, &say);
+	for (size_t i = 0; dfd >= 0 && i < s->nposts; i++) {
+		const struct post *p = s->posts[i];
+		const char *slash = strchr(p->name, '/');
+		if (slash == NULL || route_find(&s->routes, p->route, p->route_len) != p)
+			continue;
+		char *dir = xstrndup(p->name, (size_t)(slash - p->name));
+		files_add_bundle(&s->files, dfd, s->config->posts_dir, dir, p, &say);
+		free(dir);
+	}
+	files_seal(&s->files, &say);
+}
+
 /* The candidate posts of the folder, sorted by name: the same order on every start. */
 static char **site_scan(struct site *s, const struct site_files *before, int dfd, const char *dir,
                         size_t *count)
@@ -548,6 +597,16 @@ static char **site_scan(struct site *s, const struct site_files *before, int dfd
 
 		if (e->d_name[0] == '.')
 			continue;
+		/* A page bundle: a folder with index.md, the post "NAME/index.md". */
+		struct buf bundle = {0};
+		if (site_bundle(dfd, e, &bundle)) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				names = xrealloc(names, cap * sizeof(*names));
+			}
+			names[n++] = bundle.data;
+			continue;
+		}
 		if (len < 4 || strcmp(e->d_name + len - 3, ".md") != 0) {
 			site_say(s, before, e->d_name, &st, LOG_INFO,
 			         "%s/%s: skipped: not a post (*.md)", dir, e->d_name);
@@ -865,6 +924,7 @@ struct site *site_load(const struct config *c, const struct site_files *before,
 	for (size_t i = 0; i < listed; i++)
 		s->places[site_find(s->posts, s->nposts, s->listed[i]->name)].at = i;
 	site_aliases(s, before);
+	site_file_table(s, before, dfd);
 	if (s->nsaid > 1)
 		qsort(s->said, s->nsaid, sizeof(*s->said), site_said_cmp);
 	site_taxonomies(s);
@@ -904,6 +964,7 @@ void site_release(struct site *s)
 	free(s->places);
 	route_free(&s->aliases);
 	route_free(&s->moved);
+	files_free(&s->files);
 	route_free(&s->routes);
 	layout_unref(s->layouts);
 	arena_free(&s->arena);

@@ -1,22 +1,28 @@
-/* watch.c — live reload: inotify on posts, layouts and configuration, new snapshots published.
+/* watch.c — live reload: inotify on posts, layouts and configuration, the static folder and
+ * the page bundles' folders; new snapshots published.
  * Events are gathered until the folder has been quiet for a moment, so that an
  * editor's save (write, rename, chmod) makes one new snapshot, not three. */
 #include "watch.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
 #include "config.h"
+#include "files.h"
 #include "log.h"
 #include "mem.h"
 #include "search.h"
@@ -41,6 +47,11 @@ struct watch {
 	char *config_dir;
 	const char *config_name;
 	int missing; /* a watched folder was not there at start */
+	/* The folders below: the static folder and its folders, the posts folder's folders
+	 * (page bundles) and theirs, as the scan walks them (files.h). A change in any is
+	 * a change of the posts. */
+	int *sub;
+	size_t nsub, capsub;
 };
 
 static const uint32_t watch_mask = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
@@ -62,6 +73,56 @@ static int watch_add(struct watch *w)
 	return missing;
 }
 
+static void watch_sub_add(struct watch *w, int wd)
+{
+	for (size_t i = 0; i < w->nsub; i++)
+		if (w->sub[i] == wd)
+			return;
+	if (w->nsub == w->capsub) {
+		w->capsub = w->capsub ? w->capsub * 2 : 16;
+		w->sub = xrealloc(w->sub, w->capsub * sizeof(*w->sub));
+	}
+	w->sub[w->nsub++] = wd;
+}
+
+/* Watch path's folders (and path itself when self), depth levels deep at most, as the
+ * scan walks them: no symbolic link, no hidden folder (but a top .well-known). */
+static void watch_tree(struct watch *w, const char *path, int self, int depth, int top_static)
+{
+	DIR *d;
+	struct dirent *e;
+	char sub[PATH_MAX];
+
+	if (self) {
+		int wd = inotify_add_watch(w->fd, path, watch_mask | IN_DONT_FOLLOW);
+		if (wd < 0)
+			return;
+		watch_sub_add(w, wd);
+	}
+	if (depth > FILES_DEPTH || (d = opendir(path)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		struct stat st;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    (e->d_name[0] == '.' && !(top_static && strcmp(e->d_name, ".well-known") == 0)))
+			continue;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISDIR(st.st_mode))
+			continue;
+		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name) >= sizeof(sub))
+			continue;
+		watch_tree(w, sub, 1, depth + 1, 0);
+	}
+	closedir(d);
+}
+
+/* (Re)add the watches of the folders below: folders made since are watched too. */
+static void watch_subs(struct watch *w)
+{
+	watch_tree(w, w->config->static_dir, 1, 0, 1);
+	watch_tree(w, w->config->posts_dir, 0, 0, 0);
+}
+
 /* Read what inotify has; say which targets changed. */
 static void watch_read(struct watch *w, int changed[WATCH_TARGETS])
 {
@@ -80,6 +141,14 @@ static void watch_read(struct watch *w, int changed[WATCH_TARGETS])
 			           (e->len > 0 && strcmp(e->name, w->config_name) == 0)) {
 				changed[i] = 1;
 			}
+		}
+		for (size_t i = 0; i < w->nsub; i++) {
+			if (e->wd != w->sub[i])
+				continue;
+			changed[WATCH_POSTS] = 1;
+			if (e->mask & IN_IGNORED)
+				w->sub[i] = w->sub[--w->nsub];
+			break;
 		}
 		if (e->mask & IN_Q_OVERFLOW)
 			changed[WATCH_POSTS] = changed[WATCH_LAYOUTS] = 1;
@@ -186,8 +255,11 @@ static void *watch_loop(void *arg)
 			        w->config->file);
 		if (renew || changed[WATCH_CONFIG])
 			kill(getppid(), SIGHUP);
-		if (!renew && (changed[WATCH_POSTS] || changed[WATCH_LAYOUTS]))
+		if (!renew && (changed[WATCH_POSTS] || changed[WATCH_LAYOUTS])) {
+			/* Before the scan: what is made in a new folder meanwhile is seen. */
+			watch_subs(w);
 			watch_rebuild(w, changed[WATCH_LAYOUTS]);
+		}
 		memset(changed, 0, sizeof(changed));
 		pending = back = 0;
 	}
@@ -215,6 +287,7 @@ struct watch *watch_open(const struct config *c)
 	for (int i = 0; i < WATCH_TARGETS; i++)
 		w->wd[i] = -1;
 	w->missing = watch_add(w);
+	watch_subs(w);
 	return w;
 }
 
@@ -238,6 +311,7 @@ int watch_start(struct watch *w)
 		log_msg(LOG_WARN, "cannot start the watcher thread: edits show after a restart");
 		close(w->fd);
 		free(w->config_dir);
+		free(w->sub);
 		free(w);
 		return -1;
 	}

@@ -5,8 +5,9 @@
 # It never touches the system's Apache: its own ServerRoot, PidFile, ports and
 # logs in RUNDIR, and every module loaded here by LoadModule.
 #
-# Usage: make-conf.sh proxy PORT RUNDIR SOCKET STATIC_DIR
-#          deploy/apache/quire.conf: mod_proxy_fcgi to quire's socket
+# Usage: make-conf.sh proxy PORT RUNDIR SOCKET STATIC_DIR [SITE_STATIC]
+#          deploy/apache/quire.conf: mod_proxy_fcgi to quire's socket; SITE_STATIC
+#          is the site's static folder (quire.yaml "static"), served by Apache
 #        make-conf.sh fcgid PORT RUNDIR DOCROOT
 #        make-conf.sh cgi   PORT RUNDIR DOCROOT
 #          shared hosting: DOCROOT holds quire.fcgi, conf/, posts/ and the .htaccess
@@ -57,6 +58,9 @@ LogFormat "%h %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\"" combine
 TypesConfig /dev/null
 AddType text/css .css
 AddType text/html .html
+AddType text/plain .txt
+AddType image/png .png
+AddType image/vnd.microsoft.icon .ico
 DocumentRoot $rundir/empty
 <Directory />
 	AllowOverride None
@@ -70,12 +74,13 @@ done
 
 case $mode in
 proxy)
-	socket=$4 static=$5
-	load proxy proxy_fcgi
+	socket=$4 static=$5 site_static=${6:-$rundir/no-site-static}
+	load proxy proxy_fcgi rewrite
 	sed -e "s|<VirtualHost \*:80>|<VirtualHost 127.0.0.1:$port>|" \
 	    -e "s|ServerName blog.example.org|ServerName 127.0.0.1|" \
 	    -e "s|unix:/run/quire/quire.sock|unix:$socket|" \
 	    -e "s|/srv/quire/conf/static/|$static/|g" \
+	    -e "s|/srv/quire/static/|$site_static/|g" \
 	    -e "s|^\(\t*\)ErrorLog .*|\1ErrorLog $rundir/error.log|" \
 	    -e "s|^\(\t*\)CustomLog .*|\1CustomLog $rundir/access.log combined|" \
 	    "$here/quire.conf"

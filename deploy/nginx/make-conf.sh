@@ -1,10 +1,22 @@
 #!/bin/sh
 # make-conf.sh — a complete nginx.conf around deploy/nginx/quire.conf, for a private
 # nginx on the loopback (make run, the tests). nginx -p RUNDIR -c RUNDIR/nginx.conf.
-# Usage: make-conf.sh PORT SOCKET STATIC_DIR RUNDIR [ERROR_LOG] [MOUNT]
+# Usage: make-conf.sh PORT SOCKET STATIC_DIR RUNDIR [ERROR_LOG] [MOUNT] [SITE_STATIC]
+# STATIC_DIR is the theme's (conf/static, at MOUNT/static/); SITE_STATIC the site's
+# static folder (quire.yaml "static"), served at MOUNT. Without SITE_STATIC nginx has
+# no folder of its own there and quire serves the site's files itself.
 # With MICROCACHE=1 in the environment, quire-microcache.conf is used instead.
 set -eu
 port=$1 socket=$2 static=$3 rundir=$4 errlog=${5:-$4/error.log} mount=${6:-/}
+site_static=${7:-$rundir/no-site-static}
+# At the root, "root"; under a mount, "alias" (root would add the mount to the path).
+files="root $site_static;"
+[ "$mount" = / ] || files="alias $site_static/;"
+# Under a mount, its address without the slash is redirected to it (nginx does that
+# itself only for a location that passes every request on).
+bare="s|^$||"
+[ "$mount" = / ] ||
+	bare="s|^\(.*server_name _;.*\)$|\1\n\t\tlocation = ${mount%/} { return 301 $mount\$is_args\$args; }|"
 conf=quire.conf
 [ "${MICROCACHE:-0}" = 1 ] && conf=quire-microcache.conf
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,7 +41,9 @@ sed -e "s|unix:/run/quire/quire.sock|unix:$socket|" \
     -e "s|listen 80;|listen 127.0.0.1:$port;|" \
     -e "s|location /static/|location ${mount}static/|" \
     -e "s|location / {|location $mount {|" \
+    -e "s|root /srv/quire/static;|$files|" \
     -e "s|include fastcgi_params;|include /etc/nginx/fastcgi_params;|" \
     -e "s|/var/cache/nginx/quire|$rundir/cache|" \
+    -e "$bare" \
     -e 's/^/\t/' "$here/$conf"
 echo "}"
