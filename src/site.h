@@ -89,7 +89,7 @@ struct site {
 	const struct post **related; /* config->related per listed post, NULL after the last */
 	struct site_period *periods; /* years and months with posts, by route */
 	size_t nperiods;
-	struct files files;          /* the static folder's and the live bundles' files */
+	struct files files; /* the static folder's and the live bundles' files */
 	time_t made;        /* the time the snapshot shows the site at */
 	size_t loaded;      /* posts read from their files, not shared with the snapshot before */
 	time_t next_change; /* when a scheduled post appears or expires next, or 0 */
