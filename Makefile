@@ -212,6 +212,7 @@ FUZZ_MAXLEN_fuzz_config      := 16384
 FUZZ_MAXLEN_fuzz_fcgi        := 65536
 FUZZ_MAXLEN_fuzz_preview     := 2048
 FUZZ_MAXLEN_fuzz_range       := 4096
+FUZZ_MAXLEN_fuzz_query       := 1024
 
 build/fuzz/obj/%.o: src/%.c build/emoji-table.h
 	@mkdir -p build/fuzz/obj

@@ -141,8 +141,6 @@ static int main_worker(int listen_fd, int ready_fd, int start_fd, void *arg)
 	watch = watch_open(&c);
 	site = main_site(&c);
 	preview_start(&c);
-	/* Opened before the sandbox, brought up to date by the watcher once serving. */
-	search_open(&c);
 	/* Before any thread: Landlock confines only the caller and what it starts. */
 	if (site == NULL || sandbox_apply(&c) < 0)
 		return 1;
@@ -166,6 +164,9 @@ static int main_worker(int listen_fd, int ready_fd, int start_fd, void *arg)
 			exit(0);
 		close(start_fd);
 	}
+	/* Opened once serving (a spare leaves the index to the worker that serves), and
+	 * brought up to date by the watcher. */
+	search_open(&c);
 	if (watch == NULL) {
 		struct site *now = site_acquire();
 		search_sync(now);

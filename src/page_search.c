@@ -28,6 +28,7 @@ struct page_search {
 	int status;  /* 0, or 400 (a malformed or refused query), 404 (no such page) */
 	struct search_result result;
 	size_t pages;
+	unsigned long generation; /* the index's, read before the search: see page_search_key */
 };
 
 /* The query string's q and page, checked; then the search, when there is one to make. */
@@ -39,6 +40,7 @@ static void page_search_run(const struct site *s, struct request *rq, struct pag
 
 	memset(ps, 0, sizeof(*ps));
 	ps->page = 1;
+	ps->generation = search_generation();
 	if (query_param(qs, rq->query_len, "q", &ps->q) < 0 ||
 	    query_parse(ps->q.data ? ps->q.data : "", ps->q.len, &ps->query) < 0) {
 		ps->status = 400;
@@ -164,7 +166,9 @@ static void page_search_fields(const struct site *s, struct request *rq,
 }
 
 /* The cache key of a search's answer: the snapshot, the kind (page or JSON), the query's
- * normal form and the page. */
+ * normal form, the page, and the index's generation as it was before the search (the index
+ * made once serving changes under one snapshot; an answer read from an older index is
+ * never kept under a newer generation). */
 static uint64_t page_search_key(const struct site *s, const struct page_search *ps,
                                 const char *kind)
 {
@@ -173,7 +177,7 @@ static uint64_t page_search_key(const struct site *s, const struct page_search *
 
 	buf_printf(&b, "%s\x1f", kind);
 	buf_add(&b, ps->query.normal.data, ps->query.normal.len);
-	buf_printf(&b, "\x1f%zu", ps->page);
+	buf_printf(&b, "\x1f%zu\x1f%lu", ps->page, ps->generation);
 	key = page_key(s, buf_cstr(&b));
 	buf_free(&b);
 	return key;

@@ -51,7 +51,8 @@ static const struct config *search_config;
 static char *search_path;            /* state/search.db, or NULL: in memory */
 static pthread_key_t search_readers; /* file mode: each thread's read-only connection */
 static pthread_once_t search_once = PTHREAD_ONCE_INIT;
-static int search_said; /* a failure to write is said once until it works */
+static int search_said;           /* a failure to write is said once until it works */
+static unsigned long search_made; /* how many times the index changed (atomic) */
 
 static void search_reader_close(void *db)
 {
@@ -454,9 +455,15 @@ int search_sync(const struct site *s)
 		search_said = 1;
 	} else if (rc == SQLITE_OK) {
 		search_said = 0;
+		__atomic_add_fetch(&search_made, 1, __ATOMIC_RELEASE);
 	}
 	pthread_mutex_unlock(&search_lock);
 	return rc == SQLITE_OK ? 0 : -1;
+}
+
+unsigned long search_generation(void)
+{
+	return __atomic_load_n(&search_made, __ATOMIC_ACQUIRE);
 }
 
 int search_current(const struct site *s)

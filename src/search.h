@@ -31,6 +31,9 @@ int search_open(const struct config *c);
  * brought up to date: their text read from their files. A damaged index is made anew
  * (one log line); a failure to write (a full disk) leaves the last good one. */
 int search_sync(const struct site *s);
+/* A number that changes whenever the index does (in this process): with the snapshot's,
+ * it names the answers to searches, so that none cached is older than the index. */
+unsigned long search_generation(void);
 /* Is the index in step with s? */
 int search_current(const struct site *s);
 /* For a search in a process that has not opened the index (CGI): read it as it is when
