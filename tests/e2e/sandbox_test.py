@@ -86,6 +86,13 @@ def sandboxed():
         check(S, "the state folder is written: a moved post's old route answers 301",
               ok and "/moved\t" in kept and code == 301 and h.get("location", "").endswith("/moved"),
               (ok, kept, code))
+        # The search index: SQLite in the state folder, under the same filter (its WAL,
+        # locks, shared memory; ftruncate and geteuid are what it added to the allowlist).
+        ok = wait_for(lambda: b'<a href="/moved">On Node.js' in site.get("/search?q=dahl")[2],
+                      2.0)
+        check(S, "search answers from the sandboxed worker (SQLite under seccomp and Landlock)",
+              ok and os.path.exists(os.path.join(site.dir, "state", "search.db-wal")),
+              site.read_log()[-400:])
         check(S, "no post is left unreadable in the log",
               "Permission denied" not in site.read_log() and "Operation not permitted" not in
               site.read_log(), site.read_log()[-400:])
@@ -168,6 +175,14 @@ def cgi():
         check(S, "CGI: a sandboxed request is answered",
               p.returncode == 0 and p.stdout.startswith(b"Status: 200") and
               b"Ryan Dahl" in p.stdout, (p.returncode, p.stdout[:80], p.stderr[-300:]))
+        env["REQUEST_URI"] = "/search?q=dahl"
+        for what in ("makes the index", "reads it"):
+            p = subprocess.run([QUIRE], env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                               timeout=10)
+            check(S, f"CGI: a sandboxed search {what}",
+                  p.returncode == 0 and p.stdout.startswith(b"Status: 200") and
+                  b"On Node.js" in p.stdout and b"Operation not permitted" not in p.stderr,
+                  (p.returncode, p.stdout[:80], p.stderr[-300:]))
 
 
 def main():

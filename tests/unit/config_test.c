@@ -98,6 +98,16 @@ static const struct config_case cases[] = {
     {"seventeen taxonomies", "taxonomies: [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q]\n",
      "quire.yaml:1: at most 16 taxonomies"},
     {"related too many", "related: 21\n", "quire.yaml:1: \"related\" must be a whole number"},
+    {"search settings",
+     "search:\n  enabled: false\n  fields: [title, body]\n  per_page: 5\n"
+     "  snippet: 10\n",
+     NULL},
+    {"search field unknown", "search:\n  fields: [title, colour]\n",
+     "quire.yaml:2: a search field is title, description, tags or body"},
+    {"search fields empty", "search:\n  fields: []\n",
+     "quire.yaml:2: \"search.fields\" must be a list"},
+    {"search snippet too long", "search:\n  snippet: 65\n",
+     "quire.yaml:2: \"search.snippet\" must be a whole number from 1 to 64"},
 };
 
 /* What the taxonomies' cases above made: names and singulars, in order. */
@@ -120,6 +130,15 @@ static void config_test_taxonomies(size_t i, const struct config *c)
 	if (strcmp(name, "taxonomies as Hugo's map") == 0)
 		check("config", "Hugo's map: singular to name",
 		      strcmp(got, "tags=tag writers=author") == 0, "%s", got);
+	if (strcmp(name, "search settings") == 0)
+		check("config", "search settings read",
+		      c->search == 0 && c->search_fields == (SEARCH_TITLE | SEARCH_BODY) &&
+		          c->search_per_page == 5 && c->search_snippet == 10,
+		      "");
+	if (i == 0)
+		check("config", "search on by default, every field, 10 a page",
+		      c->search == 1 && c->search_fields == SEARCH_ALL && c->search_per_page == 10,
+		      "");
 	if (strcmp(name, "no taxonomies") == 0)
 		check("config", "an empty list: none", c->ntaxonomies == 0, "%s", got);
 }
