@@ -78,7 +78,7 @@ build/tests-asan/mustache_spec: tests/mustache_spec.c $(LIB_SAN_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
 TEST_BINS := build/quire build/asan/quire build/tsan/quire build/tests/mustache_spec build/tests-asan/mustache_spec \
-             build/bench/layout_bench build/bench/render_bench build/bench/bare_fcgi \
+             build/bench/layout_bench build/bench/render_bench build/bench/search_bench build/bench/bare_fcgi \
              $(UNIT_TESTS:%=build/tests/%) $(UNIT_TESTS:%=build/tests-asan/%)
 
 test: deps
@@ -100,7 +100,7 @@ run: deps-run
 
 # Benchmarks against nginx static and a bare libfcgi responder; appends to tests/bench/RESULTS.md.
 bench: deps build/quire build/bench/bare_fcgi build/bench/layout_bench build/bench/render_bench \
-       build/bench/markdown_bench
+       build/bench/markdown_bench build/bench/search_bench
 	@./build/bench/layout_bench conf/quire.yaml
 	@./build/bench/markdown_bench
 	@/usr/bin/python3 tests/bench/bench.py
@@ -110,6 +110,10 @@ build/bench/bare_fcgi: tests/bench/bare_fcgi.c
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -o $@ $< $$(pkg-config --cflags --libs fcgi) -pthread
 
 build/bench/render_bench: tests/bench/render_bench.c $(LIB_OBJS)
+	@mkdir -p build/bench
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/bench/search_bench: tests/bench/search_bench.c $(LIB_OBJS)
 	@mkdir -p build/bench
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -2,7 +2,7 @@
 """bench.py — quire's benchmarks, each side by side with its references in one run.
 
 Usage: python3 tests/bench/bench.py [BENCHMARK...]   (default: all of BENCHMARKS, in order)
-       benchmarks: fastcgi microcache cold scale cgi hugo soak previous
+       benchmarks: fastcgi microcache cold scale cgi hugo soak previous search
 Env:   BENCH_SECONDS       length of each wrk run (default 10)
        BENCH_SOAK_SECONDS  length of the soak (default 120)
        BENCH_SOAK_WARMUP   seconds of load before the soak's first minute (default 60)
@@ -110,6 +110,9 @@ def build():
         subprocess.run(["cc", "-std=c11", "-O2", "-g", "-D_GNU_SOURCE", "-Wall", "-Wextra",
                         "-Werror", "-o", BARE, src] + fcgi + ["-pthread"], check=True)
     build_render_bench()
+    if subprocess.run(["make", "--no-print-directory", "-C", TOP, "build/bench/search_bench"]
+                      ).returncode:
+        sys.exit("bench: `make build/bench/search_bench` failed (see above)")
 
 
 def build_render_bench():
@@ -1111,6 +1114,115 @@ def soak():
 
 # Each benchmark is a function that starts what it needs, stops it before returning (with
 # blocks), and returns a Table. They run in this order; the command line may name some.
+SEARCH_WORDS = ["rust", "compiler", "async", "borrow", "cargo", "release", "unsafe", "macro",
+                "trait", "wasm", "team", "survey", "lifetime", "closure", "iterator", "thread"]
+SEARCH = os.path.join(BUILD, "search_bench")
+
+
+def search():
+    """Search on a generated 10,000-post site: the index made from nothing and its size, a
+    query in process against a naive scan of every post's text for the same word, queries
+    through nginx at 16 connections (the render cache off, so that each is a search), an
+    edit searchable after its write, and a CGI search at 1,000 posts."""
+    workers = shipped_workers()
+    t = Table("Search: 10,000 posts (FTS5) against a naive scan; CGI at 1,000",
+              ["what", "figure", "target"])
+    cfg = STATE + "cache:\n  size: 1\n"
+    with started(quire_site(workers, copy_posts=False, config_extra=cfg)) as q:
+        print("bench: search: generating 10,000 posts", file=sys.stderr, flush=True)
+        generate_posts(q.posts, 10000)
+        r = subprocess.run([SEARCH, q.config] + SEARCH_WORDS, capture_output=True, text=True,
+                           timeout=600)
+        if r.returncode:
+            raise RuntimeError(f"search_bench failed: {r.stderr[-1500:]}")
+        res = {}
+        queries = []
+        for line in r.stdout.splitlines():
+            f = line.split()
+            if f[:2] == ["result", "query"]:
+                queries.append((f[2], float(f[3]), float(f[4]), int(f[5]), int(f[6])))
+            elif f[:1] == ["result"]:
+                res[f[1]] = float(f[2])
+        t.add("index made from nothing, 10,000 posts", f"{res['build_s']:.2f} s",
+              "≤ 3 s: " + verdict(res["build_s"], 3, False))
+        t.add("search.db", f"{res.get('db_bytes', 0) / 1e6:.1f} MB", "")
+        idx = statistics.median(x[1] for x in queries)
+        scan = statistics.median(x[2] for x in queries)
+        t.add("a query in process: FTS5 (10 results, with count) / naive scan, medians of "
+              f"{len(queries)} words", f"{idx * 1e3:.3f} ms / {scan * 1e3:.1f} ms "
+              f"({scan / idx:.0f}× faster)", "")
+        q.start()
+        wait_for(lambda: b"<article" in q.get("/search?q=rust")[2], 30)
+        script = os.path.join(q.dir, "queries.lua")
+        with open(script, "w") as f:
+            f.write("local words = {" + ", ".join(f'"{w}"' for w in SEARCH_WORDS) + "}\n"
+                    "local i = 0\nrequest = function()\n  i = i + 1\n"
+                    "  return wrk.format(nil, '/search?q=' .. words[i % #words + 1] .. "
+                    "'&page=' .. (i % 3 + 1))\nend\n")
+        print(f"bench: search: wrk -c16 {SECONDS} s", file=sys.stderr, flush=True)
+        out = subprocess.run(["wrk", "-t2", "-c16", f"-d{SECONDS}s", "--latency", "-s", script,
+                              f"http://127.0.0.1:{q.port}/"], capture_output=True, text=True,
+                             timeout=SECONDS + 60).stdout
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+        def pct(p):
+            m = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)", out, re.M)
+            v = float(m.group(1))
+            return v / 1000 if m.group(2) == "us" else v * 1000 if m.group(2) == "s" else v
+        p50, p99 = pct(50), pct(99)
+        non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        t.add("queries through nginx, 16 connections, render cache off: requests/s",
+              f"{rps:,.0f}", "")
+        t.add("... p50 / p99", f"{p50:.2f} ms / {p99:.2f} ms", "p99 ≤ 5 ms: " +
+              verdict(p99, 5, False))
+        if non2xx:
+            t.problems.append(f"search: {non2xx.group(1)} answers not 2xx or 3xx "
+                              "(pages past the last are 404)")
+        lags = []
+        for k in range(5):
+            word = f"zqxedit{k}word"
+            t0 = time.monotonic()
+            with open(os.path.join(q.posts, f"edit-{k}.md"), "w") as f:
+                f.write(f"---\ntitle: Edit {k}\n---\nThe word {word} is new.\n")
+            while b"<article" not in q.get("/search?q=" + word)[2]:
+                if time.monotonic() - t0 > 10:
+                    raise RuntimeError("an edit was not searchable within 10 s")
+                time.sleep(0.002)
+            lags.append(time.monotonic() - t0)
+        t.add("an edit searchable after its write (FastCGI): median / worst of 5",
+              f"{statistics.median(lags) * 1000:.0f} ms / {max(lags) * 1000:.0f} ms",
+              "≤ 100 ms: " + verdict(max(lags) * 1000, 100, False))
+        still_up(t, q, "quire")
+    with started(quire_site(workers, copy_posts=False, config_extra=STATE)) as q:
+        generate_posts(q.posts, 1000)
+        env = {"QUIRE_CONFIG": q.config, "PATH": os.environ.get("PATH", ""),
+               "GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "GET"}
+        first = time.monotonic()
+        subprocess.run([QUIRE], env={**env, "REQUEST_URI": "/search?q=rust"},
+                       capture_output=True, check=True, timeout=60)
+        first = time.monotonic() - first
+        times = []
+        for k in range(21):
+            t0 = time.monotonic()
+            p = subprocess.run([QUIRE], env={**env, "REQUEST_URI": "/search?q="
+                                             + SEARCH_WORDS[k % len(SEARCH_WORDS)]},
+                               capture_output=True, timeout=60)
+            times.append(time.monotonic() - t0)
+            if not p.stdout.startswith(b"Status: 200"):
+                t.problems.append(f"CGI search answered {p.stdout[:40]!r}")
+                break
+        med = statistics.median(times)
+        t.add("CGI search at 1,000 posts, index current: median of 21 (wall, from Python)",
+              ms(med), "≤ 15 ms: " + verdict(med * 1000, 15, False))
+        t.add("... the first, which makes the index", ms(first), "")
+    t.notes.append("generated posts: the corpus's posts in turn (tests/bench/bench.py "
+                   "generate_posts); words: " + " ".join(SEARCH_WORDS))
+    t.notes.append("in process: build/bench/search_bench (tests/bench/search_bench.c): "
+                   "search_run() for 10 results and the count, against strcasestr over every "
+                   "post's rendered text and title held in memory (no file read)")
+    return t
+
+
 class BinarySite(Site):
     """A Site served by another build of quire, with that checkout's conf/ (its layouts and
     stylesheet, as it shipped)."""
@@ -1251,6 +1363,7 @@ BENCHMARKS = {
     "hugo": hugo,
     "soak": soak,
     "previous": previous,
+    "search": search,
 }
 
 
