@@ -83,6 +83,10 @@ static sqlite3 *search_connect(const char *path, int *rc_out)
 	}
 	if (rc == SQLITE_OK && path != NULL)
 		rc = search_exec(db, "PRAGMA synchronous=NORMAL;");
+	/* A larger page cache for the writer: making the index at 10,000 posts merges
+	 * many segments. */
+	if (rc == SQLITE_OK)
+		rc = search_exec(db, "PRAGMA cache_size=-32768;");
 	*rc_out = rc;
 	if (rc != SQLITE_OK) {
 		sqlite3_close(db);
@@ -597,7 +601,10 @@ int search_run(const struct site *s, const struct query *q, size_t offset, size_
 	db = search_reader(&locked);
 	if (db == NULL)
 		goto out;
-	buf_adds(&sql, "SELECT count(*) FROM fts JOIN docs d ON d.id = fts.rowid");
+	/* Counted in the FTS5 table alone when nothing needs the documents' terms: the join
+	 * costs a lookup per match (47 ms against 1 ms for a word of 10,000 posts). */
+	buf_adds(&sql, q->ntags ? "SELECT count(*) FROM fts JOIN docs d ON d.id = fts.rowid"
+	                        : "SELECT count(*) FROM fts");
 	search_where(q, &sql);
 	if (sqlite3_prepare_v2(db, buf_cstr(&sql), -1, &st, NULL) != SQLITE_OK)
 		goto fail;
