@@ -64,7 +64,10 @@ static void scan(void)
 	struct files f = {0};
 	struct route_table routes;
 	struct post *owner = post_new("posts", "taken.md");
-	struct files_say s = {say, NULL, &routes, NULL};
+	/* The default taxonomies' addresses are quire's too. */
+	struct config conf = {.ntaxonomies = 1};
+	conf.taxonomies[0].name = "tags";
+	struct files_say s = {say, NULL, &routes, &conf};
 	char deep[256] = "static";
 
 	owner->route = "/taken";
