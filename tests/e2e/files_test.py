@@ -264,6 +264,10 @@ def direct():
     with FilesSite(copy_posts=False) as site:
         fill(site)
         site.start_quire()
+        said = ("a symbolic link", "deeper than FILES_DEPTH", "one quire makes itself",
+                "a post's route")
+        # The socket comes before the worker has read the site: wait for what it says.
+        wait_for(lambda: all(w in site.read_log() for w in said), 10)
         log = site.read_log()
         served_alike(site, "FastCGI", fcgi_get)
         quire_only(site, "FastCGI", fcgi_get)
