@@ -399,21 +399,18 @@ static int config_set(struct config *c, const struct config_key *k, const struct
 	case CONFIG_FIELDS:
 		return 0;
 	case CONFIG_SNIPPET:
-		if (ytree_long(v, &n) < 0 || n < 1 || n > 64) {
-			buf_printf(err, "%zu: \"%s\" must be a whole number from 1 to 64", v->line,
-			           k->name);
-			return -1;
-		}
-		*(long *)field = n;
-		return 0;
 	case CONFIG_RELATED:
-		if (ytree_long(v, &n) < 0 || n < 0 || n > 20) {
-			buf_printf(err, "%zu: \"%s\" must be a whole number from 0 to 20", v->line,
-			           k->name);
+	case CONFIG_COUNT: {
+		long lo = k->type == CONFIG_RELATED ? 0 : 1;
+		long hi = k->type == CONFIG_COUNT ? 1024 : k->type == CONFIG_SNIPPET ? 64 : 20;
+		if (ytree_long(v, &n) < 0 || n < lo || n > hi) {
+			buf_printf(err, "%zu: \"%s\" must be a whole number from %ld to %ld",
+			           v->line, k->name, lo, hi);
 			return -1;
 		}
 		*(long *)field = n;
 		return 0;
+	}
 	case CONFIG_HEADER:
 		if (strpbrk(v->str, "\r\n") != NULL) {
 			buf_printf(err, "%zu: \"%s\" must be one line", v->line, k->name);
@@ -428,14 +425,6 @@ static int config_set(struct config *c, const struct config_key *k, const struct
 		                            : xstrndup(v->str, v->len);
 		return 0;
 	}
-	case CONFIG_COUNT:
-		if (ytree_long(v, &n) < 0 || n < 1 || n > 1024) {
-			buf_printf(err, "%zu: \"%s\" must be a whole number from 1 to 1024",
-			           v->line, k->name);
-			return -1;
-		}
-		*(long *)field = n;
-		return 0;
 	case CONFIG_BYTES:
 		if (ytree_long(v, &n) < 0 || n < 1 || n > 1024L * 1024 * 1024) {
 			buf_printf(err, "%zu: \"%s\" must be a size in bytes, at most 1 GiB",

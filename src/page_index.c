@@ -167,6 +167,22 @@ void page_period(const struct site *s, struct request *rq, struct response *rs,
 	page_send(s, rq, rs, page);
 }
 
+/* Answered already: no layout t (404), or the page in the cache. */
+static int page_list_answered(const struct site *s, struct request *rq, struct response *rs,
+                              const struct template *t, struct cache_entry *page)
+{
+	if (t == NULL) {
+		cache_release(page);
+		page_error(s, rq, rs, 404);
+		return 1;
+	}
+	if (page != NULL) {
+		page_send(s, rq, rs, page);
+		return 1;
+	}
+	return 0;
+}
+
 /* A page of the site rendered with layout (not the index's), cached under its address. */
 static void page_list_other(const struct site *s, struct request *rq, struct response *rs,
                             const struct template *layout, struct value *pg)
@@ -213,14 +229,8 @@ void page_terms(const struct site *s, struct request *rq, struct response *rs,
 		t = template_set_find(s->layouts->set, "terms", 5);
 	if (t == NULL)
 		t = template_set_find(s->layouts->set, "tags", 4);
-	if (t == NULL) {
-		page_error(s, rq, rs, 404);
+	if (page_list_answered(s, rq, rs, t, page))
 		return;
-	}
-	if (page != NULL) {
-		page_send(s, rq, rs, page);
-		return;
-	}
 	struct value pg = {.type = VALUE_MAP}, list = {.type = VALUE_LIST},
 	             tx = {.type = VALUE_MAP};
 	struct value *items = arena_alloc(a, (x->nterms ? x->nterms : 1) * sizeof(*items));
@@ -259,14 +269,8 @@ void page_archive(const struct site *s, struct request *rq, struct response *rs,
 	struct value pg = {.type = VALUE_MAP};
 
 	(void)target;
-	if (t == NULL) {
-		page_error(s, rq, rs, 404);
+	if (page_list_answered(s, rq, rs, t, page))
 		return;
-	}
-	if (page != NULL) {
-		page_send(s, rq, rs, page);
-		return;
-	}
 	page_list_fields(s, rq, &pg, "Archive", 7);
 	value_set(&pg, "archive", &s->context.archive, &rq->arena);
 	page_list_other(s, rq, rs, t, &pg);

@@ -28,31 +28,6 @@ class FilesSite(Site):
         self.static = os.path.join(self.dir, "static")
         os.mkdir(self.static)
 
-    def start_nginx(self):
-        import socket
-        rundir = os.path.join(self.dir, "nginx")
-        os.mkdir(rundir)
-        conf = subprocess.run(
-            ["sh", os.path.join(TOP, "deploy", "nginx", "make-conf.sh"), str(self.port),
-             self.sock, os.path.join(self.conf, "static"), rundir,
-             os.path.join(rundir, "error.log"), self.mount, self.static],
-            check=True, capture_output=True, text=True,
-            env=dict(os.environ, MICROCACHE="1" if self.microcache else "0")).stdout
-        with open(os.path.join(rundir, "nginx.conf"), "w") as f:
-            f.write(conf)
-        self.nginx = subprocess.Popen(
-            ["nginx", "-p", rundir, "-c", os.path.join(rundir, "nginx.conf"),
-             "-g", "daemon off;"], stdin=subprocess.DEVNULL)
-
-        def up():
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
-                return True
-            except OSError:
-                return False
-        if not wait_for(up):
-            raise RuntimeError("nginx did not start")
-
     def put(self, rel, data, root=None):
         path = os.path.join(root or self.static, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)

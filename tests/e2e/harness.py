@@ -108,6 +108,7 @@ class Site:
         self.log = os.path.join(self.dir, "quire.log")
         self.quire = None
         self.nginx = None
+        self.static = None  # the site's static folder, for nginx to serve itself
 
     def write_post(self, name, text):
         path = os.path.join(self.posts, name)
@@ -132,7 +133,7 @@ class Site:
         conf = subprocess.run(
             ["sh", os.path.join(TOP, "deploy", "nginx", "make-conf.sh"), str(self.port),
              self.sock, os.path.join(self.conf, "static"), rundir,
-             os.path.join(rundir, "error.log"), self.mount],
+             os.path.join(rundir, "error.log"), self.mount] + ([self.static] if self.static else []),
             check=True, capture_output=True, text=True,
             env=dict(os.environ, MICROCACHE="1" if self.microcache else "0")).stdout
         with open(os.path.join(rundir, "nginx.conf"), "w") as f:
