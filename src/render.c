@@ -1,0 +1,919 @@
+/* render.c — HTML from md4c's parser: md_html's output, and quire's additions. */
+#include "render.h"
+
+#include <md4c.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "emoji.h"
+#include "mem.h"
+#include "utf8.h"
+
+struct render_entity {
+	const char *name; /* without '&' and ';' */
+	unsigned cp[2];
+};
+
+#include "entity-table.h"
+
+#define RENDER_HTML_ESC 1
+#define RENDER_URL_ESC  2
+
+/* Bytes that HTML text escapes (&, <, >, ") and that a URL attribute escapes (all but
+ * letters, digits and -_.+!*(),%#@?=;:/$). */
+static unsigned char render_esc[256];
+
+struct render {
+	struct buf *out;
+	const struct render_opts *o;
+	struct buf scratch; /* ill-formed UTF-8 made well-formed */
+	unsigned image;     /* inside an image's alt text: no tags */
+	size_t html_run;    /* offset + 1 in out where the current raw HTML began, or 0 */
+	size_t para;        /* offset in out of the open paragraph's "<p>" */
+	int more;           /* the <!--more--> line has been made the comment again */
+};
+
+static void render_init_esc(void)
+{
+	if (render_esc['&'] != 0)
+		return;
+	for (int i = 0; i < 256; i++) {
+		unsigned char c = (unsigned char)i;
+		int alnum =
+		    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		unsigned char v = 0;
+		if (c == '"' || c == '&' || c == '<' || c == '>')
+			v |= RENDER_HTML_ESC;
+		if (!alnum && (c == 0 || strchr("-_.+!*(),%#@?=;:/$", c) == NULL))
+			v |= RENDER_URL_ESC;
+		render_esc[i] = v;
+	}
+}
+
+static void render_out(struct render *r, const char *p, size_t n)
+{
+	buf_add(r->out, p, n);
+}
+
+#define RENDER_LIT(r, s) render_out((r), (s), sizeof(s) - 1)
+
+/* With the additions, p made well-formed UTF-8 (in r->scratch when it was not). */
+static const char *render_utf8(struct render *r, const char *p, size_t *n)
+{
+	if (!r->o->additions || utf8_valid(p, *n) == *n)
+		return p;
+	buf_reset(&r->scratch);
+	utf8_clean(&r->scratch, p, *n, 0);
+	*n = r->scratch.len;
+	return r->scratch.data;
+}
+
+static void render_html_escaped(struct render *r, const char *p, size_t n)
+{
+	size_t beg = 0, off = 0;
+
+	p = render_utf8(r, p, &n);
+	for (;;) {
+		while (off < n && !(render_esc[(unsigned char)p[off]] & RENDER_HTML_ESC))
+			off++;
+		if (off > beg)
+			render_out(r, p + beg, off - beg);
+		if (off >= n)
+			break;
+		switch (p[off]) {
+		case '&':
+			RENDER_LIT(r, "&amp;");
+			break;
+		case '<':
+			RENDER_LIT(r, "&lt;");
+			break;
+		case '>':
+			RENDER_LIT(r, "&gt;");
+			break;
+		default:
+			RENDER_LIT(r, "&quot;");
+			break;
+		}
+		beg = ++off;
+	}
+}
+
+static void render_url_escaped(struct render *r, const char *p, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t beg = 0, off = 0;
+
+	for (;;) {
+		while (off < n && !(render_esc[(unsigned char)p[off]] & RENDER_URL_ESC))
+			off++;
+		if (off > beg)
+			render_out(r, p + beg, off - beg);
+		if (off >= n)
+			break;
+		unsigned char c = (unsigned char)p[off];
+		if (c == '&') {
+			RENDER_LIT(r, "&amp;");
+		} else {
+			char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+			render_out(r, e, 3);
+		}
+		beg = ++off;
+	}
+}
+
+static void render_verbatim(struct render *r, const char *p, size_t n)
+{
+	p = render_utf8(r, p, &n);
+	render_out(r, p, n);
+}
+
+typedef void render_fn(struct render *r, const char *p, size_t n);
+
+/* The UTF-8 of cp, given to fn; U+FFFD for 0 and what is past U+10FFFF, and with the
+ * additions for surrogates (md_html writes those as three bytes each). */
+static void render_codepoint(struct render *r, unsigned cp, render_fn *fn)
+{
+	char u[4];
+	size_t n;
+
+	if (cp == 0 || cp > 0x10FFFF || (r->o->additions && cp >= 0xD800 && cp <= 0xDFFF)) {
+		fn(r, "\xEF\xBF\xBD", 3);
+		return;
+	}
+	if (cp <= 0x7F) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp <= 0x7FF) {
+		u[0] = (char)(0xC0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp <= 0xFFFF) {
+		u[0] = (char)(0xE0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[2] = (char)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else {
+		u[0] = (char)(0xF0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[3] = (char)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	fn(r, u, n);
+}
+
+static const struct render_entity *render_entity_find(const char *name, size_t n)
+{
+	size_t lo = 0, hi = sizeof(render_entities) / sizeof(render_entities[0]);
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *k = render_entities[mid].name;
+		size_t klen = strlen(k);
+		int c = memcmp(k, name, klen < n ? klen : n);
+		if (c == 0)
+			c = klen < n ? -1 : klen > n;
+		if (c == 0)
+			return &render_entities[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static unsigned render_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return (unsigned)(c - '0');
+	if (c >= 'A' && c <= 'Z')
+		return (unsigned)(c - 'A' + 10);
+	return (unsigned)(c - 'a' + 10);
+}
+
+/* An entity md4c recognised ("&amp;", "&#123;", "&#x1F600;"): its characters, or the
+ * text when the name is unknown. */
+static void render_entity(struct render *r, const char *p, size_t n, render_fn *fn)
+{
+	if (n > 3 && p[1] == '#') {
+		unsigned cp = 0;
+		if (p[2] == 'x' || p[2] == 'X') {
+			for (size_t i = 3; i + 1 < n; i++)
+				cp = 16 * cp + render_hex(p[i]);
+		} else {
+			for (size_t i = 2; i + 1 < n; i++)
+				cp = 10 * cp + (unsigned)(p[i] - '0');
+		}
+		render_codepoint(r, cp, fn);
+		return;
+	}
+	const struct render_entity *e = n > 2 ? render_entity_find(p + 1, n - 2) : NULL;
+	if (e != NULL) {
+		render_codepoint(r, e->cp[0], fn);
+		if (e->cp[1] != 0)
+			render_codepoint(r, e->cp[1], fn);
+		return;
+	}
+	fn(r, p, n);
+}
+
+static void render_attribute(struct render *r, const MD_ATTRIBUTE *a, render_fn *fn)
+{
+	for (int i = 0; a->substr_offsets[i] < a->size; i++) {
+		MD_OFFSET off = a->substr_offsets[i];
+		MD_SIZE size = a->substr_offsets[i + 1] - off;
+		switch (a->substr_types[i]) {
+		case MD_TEXT_NULLCHAR:
+			render_codepoint(r, 0, render_verbatim);
+			break;
+		case MD_TEXT_ENTITY:
+			render_entity(r, a->text + off, size, fn);
+			break;
+		default:
+			fn(r, a->text + off, size);
+			break;
+		}
+	}
+}
+
+/* Does the URL at p (an attribute's value as written, escaped) start with a scheme that
+ * runs code? Browsers ignore case, and tabs and newlines, in a scheme. */
+static int render_unsafe_url(const char *p, const char *end)
+{
+	static const char *const schemes[] = {"javascript:", "vbscript:", "data:"};
+	char scheme[12];
+	size_t n = 0;
+
+	for (; p < end && n < sizeof(scheme); p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c <= ' ')
+			continue;
+		scheme[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+		size_t k = strlen(schemes[i]);
+		if (n >= k && memcmp(scheme, schemes[i], k) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Is the URL relative to the page (not "/...", "#...", "?..." or "scheme:...")? */
+static int render_relative(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	if (n == 0 || p[0] == '/' || p[0] == '#' || p[0] == '?')
+		return 0;
+	if (!((p[0] | 0x20) >= 'a' && (p[0] | 0x20) <= 'z'))
+		return 1;
+	while (i < n && (((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z') ||
+	                 (p[i] >= '0' && p[i] <= '9') || p[i] == '+' || p[i] == '-' || p[i] == '.'))
+		i++;
+	return !(i < n && p[i] == ':');
+}
+
+/* A link's or image's URL: against the base when relative; with the additions "#" for
+ * one that would run script. */
+static void render_url(struct render *r, const MD_ATTRIBUTE *a)
+{
+	size_t at = r->out->len;
+
+	if (r->o->base != NULL && render_relative(a->text, a->size))
+		render_url_escaped(r, r->o->base, r->o->base_len);
+	render_attribute(r, a, render_url_escaped);
+	if (r->o->additions && render_unsafe_url(r->out->data + at, r->out->data + r->out->len)) {
+		r->out->len = at;
+		RENDER_LIT(r, "#");
+	}
+}
+
+/* Replace each <span emoji='name'></span> (either quote) of out from start on by its
+ * emoji. */
+static void render_emoji(struct buf *out, size_t start)
+{
+	static const char open[] = "<span emoji=";
+	static const char close[] = "></span>";
+	size_t r = start, w = start;
+
+	while (r < out->len) {
+		char *p = memmem(out->data + r, out->len - r, open, sizeof(open) - 1);
+		if (p == NULL)
+			break;
+		size_t at = (size_t)(p - out->data);
+		memmove(out->data + w, out->data + r, at - r);
+		w += at - r;
+		r = at;
+		size_t q = at + sizeof(open) - 1;
+		const char *glyph = NULL;
+		size_t end = 0;
+		if (q < out->len && (out->data[q] == '\'' || out->data[q] == '"')) {
+			char *e = memchr(out->data + q + 1, out->data[q], out->len - q - 1);
+			if (e != NULL) {
+				size_t name = q + 1, nlen = (size_t)(e - out->data) - name;
+				end = (size_t)(e - out->data) + 1;
+				if (out->len - end >= sizeof(close) - 1 &&
+				    memcmp(out->data + end, close, sizeof(close) - 1) == 0) {
+					glyph = emoji_lookup(out->data + name, nlen);
+					end += sizeof(close) - 1;
+				}
+			}
+		}
+		/* Written in place, the glyph must fit where the span was; all do. */
+		if (glyph != NULL && strlen(glyph) > end - w)
+			glyph = NULL;
+		if (glyph == NULL) {
+			memmove(out->data + w, out->data + r, sizeof(open) - 1);
+			w += sizeof(open) - 1;
+			r += sizeof(open) - 1;
+			continue;
+		}
+		size_t glen = strlen(glyph);
+		memcpy(out->data + w, glyph, glen);
+		w += glen;
+		r = end;
+	}
+	memmove(out->data + w, out->data + r, out->len - r);
+	w += out->len - r;
+	out->len = w;
+}
+
+/* In raw HTML (out from start on), an href or src whose URL would run script gets "#". */
+static void render_raw_links(struct buf *out, size_t start)
+{
+	static const char *const attrs[] = {" href=", " src="};
+
+	for (size_t a = 0; a < 2; a++) {
+		size_t alen = strlen(attrs[a]), at = start;
+		char *p;
+		while ((p = memmem(out->data + at, out->len - at, attrs[a], alen)) != NULL) {
+			char *v = p + alen, *end = out->data + out->len;
+			at = (size_t)(v - out->data);
+			if (v >= end || (*v != '"' && *v != '\''))
+				continue;
+			char *q = memchr(v + 1, *v, (size_t)(end - v - 1));
+			v++;
+			if (q == NULL)
+				break;
+			if (!render_unsafe_url(v, q))
+				continue;
+			*v = '#';
+			memmove(v + 1, q, (size_t)(end - q));
+			out->len -= (size_t)(q - v) - 1;
+		}
+	}
+}
+
+/* Raw HTML ended: with the additions, its emoji spans and unsafe URLs. */
+static void render_html_end(struct render *r)
+{
+	if (r->html_run == 0)
+		return;
+	if (r->o->additions) {
+		render_emoji(r->out, r->html_run - 1);
+		render_raw_links(r->out, r->html_run - 1);
+	}
+	r->html_run = 0;
+}
+
+static int render_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
+{
+	struct render *r = userdata;
+	char tmp[64];
+
+	render_html_end(r);
+	switch (type) {
+	case MD_BLOCK_DOC:
+	case MD_BLOCK_HTML:
+		break;
+	case MD_BLOCK_QUOTE:
+		RENDER_LIT(r, "<blockquote>\n");
+		break;
+	case MD_BLOCK_UL:
+		RENDER_LIT(r, "<ul>\n");
+		break;
+	case MD_BLOCK_OL: {
+		const MD_BLOCK_OL_DETAIL *d = detail;
+		if (d->start == 1) {
+			RENDER_LIT(r, "<ol>\n");
+		} else {
+			int n = snprintf(tmp, sizeof(tmp), "<ol start=\"%u\">\n", d->start);
+			render_out(r, tmp, (size_t)n);
+		}
+		break;
+	}
+	case MD_BLOCK_LI: {
+		const MD_BLOCK_LI_DETAIL *d = detail;
+		if (!d->is_task) {
+			RENDER_LIT(r, "<li>");
+			break;
+		}
+		RENDER_LIT(r, "<li class=\"task-list-item\"><input type=\"checkbox\" "
+		              "class=\"task-list-item-checkbox\" disabled");
+		if (d->task_mark == 'x' || d->task_mark == 'X')
+			RENDER_LIT(r, " checked");
+		RENDER_LIT(r, ">");
+		break;
+	}
+	case MD_BLOCK_HR:
+		RENDER_LIT(r, "<hr>\n");
+		break;
+	case MD_BLOCK_H: {
+		int n = snprintf(tmp, sizeof(tmp), "<h%u>", ((MD_BLOCK_H_DETAIL *)detail)->level);
+		render_out(r, tmp, (size_t)n);
+		break;
+	}
+	case MD_BLOCK_CODE: {
+		const MD_BLOCK_CODE_DETAIL *d = detail;
+		RENDER_LIT(r, "<pre><code");
+		if (d->lang.text != NULL) {
+			RENDER_LIT(r, " class=\"language-");
+			render_attribute(r, &d->lang, render_html_escaped);
+			RENDER_LIT(r, "\"");
+		}
+		RENDER_LIT(r, ">");
+		break;
+	}
+	case MD_BLOCK_P:
+		r->para = r->out->len;
+		RENDER_LIT(r, "<p>");
+		break;
+	case MD_BLOCK_TABLE:
+		RENDER_LIT(r, "<table>\n");
+		break;
+	case MD_BLOCK_THEAD:
+		RENDER_LIT(r, "<thead>\n");
+		break;
+	case MD_BLOCK_TBODY:
+		RENDER_LIT(r, "<tbody>\n");
+		break;
+	case MD_BLOCK_TR:
+		RENDER_LIT(r, "<tr>\n");
+		break;
+	case MD_BLOCK_TH:
+	case MD_BLOCK_TD: {
+		const MD_BLOCK_TD_DETAIL *d = detail;
+		static const char *const align[] = {[MD_ALIGN_DEFAULT] = ">",
+		                                    [MD_ALIGN_LEFT] = " align=\"left\">",
+		                                    [MD_ALIGN_CENTER] = " align=\"center\">",
+		                                    [MD_ALIGN_RIGHT] = " align=\"right\">"};
+		render_out(r, type == MD_BLOCK_TH ? "<th" : "<td", 3);
+		buf_adds(r->out, align[d->align <= MD_ALIGN_RIGHT ? d->align : 0]);
+		break;
+	}
+	}
+	return 0;
+}
+
+/* With raw HTML escaped, the <!--more--> line would be visible: make it the comment. */
+static int render_more(struct render *r)
+{
+	static const char shown[] = "<p>&lt;!--more--&gt;";
+
+	if (!r->o->additions || !r->o->raw_html_escape || r->more ||
+	    r->out->len - r->para != sizeof(shown) - 1 ||
+	    memcmp(r->out->data + r->para, shown, sizeof(shown) - 1) != 0)
+		return 0;
+	r->out->len = r->para;
+	RENDER_LIT(r, "<!--more-->\n");
+	r->more = 1;
+	return 1;
+}
+
+static int render_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
+{
+	struct render *r = userdata;
+	char tmp[16];
+
+	render_html_end(r);
+	switch (type) {
+	case MD_BLOCK_DOC:
+	case MD_BLOCK_HTML:
+	case MD_BLOCK_HR:
+		break;
+	case MD_BLOCK_QUOTE:
+		RENDER_LIT(r, "</blockquote>\n");
+		break;
+	case MD_BLOCK_UL:
+		RENDER_LIT(r, "</ul>\n");
+		break;
+	case MD_BLOCK_OL:
+		RENDER_LIT(r, "</ol>\n");
+		break;
+	case MD_BLOCK_LI:
+		RENDER_LIT(r, "</li>\n");
+		break;
+	case MD_BLOCK_H: {
+		int n =
+		    snprintf(tmp, sizeof(tmp), "</h%u>\n", ((MD_BLOCK_H_DETAIL *)detail)->level);
+		render_out(r, tmp, (size_t)n);
+		break;
+	}
+	case MD_BLOCK_CODE:
+		RENDER_LIT(r, "</code></pre>\n");
+		break;
+	case MD_BLOCK_P:
+		if (!render_more(r))
+			RENDER_LIT(r, "</p>\n");
+		break;
+	case MD_BLOCK_TABLE:
+		RENDER_LIT(r, "</table>\n");
+		break;
+	case MD_BLOCK_THEAD:
+		RENDER_LIT(r, "</thead>\n");
+		break;
+	case MD_BLOCK_TBODY:
+		RENDER_LIT(r, "</tbody>\n");
+		break;
+	case MD_BLOCK_TR:
+		RENDER_LIT(r, "</tr>\n");
+		break;
+	case MD_BLOCK_TH:
+		RENDER_LIT(r, "</th>\n");
+		break;
+	case MD_BLOCK_TD:
+		RENDER_LIT(r, "</td>\n");
+		break;
+	}
+	return 0;
+}
+
+static void render_close_img(struct render *r, const MD_SPAN_IMG_DETAIL *d)
+{
+	if (d->title.text != NULL) {
+		RENDER_LIT(r, "\" title=\"");
+		render_attribute(r, &d->title, render_html_escaped);
+	}
+	RENDER_LIT(r, "\">");
+}
+
+static int render_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
+{
+	struct render *r = userdata;
+
+	render_html_end(r);
+	/* An image's alt text is its label's text alone. */
+	if (r->image > 0)
+		return 0;
+	switch (type) {
+	case MD_SPAN_EM:
+		RENDER_LIT(r, "<em>");
+		break;
+	case MD_SPAN_STRONG:
+		RENDER_LIT(r, "<strong>");
+		break;
+	case MD_SPAN_U:
+		RENDER_LIT(r, "<u>");
+		break;
+	case MD_SPAN_A: {
+		const MD_SPAN_A_DETAIL *d = detail;
+		RENDER_LIT(r, "<a href=\"");
+		render_url(r, &d->href);
+		if (d->title.text != NULL) {
+			RENDER_LIT(r, "\" title=\"");
+			render_attribute(r, &d->title, render_html_escaped);
+		}
+		RENDER_LIT(r, "\">");
+		break;
+	}
+	case MD_SPAN_IMG:
+		RENDER_LIT(r, "<img src=\"");
+		render_url(r, &((const MD_SPAN_IMG_DETAIL *)detail)->src);
+		RENDER_LIT(r, "\" alt=\"");
+		r->image++;
+		break;
+	case MD_SPAN_CODE:
+		RENDER_LIT(r, "<code>");
+		break;
+	case MD_SPAN_DEL:
+		RENDER_LIT(r, "<del>");
+		break;
+	case MD_SPAN_LATEXMATH:
+		RENDER_LIT(r, "<x-equation>");
+		break;
+	case MD_SPAN_LATEXMATH_DISPLAY:
+		RENDER_LIT(r, "<x-equation type=\"display\">");
+		break;
+	case MD_SPAN_WIKILINK:
+		RENDER_LIT(r, "<x-wikilink data-target=\"");
+		render_attribute(r, &((const MD_SPAN_WIKILINK_DETAIL *)detail)->target,
+		                 render_html_escaped);
+		RENDER_LIT(r, "\">");
+		break;
+	}
+	return 0;
+}
+
+static int render_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
+{
+	struct render *r = userdata;
+
+	render_html_end(r);
+	if (r->image > 0) {
+		if (r->image == 1 && type == MD_SPAN_IMG) {
+			render_close_img(r, detail);
+			r->image--;
+		}
+		return 0;
+	}
+	switch (type) {
+	case MD_SPAN_EM:
+		RENDER_LIT(r, "</em>");
+		break;
+	case MD_SPAN_STRONG:
+		RENDER_LIT(r, "</strong>");
+		break;
+	case MD_SPAN_U:
+		RENDER_LIT(r, "</u>");
+		break;
+	case MD_SPAN_A:
+		RENDER_LIT(r, "</a>");
+		break;
+	case MD_SPAN_IMG:
+		break;
+	case MD_SPAN_CODE:
+		RENDER_LIT(r, "</code>");
+		break;
+	case MD_SPAN_DEL:
+		RENDER_LIT(r, "</del>");
+		break;
+	case MD_SPAN_LATEXMATH:
+	case MD_SPAN_LATEXMATH_DISPLAY:
+		RENDER_LIT(r, "</x-equation>");
+		break;
+	case MD_SPAN_WIKILINK:
+		RENDER_LIT(r, "</x-wikilink>");
+		break;
+	}
+	return 0;
+}
+
+static int render_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *userdata)
+{
+	struct render *r = userdata;
+
+	if (type == MD_TEXT_HTML) {
+		if (r->html_run == 0)
+			r->html_run = r->out->len + 1;
+		render_verbatim(r, text, size);
+		return 0;
+	}
+	render_html_end(r);
+	switch (type) {
+	case MD_TEXT_NULLCHAR:
+		render_codepoint(r, 0, render_verbatim);
+		break;
+	case MD_TEXT_BR:
+		if (r->image == 0)
+			RENDER_LIT(r, "<br>\n");
+		else
+			RENDER_LIT(r, " ");
+		break;
+	case MD_TEXT_SOFTBR:
+		if (r->image == 0)
+			RENDER_LIT(r, "\n");
+		else
+			RENDER_LIT(r, " ");
+		break;
+	case MD_TEXT_ENTITY:
+		render_entity(r, text, size, render_html_escaped);
+		break;
+	default:
+		render_html_escaped(r, text, size);
+		break;
+	}
+	return 0;
+}
+
+static int render_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* The cells of a table row [p, end): '|' not escaped, less a leading and a trailing one. */
+static size_t render_row_cells(const char *p, const char *end)
+{
+	size_t n = 1;
+
+	while (p < end && render_space(*p))
+		p++;
+	while (end > p && (render_space(end[-1]) || end[-1] == '\r'))
+		end--;
+	if (p < end && *p == '|')
+		p++;
+	if (end > p && end[-1] == '|' && (end - 1 == p || end[-2] != '\\'))
+		end--;
+	for (; p < end; p++) {
+		if (*p == '\\')
+			p++;
+		else if (*p == '|')
+			n++;
+	}
+	return n;
+}
+
+/* Is [p, end) a table delimiter row GitHub takes and md4c 0.4.8 does not, a cell of one
+ * or two characters ("| - | :- |")? Its columns then; else 0. A lone "-" starting it
+ * would be a list item's mark. */
+static size_t render_short_delimiter(const char *p, const char *end)
+{
+	size_t cols = 0;
+	int pipe = 0, short_cell = 0;
+
+	while (end > p && (render_space(end[-1]) || end[-1] == '\r'))
+		end--;
+	if (p < end && *p == '|') {
+		pipe = 1;
+		p++;
+	} else if (end - p >= 2 && p[0] == '-' && render_space(p[1])) {
+		return 0;
+	}
+	for (;;) {
+		while (p < end && render_space(*p))
+			p++;
+		const char *cell = p, *dash;
+		if (p < end && *p == ':')
+			p++;
+		dash = p;
+		while (p < end && *p == '-')
+			p++;
+		if (p == dash)
+			return 0;
+		if (p < end && *p == ':')
+			p++;
+		if (p - cell < 3)
+			short_cell = 1;
+		cols++;
+		while (p < end && render_space(*p))
+			p++;
+		int delimited = p < end && *p == '|';
+		if (delimited) {
+			pipe = 1;
+			p++;
+			while (p < end && render_space(*p))
+				p++;
+		}
+		if (p >= end)
+			break;
+		if (!delimited)
+			return 0;
+	}
+	return pipe && short_cell ? cols : 0;
+}
+
+/* Append the delimiter row [p, end) with each cell of fewer than three characters
+ * made three ("-" "---", ":-" ":--"). */
+static void render_pad_delimiter(struct buf *b, const char *p, const char *end)
+{
+	while (p < end) {
+		if (*p != ':' && *p != '-') {
+			buf_addc(b, *p++);
+			continue;
+		}
+		const char *cell = p;
+		while (p < end && (*p == ':' || *p == '-'))
+			p++;
+		size_t n = (size_t)(p - cell);
+		if (n >= 3) {
+			buf_add(b, cell, n);
+			continue;
+		}
+		if (*cell == ':')
+			buf_addc(b, ':');
+		for (size_t k = 0; k < 3 - n; k++)
+			buf_addc(b, '-');
+		buf_add(b, cell + (*cell == ':'), n - (*cell == ':'));
+	}
+}
+
+/* The line's container prefix (spaces, tabs, '>') and its indentation past the last '>'. */
+static size_t render_prefix(const char *p, const char *end, size_t *indent)
+{
+	const char *q = p;
+
+	*indent = 0;
+	while (q < end && (render_space(*q) || *q == '>')) {
+		*indent = *q == '>' ? 0 : *indent + (*q == '\t' ? 4 : 1);
+		q++;
+	}
+	return (size_t)(q - p);
+}
+
+/* The fence a line opens or closes ("```", "~~~~"): its length, with its character. */
+static size_t render_fence(const char *p, const char *end, char *c)
+{
+	size_t n = 0;
+
+	if (p >= end || (*p != '`' && *p != '~'))
+		return 0;
+	*c = *p;
+	while (p + n < end && p[n] == *c)
+		n++;
+	if (n < 3)
+		return 0;
+	if (*c == '`' && memchr(p + n, '`', (size_t)(end - p - n)) != NULL)
+		return 0;
+	return n;
+}
+
+/* The post as md4c reads it for the additions: each short table delimiter row under a
+ * one-line paragraph whose cells it matches padded (not in code). NULL: as it is. */
+static char *render_prepass(const char *md, size_t len, unsigned flags, size_t *out_len)
+{
+	struct buf b = {0};
+	size_t i = 0, done = 0, fence = 0;
+	size_t prev = 0, prev_t = 0, prev_end = 0; /* the previous line, its text, its end */
+	char fence_c = 0;
+	/* The previous line: paragraph text that starts a paragraph; leaves no paragraph open. */
+	int prev_first = 0, after_break = 1, code = 0;
+
+	if (!(flags & MD_FLAG_TABLES) || memchr(md, '|', len) == NULL)
+		return NULL;
+	while (i < len) {
+		const char *nl = memchr(md + i, '\n', len - i);
+		size_t end = nl != NULL ? (size_t)(nl - md) : len;
+		size_t next = end < len ? end + 1 : len, indent;
+		size_t t = i + render_prefix(md + i, md + end, &indent);
+		int blank = t == end || (t + 1 == end && md[t] == '\r');
+		char c = 0;
+		size_t f = indent < 4 ? render_fence(md + t, md + end, &c) : 0;
+		int text = 0;
+
+		if (fence != 0) {
+			if (f >= fence && c == fence_c)
+				fence = 0;
+		} else if (blank) {
+			code = 0;
+		} else if (indent >= 4 && (after_break || code)) {
+			code = 1;
+		} else if (f != 0) {
+			fence = f;
+			fence_c = c;
+			code = 0;
+		} else {
+			size_t cols;
+			code = 0;
+			if (prev_first && t - i == prev_t - prev &&
+			    memcmp(md + i, md + prev, t - i) == 0 &&
+			    (cols = render_short_delimiter(md + t, md + end)) != 0 &&
+			    render_row_cells(md + prev_t, md + prev_end) == cols) {
+				buf_add(&b, md + done, t - done);
+				render_pad_delimiter(&b, md + t, md + end);
+				done = end;
+			}
+			text = md[t] != '#';
+		}
+		prev_first = text && after_break;
+		after_break = !text;
+		prev = i;
+		prev_t = t;
+		prev_end = end;
+		i = next;
+	}
+	if (b.data == NULL)
+		return NULL;
+	buf_add(&b, md + done, len - done);
+	buf_addc(&b, '\0');
+	*out_len = b.len - 1;
+	return b.data;
+}
+
+int render_html(const char *md, size_t len, const struct render_opts *o, struct buf *out)
+{
+	struct render r = {.out = out, .o = o};
+	unsigned flags = o->parser_flags | (o->raw_html_escape ? MD_FLAG_NOHTML : 0);
+	MD_PARSER parser = {
+	    .flags = flags,
+	    .enter_block = render_enter_block,
+	    .leave_block = render_leave_block,
+	    .enter_span = render_enter_span,
+	    .leave_span = render_leave_span,
+	    .text = render_text,
+	};
+	char *copy = NULL;
+	size_t clen = len;
+
+	render_init_esc();
+	if (len >= 3 && memcmp(md, "\xEF\xBB\xBF", 3) == 0) {
+		md += 3;
+		len -= 3;
+	}
+	if (o->additions)
+		copy = render_prepass(md, len, flags, &clen);
+	if (copy == NULL) {
+		/* md4c 0.4.8 reads a byte past the end of its input (a post ending in
+		 * "<script<"): it gets a copy whose next byte is a NUL. */
+		copy = xmalloc(len + 1);
+		memcpy(copy, md, len);
+		copy[len] = '\0';
+		clen = len;
+	}
+	int rc = md_parse(copy, (MD_SIZE)clen, &parser, &r);
+	render_html_end(&r);
+	free(copy);
+	buf_free(&r.scratch);
+	return rc == 0 ? 0 : -1;
+}
