@@ -211,6 +211,7 @@ FUZZ_MAXLEN_fuzz_saved       := 65536
 FUZZ_MAXLEN_fuzz_config      := 16384
 FUZZ_MAXLEN_fuzz_fcgi        := 65536
 FUZZ_MAXLEN_fuzz_preview     := 2048
+FUZZ_MAXLEN_fuzz_render      := 16384
 
 build/fuzz/obj/%.o: src/%.c build/emoji-table.h
 	@mkdir -p build/fuzz/obj

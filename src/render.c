@@ -21,8 +21,8 @@ struct render_entity {
 #define RENDER_HTML_ESC 1
 #define RENDER_URL_ESC  2
 
-/* Bytes that HTML text escapes (&, <, >, ") and that a URL attribute escapes (all but
- * letters, digits and -_.+!*(),%#@?=;:/$). */
+/* Bytes that HTML text escapes (&, <, >, ", and NUL dropped) and that a URL attribute
+ * escapes (all but letters, digits, NUL and -_.+!*(),%#@?=;:/$). */
 static unsigned char render_esc[256];
 
 struct render {
@@ -44,9 +44,11 @@ static void render_init_esc(void)
 		int alnum =
 		    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 		unsigned char v = 0;
-		if (c == '"' || c == '&' || c == '<' || c == '>')
+		/* As md_html's strchr() finds a NUL in any string: text drops it, a URL keeps it.
+		 */
+		if (c == 0 || c == '"' || c == '&' || c == '<' || c == '>')
 			v |= RENDER_HTML_ESC;
-		if (!alnum && (c == 0 || strchr("-_.+!*(),%#@?=;:/$", c) == NULL))
+		if (!alnum && c != 0 && strchr("-_.+!*(),%#@?=;:/$", c) == NULL)
 			v |= RENDER_URL_ESC;
 		render_esc[i] = v;
 	}
@@ -92,8 +94,10 @@ static void render_html_escaped(struct render *r, const char *p, size_t n)
 		case '>':
 			RENDER_LIT(r, "&gt;");
 			break;
-		default:
+		case '"':
 			RENDER_LIT(r, "&quot;");
+			break;
+		default: /* a NUL */
 			break;
 		}
 		beg = ++off;
