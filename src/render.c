@@ -33,7 +33,17 @@ struct render {
 	size_t html_run;    /* offset + 1 in out where the current raw HTML began, or 0 */
 	size_t para;        /* offset in out of the open paragraph's "<p>" */
 	int more;           /* the <!--more--> line has been made the comment again */
+	/* The heading being written (with the additions): where its content starts in out,
+	 * its text; and the ids given so far, each NUL-terminated. */
+	size_t heading;
+	int in_heading;
+	struct buf htext, ids;
 };
+
+static int render_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
 
 static void render_init_esc(void)
 {
@@ -104,7 +114,7 @@ static void render_html_escaped(struct render *r, const char *p, size_t n)
 	}
 }
 
-static void render_url_escaped(struct render *r, const char *p, size_t n)
+static void render_url_escaped_to(struct buf *out, const char *p, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t beg = 0, off = 0;
@@ -113,18 +123,23 @@ static void render_url_escaped(struct render *r, const char *p, size_t n)
 		while (off < n && !(render_esc[(unsigned char)p[off]] & RENDER_URL_ESC))
 			off++;
 		if (off > beg)
-			render_out(r, p + beg, off - beg);
+			buf_add(out, p + beg, off - beg);
 		if (off >= n)
 			break;
 		unsigned char c = (unsigned char)p[off];
 		if (c == '&') {
-			RENDER_LIT(r, "&amp;");
+			buf_add(out, "&amp;", 5);
 		} else {
 			char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-			render_out(r, e, 3);
+			buf_add(out, e, 3);
 		}
 		beg = ++off;
 	}
+}
+
+static void render_url_escaped(struct render *r, const char *p, size_t n)
+{
+	render_url_escaped_to(r->out, p, n);
 }
 
 static void render_verbatim(struct render *r, const char *p, size_t n)
@@ -383,6 +398,155 @@ static void render_html_end(struct render *r)
 	r->html_run = 0;
 }
 
+/* A heading's text, collected for its id. */
+static void render_collect(struct render *r, const char *p, size_t n)
+{
+	buf_add(&r->htext, p, n);
+}
+
+static int render_id_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_' || c == ':' || c == '.';
+}
+
+/* The author's "{#id}" ending [p, p + *n) (spaces before it too): its id, *n cut to
+ * what is before it; else NULL. */
+static const char *render_own_id(const char *p, size_t *n, size_t *idlen)
+{
+	size_t e = *n;
+
+	while (e > 0 && render_space(p[e - 1]))
+		e--;
+	if (e < 4 || p[e - 1] != '}')
+		return NULL;
+	size_t b = e - 1;
+	while (b > 0 && render_id_char(p[b - 1]))
+		b--;
+	if (b == e - 1 || b < 2 || p[b - 1] != '#' || p[b - 2] != '{')
+		return NULL;
+	*idlen = e - 1 - b;
+	e = b - 2;
+	while (e > 0 && render_space(p[e - 1]))
+		e--;
+	*n = e;
+	return p + b;
+}
+
+/* Has the page an element with this id yet? */
+static int render_id_taken(const struct buf *ids, const char *id, size_t n)
+{
+	for (size_t i = 0; i < ids->len;) {
+		size_t k = strlen(ids->data + i);
+		if (k == n && memcmp(ids->data + i, id, n) == 0)
+			return 1;
+		i += k + 1;
+	}
+	return 0;
+}
+
+/* A character past ASCII in a heading's id: lower case for Latin, Greek and Cyrillic
+ * capitals; 0 for punctuation and symbols GitHub drops (Latin-1's, general punctuation,
+ * arrows to dingbats, CJK's, emoji). */
+static unsigned render_slug_cp(unsigned cp)
+{
+	if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || (cp >= 0x391 && cp <= 0x3AB) ||
+	    (cp >= 0x410 && cp <= 0x42F))
+		return cp + 0x20;
+	if (cp >= 0x400 && cp <= 0x40F)
+		return cp + 0x50;
+	if (cp >= 0x100 && cp <= 0x17F && cp != 0x130 && cp != 0x138 && cp != 0x149 &&
+	    cp != 0x178 &&
+	    ((cp >= 0x139 && cp <= 0x148) || cp >= 0x179 ? cp % 2 == 1 : cp % 2 == 0))
+		return cp + 1;
+	if ((cp >= 0xA0 && cp <= 0xBF && cp != 0xAA && cp != 0xB2 && cp != 0xB3 && cp != 0xB5 &&
+	     cp != 0xB9 && cp != 0xBA && cp != 0xBC && cp != 0xBD && cp != 0xBE) ||
+	    cp == 0xD7 || cp == 0xF7 || (cp >= 0x2000 && cp <= 0x2BFF) ||
+	    (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+	    (cp >= 0xFF01 && cp <= 0xFF0F) || (cp >= 0x1F000 && cp <= 0x1FAFF) ||
+	    (cp >= 0xFE00 && cp <= 0xFE0F))
+		return 0;
+	return cp;
+}
+
+/* GitHub's id for a heading's text: lower case, spaces '-', punctuation dropped, other
+ * scripts' letters kept; "-1", "-2"... after one taken. */
+static void render_slug(const struct buf *ids, const char *p, size_t n, struct buf *id)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c >= 0xC2 && c <= 0xF4) {
+			size_t len = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4, k;
+			unsigned cp = c & (0x3Fu >> (len - 1));
+			for (k = 1;
+			     k < len && i + k < n && ((unsigned char)p[i + k] & 0xC0) == 0x80; k++)
+				cp = cp << 6 | ((unsigned char)p[i + k] & 0x3F);
+			if (k == len) {
+				i += len - 1;
+				cp = render_slug_cp(cp);
+				if (cp >= 0x10000) {
+					buf_add(id, p + i - 3, 4);
+				} else if (cp >= 0x800) {
+					buf_addc(id, (char)(0xE0 | (cp >> 12)));
+					buf_addc(id, (char)(0x80 | ((cp >> 6) & 0x3F)));
+					buf_addc(id, (char)(0x80 | (cp & 0x3F)));
+				} else if (cp != 0) {
+					buf_addc(id, (char)(0xC0 | (cp >> 6)));
+					buf_addc(id, (char)(0x80 | (cp & 0x3F)));
+				}
+				continue;
+			}
+		}
+		if (c >= 'A' && c <= 'Z')
+			buf_addc(id, (char)(c + 32));
+		else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		         c >= 0x80)
+			buf_addc(id, (char)c);
+		else if (c == ' ' || c == '\t' || c == '\n')
+			buf_addc(id, '-');
+	}
+	if (id->len == 0)
+		buf_adds(id, "section");
+	size_t base = id->len;
+	for (unsigned k = 1; render_id_taken(ids, id->data, id->len); k++) {
+		id->len = base;
+		buf_printf(id, "-%u", k);
+	}
+}
+
+/* The heading ends: its id (the author's {#id}, cut from the text, or its text's) goes
+ * into its tag, and a link to it after the text. */
+static void render_heading_id(struct render *r)
+{
+	struct buf id = {0}, attr = {0};
+	size_t n = r->out->len - r->heading, idlen = 0;
+	const char *own = render_own_id(r->out->data + r->heading, &n, &idlen);
+
+	r->in_heading = 0;
+	if (own != NULL) {
+		buf_add(&id, own, idlen);
+		r->out->len = r->heading + n;
+	} else {
+		render_slug(&r->ids, r->htext.data, r->htext.len, &id);
+	}
+	buf_add(&r->ids, id.data, id.len);
+	buf_addc(&r->ids, '\0');
+	/* "<hN>" becomes "<hN id="ID">". */
+	buf_adds(&attr, " id=\"");
+	utf8_clean(&attr, id.data, id.len, 0);
+	buf_adds(&attr, "\"");
+	buf_grow(r->out, attr.len);
+	char *at = r->out->data + r->heading - 1;
+	memmove(at + attr.len, at, r->out->len - (r->heading - 1));
+	memcpy(at, attr.data, attr.len);
+	r->out->len += attr.len;
+	RENDER_LIT(r, " <a class=\"anchor\" href=\"#");
+	render_url_escaped_to(r->out, id.data, id.len);
+	RENDER_LIT(r, "\" aria-label=\"Link to this section\">#</a>");
+	buf_free(&attr);
+	buf_free(&id);
+}
+
 static int render_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 {
 	struct render *r = userdata;
@@ -428,6 +592,11 @@ static int render_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 	case MD_BLOCK_H: {
 		int n = snprintf(tmp, sizeof(tmp), "<h%u>", ((MD_BLOCK_H_DETAIL *)detail)->level);
 		render_out(r, tmp, (size_t)n);
+		if (r->o->additions) {
+			r->in_heading = 1;
+			r->heading = r->out->len;
+			buf_reset(&r->htext);
+		}
 		break;
 	}
 	case MD_BLOCK_CODE: {
@@ -511,6 +680,8 @@ static int render_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 		RENDER_LIT(r, "</li>\n");
 		break;
 	case MD_BLOCK_H: {
+		if (r->in_heading)
+			render_heading_id(r);
 		int n =
 		    snprintf(tmp, sizeof(tmp), "</h%u>\n", ((MD_BLOCK_H_DETAIL *)detail)->level);
 		render_out(r, tmp, (size_t)n);
@@ -666,6 +837,8 @@ static int render_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void
 		return 0;
 	}
 	render_html_end(r);
+	if (r->in_heading && type != MD_TEXT_ENTITY && type != MD_TEXT_NULLCHAR)
+		buf_add(&r->htext, text, size);
 	switch (type) {
 	case MD_TEXT_NULLCHAR:
 		render_codepoint(r, 0, render_verbatim);
@@ -683,6 +856,8 @@ static int render_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void
 			RENDER_LIT(r, " ");
 		break;
 	case MD_TEXT_ENTITY:
+		if (r->in_heading)
+			render_entity(r, text, size, render_collect);
 		render_entity(r, text, size, render_html_escaped);
 		break;
 	default:
@@ -690,11 +865,6 @@ static int render_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void
 		break;
 	}
 	return 0;
-}
-
-static int render_space(char c)
-{
-	return c == ' ' || c == '\t';
 }
 
 /* The cells of a table row [p, end): '|' not escaped, less a leading and a trailing one. */
@@ -919,5 +1089,7 @@ int render_html(const char *md, size_t len, const struct render_opts *o, struct 
 	render_html_end(&r);
 	free(copy);
 	buf_free(&r.scratch);
+	buf_free(&r.htext);
+	buf_free(&r.ids);
 	return rc == 0 ? 0 : -1;
 }

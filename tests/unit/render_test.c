@@ -107,5 +107,26 @@ int main(void)
 	           "<table>", 0);
 	test_render("without the additions | - | - | is text", "| a | b |\n| - | - |\n", 0, 0, NULL,
 	            "<p>| a | b |\n| - | - |</p>\n");
+	/* Heading ids. */
+	test_render(
+	    "a heading's id by GitHub's rules, with its self-link", "## Go's `async` & Rust?\n", 1,
+	    0, NULL,
+	    "<h2 id=\"gos-async--rust\">Go's <code>async</code> &amp; Rust? <a class=\"anchor\" "
+	    "href=\"#gos-async--rust\" aria-label=\"Link to this section\">#</a></h2>\n");
+	test_holds("repeated headings get -1 and -2", "# A\n\n# A\n\nA\n=\n",
+	           "<h1 id=\"a\">A <a class=\"anchor\" href=\"#a\" aria-label=\"Link to this "
+	           "section\">#</a></h1>\n<h1 id=\"a-1\">",
+	           1);
+	test_holds("... the third", "# A\n\n# A\n\nA\n=\n", "<h1 id=\"a-2\">A <a", 1);
+	test_holds("the author's {#id}, cut from the text", "### Set up {#install}\n",
+	           "<h3 id=\"install\">Set up <a class=\"anchor\" href=\"#install\"", 1);
+	test_holds("other scripts' letters are kept", "## Über Café 日本語\n",
+	           "<h2 id=\"über-café-日本語\">", 1);
+	test_holds("an entity's character, and no punctuation", "# Caf&eacute; &amp; (b)!\n",
+	           "<h1 id=\"café--b\">", 1);
+	test_holds("emoji and dashes dropped", "## \xF0\x9F\x9A\x80 Launch \xE2\x80\x94 day\n",
+	           "<h2 id=\"-launch--day\">", 1);
+	test_holds("a heading of punctuation alone", "# ???\n", "<h1 id=\"section\">", 1);
+	test_render("without the additions no id", "# A\n", 0, 0, NULL, "<h1>A</h1>\n");
 	return check_exit();
 }
