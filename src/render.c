@@ -995,7 +995,25 @@ static size_t render_fence(const char *p, const char *end, char *c)
 
 /* The post as md4c reads it for the additions: each short table delimiter row under a
  * one-line paragraph whose cells it matches padded (not in code). NULL: as it is. */
-static char *render_prepass(const char *md, size_t len, unsigned flags, size_t *out_len)
+/* Is [p, end) kramdown's "{:toc}", or the list item "* TOC" ("- TOC", "1. TOC") before it? */
+static int render_toc_line(const char *p, const char *end, int item)
+{
+	while (end > p && (render_space(end[-1]) || end[-1] == '\r'))
+		end--;
+	if (!item)
+		return end - p == 6 && memcmp(p, "{:toc}", 6) == 0;
+	if (p < end && (*p == '*' || *p == '-' || *p == '+'))
+		p++;
+	else if (end - p >= 2 && *p >= '0' && *p <= '9' && (p[1] == '.' || p[1] == ')'))
+		p += 2;
+	else
+		return 0;
+	while (p < end && render_space(*p))
+		p++;
+	return end - p == 3 && memcmp(p, "TOC", 3) == 0;
+}
+
+static char *render_prepass(const char *md, size_t len, unsigned flags, size_t *out_len, int *toc)
 {
 	struct buf b = {0};
 	size_t i = 0, done = 0, fence = 0;
@@ -1004,7 +1022,8 @@ static char *render_prepass(const char *md, size_t len, unsigned flags, size_t *
 	/* The previous line: paragraph text that starts a paragraph; leaves no paragraph open. */
 	int prev_first = 0, after_break = 1, code = 0;
 
-	if (!(flags & MD_FLAG_TABLES) || memchr(md, '|', len) == NULL)
+	int tables = (flags & MD_FLAG_TABLES) && memchr(md, '|', len) != NULL;
+	if (!tables && memmem(md, len, "{:toc}", 6) == NULL)
 		return NULL;
 	while (i < len) {
 		const char *nl = memchr(md + i, '\n', len - i);
@@ -1030,10 +1049,20 @@ static char *render_prepass(const char *md, size_t len, unsigned flags, size_t *
 		} else {
 			size_t cols;
 			code = 0;
-			if (prev_first && t - i == prev_t - prev &&
-			    memcmp(md + i, md + prev, t - i) == 0 &&
-			    (cols = render_short_delimiter(md + t, md + end)) != 0 &&
-			    render_row_cells(md + prev_t, md + prev_end) == cols) {
+			if (render_toc_line(md + t, md + end, 0)) {
+				/* Dropped, and the list item before it. */
+				size_t from = prev < i && done <= prev &&
+				                      render_toc_line(md + prev_t, md + prev_end, 1)
+				                  ? prev
+				                  : i;
+				buf_add(&b, md + done, from - done);
+				buf_addc(&b, '\n');
+				done = next;
+				*toc = 1;
+			} else if (tables && prev_first && t - i == prev_t - prev &&
+			           memcmp(md + i, md + prev, t - i) == 0 &&
+			           (cols = render_short_delimiter(md + t, md + end)) != 0 &&
+			           render_row_cells(md + prev_t, md + prev_end) == cols) {
 				buf_add(&b, md + done, t - done);
 				render_pad_delimiter(&b, md + t, md + end);
 				done = end;
@@ -1069,6 +1098,7 @@ int render_html(const char *md, size_t len, const struct render_opts *o, struct 
 	};
 	char *copy = NULL;
 	size_t clen = len;
+	int toc = 0;
 
 	render_init_esc();
 	if (len >= 3 && memcmp(md, "\xEF\xBB\xBF", 3) == 0) {
@@ -1076,7 +1106,7 @@ int render_html(const char *md, size_t len, const struct render_opts *o, struct 
 		len -= 3;
 	}
 	if (o->additions)
-		copy = render_prepass(md, len, flags, &clen);
+		copy = render_prepass(md, len, flags, &clen, &toc);
 	if (copy == NULL) {
 		/* md4c 0.4.8 reads a byte past the end of its input (a post ending in
 		 * "<script<"): it gets a copy whose next byte is a NUL. */
@@ -1085,6 +1115,8 @@ int render_html(const char *md, size_t len, const struct render_opts *o, struct 
 		copy[len] = '\0';
 		clen = len;
 	}
+	if (toc)
+		buf_adds(out, RENDER_TOC_MARK "\n");
 	int rc = md_parse(copy, (MD_SIZE)clen, &parser, &r);
 	render_html_end(&r);
 	free(copy);
@@ -1092,4 +1124,133 @@ int render_html(const char *md, size_t len, const struct render_opts *o, struct 
 	buf_free(&r.htext);
 	buf_free(&r.ids);
 	return rc == 0 ? 0 : -1;
+}
+
+size_t render_headings(const char *html, size_t len, struct render_heading *h, size_t max)
+{
+	static const char link[] = " <a class=\"anchor\" href=\"#";
+	static const char tail[] = "\" aria-label=\"Link to this section\">#</a>";
+	const char *p = html, *end = html + len;
+	size_t n = 0;
+
+	while ((p = memmem(p, (size_t)(end - p), "<h", 2)) != NULL) {
+		const char *q = p + 2;
+		p = q;
+		if (end - q < 7 || *q < '1' || *q > '6' || memcmp(q + 1, " id=\"", 5) != 0)
+			continue;
+		int level = *q - '0';
+		const char *id = q + 6, *e = memchr(id, '"', (size_t)(end - id));
+		if (e == NULL || e + 1 >= end || e[1] != '>')
+			break;
+		const char *content = e + 2;
+		/* The self-link ending it names the same id. */
+		char close[8];
+		snprintf(close, sizeof(close), "</h%d>", level);
+		const char *c = memmem(content, (size_t)(end - content), close, 5);
+		size_t idl = (size_t)(e - id);
+		if (c == NULL)
+			break;
+		/* The href holds the id URL-escaped: find the link by its fixed parts. */
+		const char *t = c - (sizeof(tail) - 1);
+		if (t < content || memcmp(t, tail, sizeof(tail) - 1) != 0)
+			continue;
+		const char *l = t;
+		while (l > content && memcmp(l, link, sizeof(link) - 1) != 0)
+			l--;
+		if (memcmp(l, link, sizeof(link) - 1) != 0)
+			continue;
+		if (n < max) {
+			h[n].level = level;
+			h[n].id = id;
+			h[n].id_len = idl;
+			h[n].html = content;
+			h[n].html_len = (size_t)(l - content);
+		}
+		n++;
+		p = c + 5;
+	}
+	return n;
+}
+
+void render_heading_text(const struct render_heading *h, struct buf *text)
+{
+	static const struct {
+		const char *ref;
+		char c;
+	} refs[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}};
+	const char *p = h->html, *end = h->html + h->html_len;
+
+	while (p < end) {
+		if (*p == '<') {
+			const char *e = memchr(p, '>', (size_t)(end - p));
+			p = e != NULL ? e + 1 : end;
+			continue;
+		}
+		size_t k = 0;
+		for (size_t i = 0; *p == '&' && i < 4; i++) {
+			size_t rl = strlen(refs[i].ref);
+			if ((size_t)(end - p) >= rl && memcmp(p, refs[i].ref, rl) == 0) {
+				buf_addc(text, refs[i].c);
+				k = rl;
+				break;
+			}
+		}
+		if (k == 0)
+			buf_addc(text, *p++);
+		else
+			p += k;
+	}
+}
+
+/* A heading's content for a link to it: its tags left out (a link holds no link). */
+static void render_toc_text(const struct render_heading *h, struct buf *toc)
+{
+	const char *p = h->html, *end = h->html + h->html_len;
+
+	while (p < end) {
+		const char *lt = memchr(p, '<', (size_t)(end - p));
+		if (lt == NULL)
+			lt = end;
+		buf_add(toc, p, (size_t)(lt - p));
+		if (lt == end)
+			break;
+		const char *gt = memchr(lt, '>', (size_t)(end - lt));
+		p = gt != NULL ? gt + 1 : end;
+	}
+}
+
+void render_toc(const struct render_heading *h, size_t n, int lo, int hi, struct buf *toc)
+{
+	int stack[8];
+	size_t depth = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (h[i].level < lo || h[i].level > hi)
+			continue;
+		if (depth == 0) {
+			buf_adds(toc, "<ul>\n<li>");
+			stack[depth++] = h[i].level;
+		} else if (h[i].level > stack[depth - 1] && depth < 8) {
+			buf_adds(toc, "\n<ul>\n<li>");
+			stack[depth++] = h[i].level;
+		} else {
+			while (depth > 1 && h[i].level < stack[depth - 1] &&
+			       h[i].level <= stack[depth - 2]) {
+				buf_adds(toc, "</li>\n</ul>\n");
+				depth--;
+			}
+			if (h[i].level < stack[depth - 1])
+				stack[depth - 1] = h[i].level;
+			buf_adds(toc, "</li>\n<li>");
+		}
+		buf_adds(toc, "<a href=\"#");
+		render_url_escaped_to(toc, h[i].id, h[i].id_len);
+		buf_adds(toc, "\">");
+		render_toc_text(&h[i], toc);
+		buf_adds(toc, "</a>");
+	}
+	while (depth > 0) {
+		buf_adds(toc, "</li>\n</ul>\n");
+		depth--;
+	}
 }

@@ -22,7 +22,28 @@ struct render_opts {
 	size_t base_len;
 };
 
-/* Append the HTML of the Markdown md to out: 0, or -1 when md4c fails. */
+/* Append the HTML of the Markdown md to out: 0, or -1 when md4c fails. With the additions
+ * every heading gets an id (GitHub's from its text, or the author's "{#id}" ending it) and
+ * a self-link, and a "{:toc}" line (kramdown's, with the list item before it) becomes
+ * RENDER_TOC_MARK. */
 int render_html(const char *md, size_t len, const struct render_opts *o, struct buf *out);
+
+#define RENDER_TOC_MARK "<!--toc-->"
+
+/* A heading as render_html wrote it: pointers into its HTML. */
+struct render_heading {
+	int level;
+	const char *id, *html; /* html: the heading's content, its self-link left out */
+	size_t id_len, html_len;
+};
+
+/* The headings render_html (with the additions) wrote into html, in order: up to max of
+ * them into h; returns how many there are. Raw HTML's headings are not among them. */
+size_t render_headings(const char *html, size_t len, struct render_heading *h, size_t max);
+/* A heading's text: its HTML's tags left out, &amp; &lt; &gt; &quot; read back. */
+void render_heading_text(const struct render_heading *h, struct buf *text);
+/* Append the table of contents of the headings of levels lo to hi: nested <ul> lists of
+ * links to them; nothing when there are none. */
+void render_toc(const struct render_heading *h, size_t n, int lo, int hi, struct buf *toc);
 
 #endif

@@ -36,6 +36,46 @@ static void test_holds(const char *name, const char *md, const char *want, int h
 	buf_free(&out);
 }
 
+/* The headings read back from the HTML, and the table of contents of levels 2 and 3. */
+static void test_toc(void)
+{
+	static const char md[] =
+	    "{:toc}\n\n# Title\n\n## One & `two`\n\n### Deep\n\n#### Deeper\n\n"
+	    "## Three {#own}\n\n<h2 id=\"raw\">Raw</h2>\n\n```\n{:toc}\n```\n";
+	struct render_opts o = {.parser_flags = MD_DIALECT_GITHUB, .additions = 1};
+	struct buf out = {0}, toc = {0}, text = {0};
+	struct render_heading h[8];
+
+	render_html(md, strlen(md), &o, &out);
+	size_t n = render_headings(out.data, out.len, h, 8);
+	check("render", "render_headings finds the five headings, not raw HTML's", n == 5,
+	      "%zu in \"%s\"", n, buf_cstr(&out));
+	if (n >= 2)
+		render_heading_text(&h[1], &text);
+	check("render", "a heading's text",
+	      n >= 2 && h[1].level == 2 && strcmp(buf_cstr(&text), "One & two") == 0 &&
+	          h[1].id_len == 8 && memcmp(h[1].id, "one--two", 8) == 0,
+	      "\"%s\"", buf_cstr(&text));
+	render_toc(h, n < 8 ? n : 8, 2, 3, &toc);
+	check("render", "the table of contents of levels 2 and 3",
+	      strcmp(buf_cstr(&toc), "<ul>\n<li><a href=\"#one--two\">One &amp; two</a>\n<ul>\n"
+	                             "<li><a href=\"#deep\">Deep</a></li>\n</ul>\n</li>\n"
+	                             "<li><a href=\"#own\">Three</a></li>\n</ul>\n") == 0,
+	      "got \"%s\"", buf_cstr(&toc));
+	check("render", "the {:toc} line is the mark, and stays in code",
+	      strncmp(buf_cstr(&out), RENDER_TOC_MARK "\n<h1", sizeof(RENDER_TOC_MARK) + 3) == 0 &&
+	          strstr(out.data, "<code>{:toc}\n</code>") != NULL,
+	      "got \"%s\"", out.data);
+	buf_reset(&out);
+	render_html("* TOC\n{:toc}\n\n## A\n", 20, &o, &out);
+	check("render", "kramdown's * TOC list item goes with it",
+	      strstr(buf_cstr(&out), "TOC") == NULL && strstr(out.data, RENDER_TOC_MARK) != NULL,
+	      "got \"%s\"", out.data);
+	buf_free(&out);
+	buf_free(&toc);
+	buf_free(&text);
+}
+
 int main(void)
 {
 	test_render("an emoji span becomes its emoji", "Hi <span emoji='grinning-face'></span>!\n",
@@ -128,5 +168,6 @@ int main(void)
 	           "<h2 id=\"-launch--day\">", 1);
 	test_holds("a heading of punctuation alone", "# ???\n", "<h1 id=\"section\">", 1);
 	test_render("without the additions no id", "# A\n", 0, 0, NULL, "<h1>A</h1>\n");
+	test_toc();
 	return check_exit();
 }
