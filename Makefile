@@ -117,6 +117,10 @@ build/bench/markdown_bench: tests/bench/markdown_bench.c tests/bench/markdown_sh
 	@mkdir -p build/bench
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
+build/bench/render_corpus_bench: tests/bench/render_corpus_bench.c $(LIB_OBJS)
+	@mkdir -p build/bench
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
 build/bench/layout_bench: tests/bench/layout_bench.c $(LIB_OBJS)
 	@mkdir -p build/bench
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
