@@ -1130,9 +1130,12 @@ size_t render_headings(const char *html, size_t len, struct render_heading *h, s
 {
 	static const char link[] = " <a class=\"anchor\" href=\"#";
 	static const char tail[] = "\" aria-label=\"Link to this section\">#</a>";
-	const char *p = html, *end = html + len;
+	const char *p = html, *end;
 	size_t n = 0;
 
+	if (html == NULL)
+		return 0;
+	end = html + len;
 	while ((p = memmem(p, (size_t)(end - p), "<h", 2)) != NULL) {
 		const char *q = p + 2;
 		p = q;

@@ -1,6 +1,6 @@
 /* fuzz_render.c — render_html with the additions off against Debian's md_html on the same
  * Markdown (the first byte picks md4c's flags): any difference is a crash. With the
- * additions on, the HTML must be well-formed UTF-8. */
+ * additions on, the HTML must be well-formed UTF-8, and its headings read back. */
 #include <md4c-html.h>
 #include <stdint.h>
 #include <string.h>
@@ -60,6 +60,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(rc == 0 && utf8_valid(got.data, got.len) == got.len,
 	           "the additions left ill-formed UTF-8 at byte %zu",
 	           utf8_valid(got.data, got.len));
+	/* The headings read back, and a table of contents of them. */
+	size_t n = render_headings(got.data, got.len, NULL, 0);
+	struct render_heading *h = xmalloc((n + 1) * sizeof(*h));
+	FUZZ_CHECK(render_headings(got.data, got.len, h, n) == n, "the headings changed");
+	buf_reset(&want);
+	render_toc(h, n, 1, 6, &want);
+	for (size_t i = 0; i < n; i++)
+		render_heading_text(&h[i], &want);
+	free(h);
 	free(md);
 	buf_free(&want);
 	buf_free(&got);

@@ -449,6 +449,11 @@ struct conf_counts {
 	int same, differ, expected_pass, expected_fail, md4c_fails;
 };
 
+static int conf_eq(const struct buf *a, const struct buf *b)
+{
+	return a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
+}
+
 static void conf_example(const char *file, int num, int line, unsigned file_flags, struct buf *md,
                          struct buf *want, struct conf_counts *c)
 {
@@ -467,8 +472,8 @@ static void conf_example(const char *file, int num, int line, unsigned file_flag
 		int rc = render_html(md->data, md->len, &o, &b);
 		conf_normalize(a.data, a.len, &na);
 		conf_normalize(b.data, b.len, &nb);
-		int same = rc == 0 && na.len == nb.len && memcmp(na.data, nb.data, na.len) == 0;
-		int bytes = same && a.len == b.len && memcmp(a.data, b.data, a.len) == 0;
+		int same = rc == 0 && conf_eq(&na, &nb);
+		int bytes = same && conf_eq(&a, &b);
 		snprintf(name, sizeof(name), "%s example %d (line %d), %s flags: as md_html", file,
 		         num, line, k == 0 ? "its" : "quire's");
 		check("render_conformance", name, same, "md_html \"%s\", render_html \"%s\"",
@@ -479,8 +484,8 @@ static void conf_example(const char *file, int num, int line, unsigned file_flag
 		if (k != 0)
 			continue;
 		conf_normalize(want->data, want->len, &nw);
-		int md4c_ok = na.len == nw.len && memcmp(na.data, nw.data, na.len) == 0;
-		int ours_ok = nb.len == nw.len && memcmp(nb.data, nw.data, nb.len) == 0;
+		int md4c_ok = conf_eq(&na, &nw);
+		int ours_ok = conf_eq(&nb, &nw);
 		snprintf(name, sizeof(name), "%s example %d (line %d): the file's HTML", file, num,
 		         line);
 		if (!md4c_ok) {
@@ -562,7 +567,9 @@ static void conf_normalize_test(void)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		conf_normalize(cases[i][0], strlen(cases[i][0]), &out);
-		check("render_conformance", cases[i][0], strcmp(buf_cstr(&out), cases[i][1]) == 0,
+		char name[64];
+		snprintf(name, sizeof(name), "normalize.py's example %zu", i + 1);
+		check("render_conformance", name, strcmp(buf_cstr(&out), cases[i][1]) == 0,
 		      "normalised to \"%s\"", buf_cstr(&out));
 	}
 	conf_normalize("<p>b</p>", 8, &out);
