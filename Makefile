@@ -121,6 +121,10 @@ build/bench/markdown_bench: tests/bench/markdown_bench.c tests/bench/markdown_sh
 	@mkdir -p build/bench
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
+build/bench/render_corpus_bench: tests/bench/render_corpus_bench.c $(LIB_OBJS)
+	@mkdir -p build/bench
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
 build/bench/layout_bench: tests/bench/layout_bench.c $(LIB_OBJS)
 	@mkdir -p build/bench
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
@@ -217,6 +221,7 @@ FUZZ_MAXLEN_fuzz_fcgi        := 65536
 FUZZ_MAXLEN_fuzz_preview     := 2048
 FUZZ_MAXLEN_fuzz_range       := 4096
 FUZZ_MAXLEN_fuzz_query       := 1024
+FUZZ_MAXLEN_fuzz_render      := 16384
 
 build/fuzz/obj/%.o: src/%.c build/emoji-table.h
 	@mkdir -p build/fuzz/obj

@@ -1,162 +1,14 @@
-/* markdown.c — a post's Markdown to HTML with md4c, GitHub dialect. */
+/* markdown.c — a post's Markdown to HTML with md4c, GitHub dialect, within bounds of time. */
 #include "markdown.h"
 
-#include <md4c-html.h>
+#include <md4c.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "buf.h"
-#include "emoji.h"
-#include "mem.h"
-#include "utf8.h"
-
-static void markdown_sink(const MD_CHAR *text, MD_SIZE size, void *userdata)
-{
-	buf_add(userdata, text, size);
-}
-
-/* Replace each <span emoji='name'></span> (either quote) from start on by its
- * emoji. Only raw HTML can hold "<span": md4c escapes '<' in text and code. */
-static void markdown_emoji(struct buf *out, size_t start)
-{
-	static const char open[] = "<span emoji=";
-	static const char close[] = "></span>";
-	size_t r = start, w = start;
-
-	while (r < out->len) {
-		char *p = memmem(out->data + r, out->len - r, open, sizeof(open) - 1);
-		if (p == NULL)
-			break;
-		size_t at = (size_t)(p - out->data);
-		memmove(out->data + w, out->data + r, at - r);
-		w += at - r;
-		r = at;
-		size_t q = at + sizeof(open) - 1;
-		const char *glyph = NULL;
-		size_t end = 0;
-		if (q < out->len && (out->data[q] == '\'' || out->data[q] == '"')) {
-			char *e = memchr(out->data + q + 1, out->data[q], out->len - q - 1);
-			if (e != NULL) {
-				size_t name = q + 1, nlen = (size_t)(e - out->data) - name;
-				end = (size_t)(e - out->data) + 1;
-				if (out->len - end >= sizeof(close) - 1 &&
-				    memcmp(out->data + end, close, sizeof(close) - 1) == 0) {
-					glyph = emoji_lookup(out->data + name, nlen);
-					end += sizeof(close) - 1;
-				}
-			}
-		}
-		/* Written in place, the glyph must fit where the span was; all do. */
-		if (glyph != NULL && strlen(glyph) > end - w)
-			glyph = NULL;
-		if (glyph == NULL) {
-			/* Not an emoji span: keep "<span emoji=" and look further. */
-			memmove(out->data + w, out->data + r, sizeof(open) - 1);
-			w += sizeof(open) - 1;
-			r += sizeof(open) - 1;
-			continue;
-		}
-		size_t glen = strlen(glyph);
-		memcpy(out->data + w, glyph, glen);
-		w += glen;
-		r = end;
-	}
-	memmove(out->data + w, out->data + r, out->len - r);
-	w += out->len - r;
-	out->len = w;
-}
-
-/* Shown as text, the <!--more--> line would be visible: make it the comment again. */
-static void markdown_more(struct buf *out, size_t start)
-{
-	static const char shown[] = "<p>&lt;!--more--&gt;</p>\n", more[] = "<!--more-->\n";
-	char *p = memmem(out->data + start, out->len - start, shown, sizeof(shown) - 1);
-
-	if (p == NULL)
-		return;
-	memcpy(p, more, sizeof(more) - 1);
-	memmove(p + sizeof(more) - 1, p + sizeof(shown) - 1,
-	        out->len - (size_t)(p - out->data) - (sizeof(shown) - 1));
-	out->len -= sizeof(shown) - sizeof(more);
-}
-
-/* Does the URL at p (an attribute's value, HTML-escaped) start with a scheme that
- * runs code? Browsers ignore case, and tabs and newlines, in a scheme. */
-static int markdown_unsafe_url(const char *p, const char *end)
-{
-	static const char *const schemes[] = {"javascript:", "vbscript:", "data:"};
-	char scheme[12];
-	size_t n = 0;
-
-	for (; p < end && n < sizeof(scheme); p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c == '"')
-			break;
-		if (c <= ' ')
-			continue;
-		scheme[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-	}
-	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
-		size_t k = strlen(schemes[i]);
-		if (n >= k && memcmp(scheme, schemes[i], k) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* Is the URL at p relative to the page's folder: not empty, and starting with none of
- * '/', '#', '?' or a scheme ("https:", "mailto:")? */
-static int markdown_relative_url(const char *p, const char *end)
-{
-	const char *q = p;
-
-	if (p == end || *p == '/' || *p == '#' || *p == '?')
-		return 0;
-	if ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z'))
-		while (q < end && ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
-		                   (*q >= '0' && *q <= '9') || *q == '+' || *q == '-' || *q == '.'))
-			q++;
-	return !(q > p && q < end && *q == ':');
-}
-
-/* A link or image whose URL would run script ([x](javascript:...)) gets "#"
- * instead: the text stays, the link goes nowhere. Raw HTML is checked too. With a
- * base (a page bundle's folder, "/mount/route/"), a relative URL is made absolute
- * against it: the post's own address has no trailing slash, so the browser would
- * resolve "figure.png" against its parent. */
-static void markdown_links(struct buf *out, size_t start, const char *base, size_t base_len)
-{
-	static const char *const attrs[] = {" href=\"", " src=\""};
-
-	for (size_t a = 0; a < 2; a++) {
-		size_t alen = strlen(attrs[a]), at = start;
-		char *p;
-		while ((p = memmem(out->data + at, out->len - at, attrs[a], alen)) != NULL) {
-			char *v = p + alen, *end = out->data + out->len;
-			char *q = memchr(v, '"', (size_t)(end - v));
-			at = (size_t)(v - out->data);
-			if (q == NULL)
-				break;
-			if (!markdown_unsafe_url(v, q)) {
-				if (base_len > 0 && markdown_relative_url(v, q)) {
-					size_t vat = (size_t)(v - out->data), tail = out->len - vat;
-					buf_grow(out, base_len);
-					memmove(out->data + vat + base_len, out->data + vat, tail);
-					memcpy(out->data + vat, base, base_len);
-					out->len += base_len;
-					at = vat + base_len;
-				}
-				continue;
-			}
-			/* Overwrite the value with "#" and close the gap. */
-			*v = '#';
-			memmove(v + 1, q, (size_t)(end - q));
-			out->len -= (size_t)(q - v) - 1;
-		}
-	}
-}
+#include "render.h"
 
 /* md4c 0.4.8 takes more than linear time or output on four shapes of input. Each bound
  * keeps a 1 MB post's render to a few tens of milliseconds; a post beyond one is rendered
@@ -553,58 +405,41 @@ int markdown_render(const char *md, size_t len, int escape_html, struct buf *out
 int markdown_render_at(const char *md, size_t len, int escape_html, const char *base,
                        size_t base_len, struct buf *out)
 {
-	unsigned flags = MD_DIALECT_GITHUB;
-	size_t start = out->len;
+	struct render_opts o = {.parser_flags = MD_DIALECT_GITHUB,
+	                        .raw_html_escape = escape_html,
+	                        .additions = 1,
+	                        .base = base,
+	                        .base_len = base_len};
 	struct markdown_shape shape;
-	char *copy;
+	struct buf b = {0};
 
-	if (escape_html)
-		flags |= MD_FLAG_NOHTML;
-	/* md4c 0.4.8 reads a byte past the end of its input (a post ending in "<script<"):
-	 * it gets a copy whose next byte is a NUL, not whatever follows md in memory. */
 	memset(&shape, 0, sizeof(shape));
 	shape.tables = 1;
 	markdown_shape_measure(md, len, &shape);
 	if (shape.table_cells > MARKDOWN_TABLE_CELLS) {
 		/* Without tables their rows are lines of paragraphs: measure again. */
-		flags &= ~(unsigned)MD_FLAG_TABLES;
+		o.parser_flags &= ~(unsigned)MD_FLAG_TABLES;
 		memset(&shape, 0, sizeof(shape));
 		markdown_shape_measure(md, len, &shape);
 	}
 	if (shape.autolink_work > MARKDOWN_AUTOLINK_WORK)
-		flags &=
+		o.parser_flags &=
 		    ~(unsigned)(MD_FLAG_PERMISSIVEURLAUTOLINKS | MD_FLAG_PERMISSIVEWWWAUTOLINKS);
 	int unref = shape.ref_max != 0 && shape.brackets > MARKDOWN_REF_OUTPUT / shape.ref_max;
 	int unbracket = shape.bracket_work > MARKDOWN_BRACKET_WORK;
 	int deep = shape.deep;
 	if (unref || unbracket || deep) {
-		struct buf b = {0};
 		memset(&shape, 0, sizeof(shape));
-		shape.tables = (flags & MD_FLAG_TABLES) != 0;
+		shape.tables = (o.parser_flags & MD_FLAG_TABLES) != 0;
 		shape.out = &b;
 		shape.unref = unref;
 		shape.unbracket = unbracket;
 		shape.deep = deep;
 		markdown_shape_measure(md, len, &shape);
-		buf_addc(&b, '\0');
-		copy = b.data;
-		len = b.len - 1;
-	} else {
-		copy = xmalloc(len + 1);
-		memcpy(copy, md, len);
-		copy[len] = '\0';
+		md = b.data != NULL ? b.data : "";
+		len = b.len;
 	}
-	int rc = md_html(copy, (MD_SIZE)len, markdown_sink, out, flags, MD_HTML_FLAG_SKIP_UTF8_BOM);
-	free(copy);
-	if (rc != 0)
-		return -1;
-	if (out->len == start)
-		return 0; /* nothing written: out->data may still be NULL */
-	markdown_emoji(out, start);
-	if (escape_html)
-		markdown_more(out, start);
-	markdown_links(out, start, base, base_len);
-	/* Pages are the UTF-8 their Content-Type says (a post is the owner's bytes). */
-	utf8_fix(out, start);
-	return 0;
+	int rc = render_html(md, len, &o, out);
+	buf_free(&b);
+	return rc;
 }

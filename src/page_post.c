@@ -11,6 +11,7 @@
 #include "log.h"
 #include "markdown.h"
 #include "post.h"
+#include "render.h"
 #include "request.h"
 #include "response.h"
 #include "site.h"
@@ -65,6 +66,51 @@ static struct member *page_post_member(struct member *m, const char *key)
 	m->key = key;
 	m->keylen = strlen(key);
 	return m;
+}
+
+/* page.toc (links to the body's headings of levels 2 and 3, HTML), page.headings
+ * ([{level, id, text}]) and page.show_toc (toc: true, or kramdown's {:toc} line), into
+ * m[0..2]: read again from the cached body, a scan of it. */
+static void page_post_toc(const struct cache_entry *entry, const struct post *v, struct request *rq,
+                          struct member *m)
+{
+	size_t n = render_headings(entry->data, entry->len, NULL, 0);
+	struct render_heading *h = arena_alloc(&rq->arena, (n + 1) * sizeof(*h));
+	struct value *items = arena_alloc(&rq->arena, (n + 1) * sizeof(*items));
+	struct member *fields = arena_alloc(&rq->arena, (3 * n + 1) * sizeof(*fields));
+	struct buf b = {0};
+
+	render_headings(entry->data, entry->len, h, n);
+	render_toc(h, n, 2, 3, &b);
+	struct member *t = page_post_member(&m[0], "toc");
+	t->value = value_string(arena_strndup(&rq->arena, b.data ? b.data : "", b.len), b.len);
+	t->value.html = 1;
+	for (size_t i = 0; i < n; i++) {
+		struct member *f = fields + 3 * i;
+		page_post_member(&f[0], "level")->value.type = VALUE_NUMBER;
+		f[0].value.u.number = h[i].level;
+		page_post_member(&f[1], "id")->value =
+		    value_string(arena_strndup(&rq->arena, h[i].id, h[i].id_len), h[i].id_len);
+		buf_reset(&b);
+		render_heading_text(&h[i], &b);
+		page_post_member(&f[2], "text")->value =
+		    value_string(arena_strndup(&rq->arena, b.data ? b.data : "", b.len), b.len);
+		items[i].type = VALUE_MAP;
+		items[i].html = 0;
+		items[i].u.map.items = f;
+		items[i].u.map.len = 3;
+	}
+	struct member *hs = page_post_member(&m[1], "headings");
+	hs->value.type = VALUE_LIST;
+	hs->value.u.list.items = items;
+	hs->value.u.list.len = n;
+	const struct value *want = value_get(&v->fields, "toc", 3);
+	struct member *show = page_post_member(&m[2], "show_toc");
+	show->value.type = VALUE_BOOL;
+	show->value.u.boolean = n > 0 && ((want != NULL && value_truthy(want)) ||
+	                                  memmem(entry->data, entry->len, RENDER_TOC_MARK,
+	                                         sizeof(RENDER_TOC_MARK) - 1) != NULL);
+	buf_free(&b);
 }
 
 /* A neighbour as layouts see it: all its fields (title, url, ...), or null at the ends. */
@@ -148,7 +194,7 @@ static int page_post_layout(const struct site *s, const struct post *v, struct c
 {
 	struct value page = v->fields;
 	size_t n = v->fields.u.map.len;
-	struct member *m = arena_alloc(&rq->arena, (n + 7) * sizeof(*m));
+	struct member *m = arena_alloc(&rq->arena, (n + 10) * sizeof(*m));
 	const struct template *t = layout ? layout : site_post_place(s, v).layout;
 	const char *body = entry->data;
 	size_t len = entry->len;
@@ -174,6 +220,8 @@ static int page_post_layout(const struct site *s, const struct post *v, struct c
 	size_t k = 6;
 	page_post_series(s, v, rq, &page_post_member(&m[k], "series")->value);
 	k += m[k].value.type != VALUE_NULL;
+	page_post_toc(entry, v, rq, m + k);
+	k += 3;
 	memcpy(m + k, v->fields.u.map.items, n * sizeof(*m));
 	page.u.map.items = m;
 	page.u.map.len = n + k;

@@ -153,11 +153,34 @@ static void test_ordinary(void)
 	buf_free(&html);
 }
 
+/* The rust-blog post whose table's delimiter row is "| - | - |" gets its table. */
+static void test_short_delimiter(void)
+{
+	const char *path = "tests/data/rust-blog/posts/2023-05-09-Updating-musl-targets.md";
+	struct buf md = {0}, html = {0};
+	FILE *f = fopen(path, "rb");
+	char chunk[4096];
+	size_t n;
+
+	while (f != NULL && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&md, chunk, n);
+	if (f != NULL)
+		fclose(f);
+	markdown_render(md.data, md.len, 0, &html);
+	check("markdown", "a table whose delimiter cells are \"-\" (rust-blog's musl post)",
+	      md.len > 0 && strstr(buf_cstr(&html),
+	                           "<td><code>aarch64-unknown-linux-musl</code></td>") != NULL,
+	      "no table in %zu bytes of HTML", html.len);
+	buf_free(&md);
+	buf_free(&html);
+}
+
 int main(void)
 {
 	struct buf md = {0}, html = {0};
 
 	test_ordinary();
+	test_short_delimiter();
 	for (size_t i = 0; i < MARKDOWN_SHAPES; i++) {
 		buf_reset(&md);
 		buf_reset(&html);
