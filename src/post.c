@@ -234,6 +234,36 @@ static void post_terms_add(const struct value *v, struct strlist *l, struct aren
 	l->items = items;
 }
 
+void post_terms_all(const struct value *fields, const struct config *c, struct strlist *out,
+                    struct arena *a)
+{
+	const struct value *named[CONFIG_TAXONOMIES_MAX][2] = {{NULL}};
+	const char *keys[CONFIG_TAXONOMIES_MAX][2];
+	size_t lens[CONFIG_TAXONOMIES_MAX][2];
+
+	for (size_t k = 0; k < c->ntaxonomies; k++) {
+		keys[k][0] = c->taxonomies[k].name;
+		keys[k][1] = c->taxonomies[k].singular;
+		lens[k][0] = strlen(keys[k][0]);
+		/* A singular that is the name itself ("series") is not read twice. */
+		lens[k][1] = strcmp(keys[k][0], keys[k][1]) ? strlen(keys[k][1]) : 0;
+	}
+	/* One pass over the fields for every taxonomy's two keys. */
+	for (size_t i = 0; fields->type == VALUE_MAP && i < fields->u.map.len; i++) {
+		const struct member *m = &fields->u.map.items[i];
+		for (size_t k = 0; k < c->ntaxonomies; k++)
+			for (int j = 0; j < 2; j++)
+				if (m->keylen == lens[k][j] && named[k][j] == NULL &&
+				    memcmp(m->key, keys[k][j], m->keylen) == 0)
+					named[k][j] = &m->value;
+	}
+	for (size_t k = 0; k < c->ntaxonomies; k++) {
+		memset(&out[k], 0, sizeof(out[k]));
+		post_terms_add(named[k][0], &out[k], a);
+		post_terms_add(named[k][1], &out[k], a);
+	}
+}
+
 void post_terms(const struct value *fields, const struct config_taxonomy *t, struct strlist *out,
                 struct arena *a)
 {

@@ -82,6 +82,9 @@ struct config_taxonomy;
  * singular: "categories", "category"), the list made in a. */
 void post_terms(const struct value *fields, const struct config_taxonomy *t, struct strlist *out,
                 struct arena *a);
+/* post_terms() for every taxonomy of c at once (out: c->ntaxonomies of them). */
+void post_terms_all(const struct value *fields, const struct config *c, struct strlist *out,
+                    struct arena *a);
 /* The terms the fields of a post name in taxonomy t as layouts see them: [{name, url}],
  * made in a. */
 void post_term_links(const struct value *fields, const struct config *c,

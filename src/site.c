@@ -75,16 +75,15 @@ static int site_term_use_cmp(const void *a, const void *b)
 
 /* Group the listed posts by their terms of taxonomy x (terms that make one route are one
  * term), sorting every (term, post) pair once rather than searching the terms for each. */
-static void site_terms(struct site *s, struct site_taxonomy *x)
+static void site_terms(struct site *s, struct site_taxonomy *x, const struct strlist *all,
+                       size_t stride)
 {
 	struct site_term_use *uses = NULL;
 	struct buf route = {0};
 	size_t n = 0, cap = 0;
 
 	for (size_t i = 0; i < s->nlisted; i++) {
-		const struct post *p = s->listed[i];
-		struct strlist terms;
-		post_terms(&p->fields, x->config, &terms, &s->arena);
+		const struct strlist terms = all[i * stride];
 		for (size_t k = 0; k < terms.len; k++) {
 			if (n == cap) {
 				cap = cap ? cap * 2 : 64;
@@ -136,6 +135,11 @@ static void site_taxonomies(struct site *s)
 	const struct config *c = s->config;
 	struct buf route = {0};
 
+	size_t nt = c->ntaxonomies;
+	/* Each listed post's terms of every taxonomy, read in one pass over its fields. */
+	struct strlist *all = xcalloc(s->nlisted * nt + 1, sizeof(*all));
+	for (size_t i = 0; nt > 0 && i < s->nlisted; i++)
+		post_terms_all(&s->listed[i]->fields, c, all + i * nt, &s->arena);
 	s->ntaxonomies = c->ntaxonomies;
 	s->taxonomies = arena_alloc(&s->arena, (c->ntaxonomies + 1) * sizeof(*s->taxonomies));
 	for (size_t i = 0; i < c->ntaxonomies; i++) {
@@ -146,8 +150,9 @@ static void site_taxonomies(struct site *s)
 		buf_printf(&route, "/%s", x->config->name);
 		x->route = arena_strndup(&s->arena, route.data, route.len);
 		x->route_len = route.len;
-		site_terms(s, x);
+		site_terms(s, x, all + i, nt);
 	}
+	free(all);
 	buf_free(&route);
 }
 
