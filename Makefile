@@ -186,14 +186,15 @@ uninstall:
 
 # A folder to upload to shared hosting: quire.fcgi, .htaccess, conf/, posts/, lib/.
 # libyaml, libseccomp, nettle and SQLite are linked in (Debian ships their .a files); Debian
-# has no static md4c, so its two libraries go in lib/, found through $ORIGIN/lib.
+# has no static md4c, so its parser's library goes in lib/, found through $ORIGIN/lib
+# (quire writes HTML with its own renderer: libmd4c-html is for the tests alone).
 # The host needs Linux on x86-64 with glibc 2.34 or later, nothing else.
 SH := build/shared-hosting
 shared-hosting: $(OBJS)
 	rm -rf $(SH) && mkdir -p $(SH)/lib $(SH)/conf/layouts $(SH)/conf/static $(SH)/posts
 	$(CC) $(ALL_CFLAGS) -o $(SH)/quire.fcgi $(OBJS) -Wl,-Bstatic -lyaml -lseccomp -lnettle -lsqlite3 -Wl,-Bdynamic \
-	    -lmd4c-html -lmd4c -pthread -lm -ldl -Wl,--disable-new-dtags -Wl,-rpath,'$$ORIGIN/lib'
-	cp -L $$($(CC) -print-file-name=libmd4c.so.0) $$($(CC) -print-file-name=libmd4c-html.so.0) $(SH)/lib/
+	    -lmd4c -pthread -lm -ldl -Wl,--disable-new-dtags -Wl,-rpath,'$$ORIGIN/lib'
+	cp -L $$($(CC) -print-file-name=libmd4c.so.0) $(SH)/lib/
 	cp deploy/shared-hosting/htaccess $(SH)/.htaccess
 	cp deploy/shared-hosting/quire.yaml $(SH)/conf/quire.yaml
 	cp conf/layouts/*.mustache $(SH)/conf/layouts/
