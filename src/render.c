@@ -2,6 +2,7 @@
 #include "render.h"
 
 #include <md4c.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,10 +46,11 @@ static int render_space(char c)
 	return c == ' ' || c == '\t';
 }
 
+static pthread_once_t render_esc_once = PTHREAD_ONCE_INIT;
+
+/* Made once, before any thread reads it (request threads and the watcher render at once). */
 static void render_init_esc(void)
 {
-	if (render_esc['&'] != 0)
-		return;
 	for (int i = 0; i < 256; i++) {
 		unsigned char c = (unsigned char)i;
 		int alnum =
@@ -1110,7 +1112,7 @@ int render_html(const char *md, size_t len, const struct render_opts *o, struct 
 	size_t clen = len;
 	int toc = 0;
 
-	render_init_esc();
+	pthread_once(&render_esc_once, render_init_esc);
 	if (len >= 3 && memcmp(md, "\xEF\xBB\xBF", 3) == 0) {
 		md += 3;
 		len -= 3;

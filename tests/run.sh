@@ -39,7 +39,7 @@ run_suite() {
 }
 
 # The suites that start the threaded FastCGI server, run again under ThreadSanitizer.
-TSAN_SUITES="serve reload soak deploy hostile_request sandbox files"
+TSAN_SUITES="serve reload soak deploy hostile_request sandbox files search"
 export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=0:second_deadlock_stack=1}
 
 for part in $parts; do
