@@ -160,22 +160,6 @@ static void site_taxonomies(struct site *s)
  * nearest to it in the listing: this many on each side (all of a smaller term's). */
 #define SITE_RELATED_WINDOW 16
 
-/* How many terms the sorted term lists a (na) and b (nb) share. */
-static unsigned site_shared(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
-{
-	unsigned n = 0;
-
-	while (na > 0 && nb > 0) {
-		if (*a == *b)
-			n++;
-		if (*a <= *b)
-			a++, na--;
-		else
-			b++, nb--;
-	}
-	return n;
-}
-
 /* One candidate for a post's related posts: its place in the listing, the terms it
  * shares, how far it is in date. */
 struct site_candidate {
@@ -196,56 +180,52 @@ static int site_candidate_better(const struct site_candidate *x, const struct si
 
 /* For each listed post, the config->related posts that share the most terms with it in
  * every taxonomy but series, ties going to the nearest in date. The candidates are the
- * SITE_RELATED_WINDOW posts on each side of it in each of its terms, each scored by
- * merging its sorted list of terms with the post's: linear in the site's posts, whatever
- * their terms. */
+ * SITE_RELATED_WINDOW posts on each side of it in each of its terms (all of a smaller
+ * term's), each scored by how many of those terms hold it there: linear in the site's
+ * posts, whatever their terms. */
 static void site_related_all(struct site *s)
 {
 	const size_t want = (size_t)s->config->related, n = s->nlisted;
-	size_t nuse = 0, nterms = 0, *first, *touched;
-	const struct site_term **terms;
-	uint32_t *uses;
-	unsigned char *seen;
+	size_t *touched;
+	unsigned *score;
+	double *when;
 
 	if (want == 0 || n == 0)
 		return;
 	s->related = arena_alloc(&s->arena, n * want * sizeof(*s->related));
 	memset(s->related, 0, n * want * sizeof(*s->related));
-	/* Every term an id, in order; each post's term ids, ascending, in one array. */
+	/* Each post's terms, as the lists of the terms' posts are read: which terms hold
+	 * post i is found by walking i's own terms, kept per post. */
+	size_t *first = xcalloc(n + 1, sizeof(*first)), nuse = 0;
 	for (size_t x = 0; x < s->ntaxonomies; x++)
-		if (strcmp(s->taxonomies[x].config->name, "series") != 0)
-			nterms += s->taxonomies[x].nterms;
-	terms = xcalloc(nterms + 1, sizeof(*terms));
-	first = xcalloc(n + 1, sizeof(*first));
-	nterms = 0;
-	for (size_t x = 0; x < s->ntaxonomies; x++) {
-		if (strcmp(s->taxonomies[x].config->name, "series") == 0)
-			continue;
-		for (size_t t = 0; t < s->taxonomies[x].nterms; t++) {
-			const struct site_term *term = &s->taxonomies[x].terms[t];
-			terms[nterms++] = term;
-			for (size_t k = 0; k < term->nposts; k++)
-				first[term->at[k] + 1]++, nuse++;
-		}
-	}
+		for (size_t t = 0; strcmp(s->taxonomies[x].config->name, "series") != 0 &&
+		                   t < s->taxonomies[x].nterms;
+		     t++)
+			for (size_t k = 0; k < s->taxonomies[x].terms[t].nposts; k++)
+				first[s->taxonomies[x].terms[t].at[k] + 1]++, nuse++;
 	for (size_t i = 0; i < n; i++)
 		first[i + 1] += first[i];
-	uses = xcalloc(nuse + 1, sizeof(*uses));
+	const struct site_term **uses = xcalloc(nuse + 1, sizeof(*uses));
 	size_t *fill = xcalloc(n + 1, sizeof(*fill));
-	for (size_t id = 0; id < nterms; id++)
-		for (size_t k = 0; k < terms[id]->nposts; k++) {
-			size_t j = terms[id]->at[k];
-			uses[first[j] + fill[j]++] = (uint32_t)id;
-		}
+	for (size_t x = 0; x < s->ntaxonomies; x++)
+		for (size_t t = 0; strcmp(s->taxonomies[x].config->name, "series") != 0 &&
+		                   t < s->taxonomies[x].nterms;
+		     t++)
+			for (size_t k = 0; k < s->taxonomies[x].terms[t].nposts; k++) {
+				size_t j = s->taxonomies[x].terms[t].at[k];
+				uses[first[j] + fill[j]++] = &s->taxonomies[x].terms[t];
+			}
 	free(fill);
-	seen = xcalloc(n, 1);
+	score = xcalloc(n, sizeof(*score));
 	touched = xcalloc(n, sizeof(*touched));
+	when = xcalloc(n, sizeof(*when));
+	for (size_t i = 0; i < n; i++)
+		when[i] = s->listed[i]->has_date ? (double)s->listed[i]->date : NAN;
 	for (size_t i = 0; i < n; i++) {
-		const struct post *p = s->listed[i];
 		struct site_candidate best[20];
 		size_t nt = 0, nb = 0;
 		for (size_t u = first[i]; u < first[i + 1]; u++) {
-			const struct site_term *t = terms[uses[u]];
+			const struct site_term *t = uses[u];
 			size_t lo = 0, hi = t->nposts;
 			while (lo < hi) {
 				size_t mid = lo + (hi - lo) / 2;
@@ -260,21 +240,15 @@ static void site_related_all(struct site *s)
 			                : t->nposts;
 			for (size_t k = from; k < to; k++) {
 				size_t j = t->at[k];
-				if (j != i && !seen[j]) {
-					seen[j] = 1;
+				if (j != i && score[j]++ == 0)
 					touched[nt++] = j;
-				}
 			}
 		}
 		for (size_t k = 0; k < nt; k++) {
 			size_t j = touched[k], at = nb;
-			const struct post *q = s->listed[j];
-			struct site_candidate c = {
-			    j,
-			    site_shared(uses + first[i], first[i + 1] - first[i], uses + first[j],
-			                first[j + 1] - first[j]),
-			    p->has_date && q->has_date ? fabs(difftime(q->date, p->date)) : 1e300};
-			seen[j] = 0;
+			double apart = fabs(when[j] - when[i]);
+			struct site_candidate c = {j, score[j], isnan(apart) ? 1e300 : apart};
+			score[j] = 0;
 			while (at > 0 && site_candidate_better(&c, &best[at - 1]))
 				at--;
 			if (at >= want)
@@ -287,11 +261,11 @@ static void site_related_all(struct site *s)
 		for (size_t k = 0; k < nb; k++)
 			s->related[i * want + k] = s->listed[best[k].at];
 	}
-	free(seen);
+	free(score);
 	free(touched);
+	free(when);
 	free(uses);
 	free(first);
-	free(terms);
 }
 
 static int site_period_cmp(const void *a, const void *b)
