@@ -112,44 +112,13 @@ static int markdown_autolink_at(const char *md, size_t i, size_t end)
 	return 0;
 }
 
-/* Columns of a table delimiter row ("| --- | :-: |"), or 0 when the line is not one. */
+/* Columns of a table delimiter row as the renderer takes it ("| --- | :-: |", "| - |"),
+ * or 0 when the line is not one. */
 static size_t markdown_table_cols(const char *p, const char *end)
 {
-	size_t cols = 0;
-	int pipe = 0;
+	int short_cell;
 
-	if (p < end && *p == '|') {
-		pipe = 1;
-		p++;
-	}
-	for (;;) {
-		while (p < end && markdown_space(*p))
-			p++;
-		const char *cell = p;
-		if (p < end && *p == ':')
-			p++;
-		while (p < end && *p == '-')
-			p++;
-		if (p < end && *p == ':')
-			p++;
-		if (p - cell < 3)
-			return 0;
-		cols++;
-		while (p < end && markdown_space(*p))
-			p++;
-		int delimited = p < end && *p == '|';
-		if (delimited) {
-			pipe = 1;
-			p++;
-			while (p < end && markdown_space(*p))
-				p++;
-		}
-		if (p >= end)
-			break;
-		if (!delimited)
-			return 0;
-	}
-	return pipe ? cols : 0;
+	return render_delimiter_cols(p, end, &short_cell);
 }
 
 /* The offset of the ']' that may end a reference definition's label on the line

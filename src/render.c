@@ -163,25 +163,7 @@ static void render_codepoint(struct render *r, unsigned cp, render_fn *fn)
 		fn(r, "\xEF\xBF\xBD", 3);
 		return;
 	}
-	if (cp <= 0x7F) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp <= 0x7FF) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp <= 0xFFFF) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
+	n = utf8_encode(cp, u);
 	fn(r, u, n);
 }
 
@@ -901,13 +883,12 @@ static size_t render_row_cells(const char *p, const char *end)
 	return n;
 }
 
-/* Is [p, end) a table delimiter row GitHub takes and md4c 0.4.8 does not, a cell of one
- * or two characters ("| - | :- |")? Its columns then; else 0. A lone "-" starting it
- * would be a list item's mark. */
-static size_t render_short_delimiter(const char *p, const char *end)
+size_t render_delimiter_cols(const char *p, const char *end, int *short_cell)
 {
 	size_t cols = 0;
-	int pipe = 0, short_cell = 0;
+	int pipe = 0;
+
+	*short_cell = 0;
 
 	while (end > p && (render_space(end[-1]) || end[-1] == '\r'))
 		end--;
@@ -931,7 +912,7 @@ static size_t render_short_delimiter(const char *p, const char *end)
 		if (p < end && *p == ':')
 			p++;
 		if (p - cell < 3)
-			short_cell = 1;
+			*short_cell = 1;
 		cols++;
 		while (p < end && render_space(*p))
 			p++;
@@ -947,7 +928,7 @@ static size_t render_short_delimiter(const char *p, const char *end)
 		if (!delimited)
 			return 0;
 	}
-	return pipe && short_cell ? cols : 0;
+	return pipe ? cols : 0;
 }
 
 /* Append the delimiter row [p, end) with each cell of fewer than three characters
@@ -1060,6 +1041,7 @@ static char *render_prepass(const char *md, size_t len, unsigned flags, size_t *
 			code = 0;
 		} else {
 			size_t cols;
+			int short_cell;
 			code = 0;
 			if (render_toc_line(md + t, md + end, 0)) {
 				/* Dropped, and the list item before it. */
@@ -1073,7 +1055,9 @@ static char *render_prepass(const char *md, size_t len, unsigned flags, size_t *
 				*toc = 1;
 			} else if (tables && prev_first && t - i == prev_t - prev &&
 			           memcmp(md + i, md + prev, t - i) == 0 &&
-			           (cols = render_short_delimiter(md + t, md + end)) != 0 &&
+			           (cols = render_delimiter_cols(md + t, md + end, &short_cell)) !=
+			               0 &&
+			           short_cell &&
 			           render_row_cells(md + prev_t, md + prev_end) == cols) {
 				buf_add(&b, md + done, t - done);
 				render_pad_delimiter(&b, md + t, md + end);

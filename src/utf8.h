@@ -16,6 +16,8 @@ size_t utf8_valid(const char *p, size_t n);
  * maximal subpart, as the WHATWG decoder does: a lead byte with the continuation bytes
  * that may follow it, or one stray byte); flags: UTF8_XML or 0. */
 void utf8_clean(struct buf *out, const char *p, size_t n, int flags);
+/* The UTF-8 of code point cp (at most U+10FFFF) into out: its length, 1 to 4. */
+size_t utf8_encode(unsigned cp, char out[4]);
 /* Make the bytes of b from start well-formed UTF-8, as utf8_clean(b, ..., 0) would. */
 void utf8_fix(struct buf *b, size_t start);
 

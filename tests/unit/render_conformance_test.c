@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "check.h"
 #include "render.h"
+#include "utf8.h"
 
 #define FENCE "````````````````````````````````"
 
@@ -141,25 +142,7 @@ static void conf_char(struct norm *s, unsigned cp)
 		                              : "&quot;");
 		return;
 	}
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
+	n = utf8_encode(cp, u);
 	buf_add(&s->out, u, n);
 }
 
