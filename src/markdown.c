@@ -8,6 +8,8 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "config.h"
+#include "hash.h"
 #include "render.h"
 
 /* md4c 0.4.8 takes more than linear time or output on four shapes of input. Each bound
@@ -366,19 +368,30 @@ static void markdown_shape_measure(const char *md, size_t len, struct markdown_s
 	markdown_shape_break(s, md, len, 1);
 }
 
-int markdown_render(const char *md, size_t len, int escape_html, struct buf *out)
+void markdown_opts_init(struct markdown_opts *o, const struct config *c)
 {
-	return markdown_render_at(md, len, escape_html, NULL, 0, out);
+	memset(o, 0, sizeof(*o));
+	o->escape_html = c->raw_html_escape;
 }
 
-int markdown_render_at(const char *md, size_t len, int escape_html, const char *base,
-                       size_t base_len, struct buf *out)
+uint64_t markdown_opts_key(const struct markdown_opts *o)
 {
+	uint64_t k = hash_bytes("markdown", 8, o->escape_html ? 0x5bd1e995ULL : 0);
+	if (o->base != NULL && o->base_len > 0)
+		k = hash_bytes(o->base, o->base_len, k);
+	return k;
+}
+
+int markdown_render(const char *md, size_t len, const struct markdown_opts *mo, struct buf *out)
+{
+	static const struct markdown_opts none;
+	if (mo == NULL)
+		mo = &none;
 	struct render_opts o = {.parser_flags = MD_DIALECT_GITHUB,
-	                        .raw_html_escape = escape_html,
+	                        .raw_html_escape = mo->escape_html,
 	                        .additions = 1,
-	                        .base = base,
-	                        .base_len = base_len};
+	                        .base = mo->base,
+	                        .base_len = mo->base_len};
 	struct markdown_shape shape;
 	struct buf b = {0};
 

@@ -3,15 +3,26 @@
 #define QUIRE_MARKDOWN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf;
+struct config;
 
-/* Append the HTML of md to out. escape_html: raw HTML in the post is shown as
- * text instead of passed through. <span emoji='name'></span> becomes the emoji. */
-int markdown_render(const char *md, size_t len, int escape_html, struct buf *out);
-/* markdown_render() with each relative URL of a link or image (neither '/', '#', '?'
- * nor a scheme first) made absolute against base ("/mount/route/", HTML-safe). */
-int markdown_render_at(const char *md, size_t len, int escape_html, const char *base,
-                       size_t base_len, struct buf *out);
+/* What a post's HTML depends on besides its Markdown. */
+struct markdown_opts {
+	int escape_html; /* raw HTML in the post is shown as text (markdown.raw_html) */
+	/* A page bundle's folder, "/mount/route/" (HTML-safe), or NULL: each relative URL of a
+	 * link or image (neither '/', '#', '?' nor a scheme first) is made absolute against it. */
+	const char *base;
+	size_t base_len;
+};
+
+/* The options configuration c gives every post; base is left NULL. */
+void markdown_opts_init(struct markdown_opts *o, const struct config *c);
+/* A seed that differs between options that render differently, for cache keys. */
+uint64_t markdown_opts_key(const struct markdown_opts *o);
+
+/* Append the HTML of md to out, with options o (NULL: every default). */
+int markdown_render(const char *md, size_t len, const struct markdown_opts *o, struct buf *out);
 
 #endif

@@ -17,9 +17,9 @@
 #include "site.h"
 
 /* A post's HTML body depends on its file's bytes and the raw-HTML policy alone. */
-static uint64_t page_post_body_key(uint64_t file_hash, const struct config *c)
+static uint64_t page_post_body_key(uint64_t file_hash, const struct markdown_opts *o)
 {
-	return hash_bytes("body", 4, file_hash ^ (c->raw_html_escape ? 0x5bd1e995ULL : 0));
+	return hash_bytes("body", 4, file_hash ^ markdown_opts_key(o));
 }
 
 /* A page bundle's folder as an absolute URL path, "/mount/route/", that its relative
@@ -267,17 +267,18 @@ static struct cache_entry *page_post_body_fresh(const struct site *s, const stru
 	}
 	buf_free(&why);
 	page_post_base(fresh ? fresh : p, c, &why);
-	key = page_post_body_key(hash, c);
-	if (why.len > 0)
-		key = hash_bytes(why.data, why.len, key);
+	struct markdown_opts mo;
+	markdown_opts_init(&mo, c);
+	mo.base = why.data;
+	mo.base_len = why.len;
+	key = page_post_body_key(hash, &mo);
 	body = cache_get(key);
 	if (body == NULL) {
 		if (fresh != NULL)
 			v = fresh;
 		buf_reset(&rq->html);
-		if (markdown_render_at(rq->file.data + v->body_offset,
-		                       rq->file.len - v->body_offset, c->raw_html_escape, why.data,
-		                       why.len, &rq->html) < 0) {
+		if (markdown_render(rq->file.data + v->body_offset, rq->file.len - v->body_offset,
+		                    &mo, &rq->html) < 0) {
 			log_msg(LOG_ERROR, "%s: the Markdown could not be rendered", p->path);
 			post_unref(fresh);
 			buf_free(&why);
@@ -401,8 +402,13 @@ int page_post_uncached(const struct site *s, const struct post *p, const struct 
 	}
 	const struct post *v = fresh != NULL ? fresh : p;
 	buf_reset(&rq->html);
-	if (markdown_render(rq->file.data + v->body_offset, rq->file.len - v->body_offset,
-	                    c->raw_html_escape, &rq->html) < 0) {
+	struct markdown_opts mo;
+	markdown_opts_init(&mo, c);
+	page_post_base(v, c, &why);
+	mo.base = why.data;
+	mo.base_len = why.len;
+	if (markdown_render(rq->file.data + v->body_offset, rq->file.len - v->body_offset, &mo,
+	                    &rq->html) < 0) {
 		log_msg(LOG_ERROR, "%s: the Markdown could not be rendered", p->path);
 		page_error(s, rq, rs, 500);
 		goto out;

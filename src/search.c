@@ -224,8 +224,9 @@ static void search_text(const struct post *p, const struct config *c, struct buf
 	if (file_read(AT_FDCWD, p->path, 0, (size_t)c->post_max, &file, NULL) < 0 ||
 	    file.len < p->body_offset)
 		goto out;
-	markdown_render(file.data + p->body_offset, file.len - p->body_offset, c->raw_html_escape,
-	                &html);
+	struct markdown_opts mo;
+	markdown_opts_init(&mo, c);
+	markdown_render(file.data + p->body_offset, file.len - p->body_offset, &mo, &html);
 	int in_tag = 0, space = 1;
 	for (size_t i = 0; i < html.len; i++) {
 		char ch = html.data[i];

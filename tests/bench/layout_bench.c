@@ -42,7 +42,8 @@ static double bench_now(void)
 static void bench_markdown(const struct bench_input *in, struct buf *out)
 {
 	buf_reset(out);
-	if (markdown_render(in->md, in->md_len, in->escape, out) < 0) {
+	if (markdown_render(in->md, in->md_len, &(struct markdown_opts){.escape_html = in->escape},
+	                    out) < 0) {
 		fprintf(stderr, "layout_bench: markdown_render failed\n");
 		exit(1);
 	}

@@ -46,7 +46,7 @@ static double bench_once(const struct buf *md, int alone, size_t *out_len)
 		}
 	} else {
 		struct buf out = {0};
-		if (markdown_render(md->data, md->len, 0, &out) < 0) {
+		if (markdown_render(md->data, md->len, NULL, &out) < 0) {
 			fprintf(stderr, "markdown_bench: markdown_render failed\n");
 			exit(1);
 		}

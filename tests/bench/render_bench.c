@@ -107,7 +107,8 @@ static void bench_md4c(struct bench_input *in, struct buf *out)
 static void bench_markdown(struct bench_input *in, struct buf *out)
 {
 	buf_reset(out);
-	if (markdown_render(in->md, in->md_len, in->escape, out) < 0) {
+	if (markdown_render(in->md, in->md_len, &(struct markdown_opts){.escape_html = in->escape},
+	                    out) < 0) {
 		fprintf(stderr, "render_bench: markdown_render failed\n");
 		exit(1);
 	}

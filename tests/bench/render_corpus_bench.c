@@ -85,7 +85,7 @@ int main(int argc, char **argv)
 					struct render_opts o = {.parser_flags = MD_DIALECT_GITHUB};
 					render_html(posts[i].data, posts[i].len, &o, &out);
 				} else {
-					markdown_render(posts[i].data, posts[i].len, 0, &out);
+					markdown_render(posts[i].data, posts[i].len, NULL, &out);
 				}
 				html += out.len;
 			}

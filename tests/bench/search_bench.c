@@ -47,7 +47,7 @@ static char **bench_texts(const struct site *s)
 		if (file_read(-100, p->path, 0, (size_t)s->config->post_max, &file, NULL) < 0 ||
 		    file.len < p->body_offset)
 			continue;
-		markdown_render(file.data + p->body_offset, file.len - p->body_offset, 0, &html);
+		markdown_render(file.data + p->body_offset, file.len - p->body_offset, NULL, &html);
 		char *t = malloc(html.len + 1), *o = t;
 		int tag = 0;
 		for (size_t k = 0; k < html.len; k++) {

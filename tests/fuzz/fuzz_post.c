@@ -73,7 +73,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The body, with raw HTML kept or (odd sizes) escaped. */
 	int escape = size & 1;
 	buf_reset(&html);
-	FUZZ_CHECK(markdown_render(src + fm.body_offset, size - fm.body_offset, escape, &html) == 0,
+	FUZZ_CHECK(markdown_render(src + fm.body_offset, size - fm.body_offset,
+	                           &(struct markdown_opts){.escape_html = escape}, &html) == 0,
 	           "md4c failed");
 	if (escape)
 		FUZZ_CHECK(memmem(html.data ? html.data : "", html.len, "<script", 7) == NULL,

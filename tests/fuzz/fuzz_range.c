@@ -1,6 +1,6 @@
 /* fuzz_range.c — range_parse() on any Range value for sizes around it, checked to give a
  * range inside the file; mime_type() on the input as a name; and a page bundle's
- * relative URLs made absolute (markdown_render_at()) on the input as Markdown. */
+ * relative URLs made absolute (markdown_render() with a base) on the input as Markdown. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,9 +28,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (strlen(mime_type(v, size)) == 0)
 		abort();
 	if (size < 4096) {
-		markdown_render_at(v, size, 0, "/blog/a-post/", 13, &out);
+		markdown_render(v, size,
+		                &(struct markdown_opts){.base = "/blog/a-post/", .base_len = 13},
+		                &out);
 		buf_reset(&out);
-		markdown_render_at(v, size, 1, "/x/", 3, &out);
+		markdown_render(
+		    v, size,
+		    &(struct markdown_opts){.escape_html = 1, .base = "/x/", .base_len = 3}, &out);
 	}
 	buf_free(&out);
 	free(v);

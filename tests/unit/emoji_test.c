@@ -82,17 +82,17 @@ int main(void)
 	}
 	for (size_t i = 0; i < sizeof(spans) / sizeof(spans[0]); i++) {
 		buf_reset(&out);
-		int rc = markdown_render(spans[i].md, strlen(spans[i].md), 0, &out);
+		int rc = markdown_render(spans[i].md, strlen(spans[i].md), NULL, &out);
 		check("markdown", spans[i].name,
 		      rc == 0 && strcmp(buf_cstr(&out), spans[i].html) == 0, "got \"%s\"",
 		      out.data);
 	}
 	buf_reset(&out);
-	markdown_render("<b>x</b>\n", 9, 1, &out);
+	markdown_render("<b>x</b>\n", 9, &(struct markdown_opts){.escape_html = 1}, &out);
 	check("markdown", "raw_html: escape shows HTML as text",
 	      strcmp(buf_cstr(&out), "<p>&lt;b&gt;x&lt;/b&gt;</p>\n") == 0, "got \"%s\"", out.data);
 	buf_reset(&out);
-	markdown_render("<b>x</b>\n", 9, 0, &out);
+	markdown_render("<b>x</b>\n", 9, NULL, &out);
 	check("markdown", "raw_html: keep passes HTML through",
 	      strcmp(buf_cstr(&out), "<p><b>x</b></p>\n") == 0, "got \"%s\"", out.data);
 	buf_free(&out);

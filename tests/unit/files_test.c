@@ -239,7 +239,9 @@ static void relative(void)
 	                         "[f](https://x.org/) [g](mailto:a@b) [h](../up) [i](javascript:x)"
 	                         "\n\n<img src=\"raw.png\"> <a href=\"\">empty</a>\n";
 	struct buf out = {0};
-	int rc = markdown_render_at(md, sizeof(md) - 1, 0, "/blog/trip/", 11, &out);
+	int rc =
+	    markdown_render(md, sizeof(md) - 1,
+	                    &(struct markdown_opts){.base = "/blog/trip/", .base_len = 11}, &out);
 	const char *h = buf_cstr(&out);
 
 	check("files", "bundle: relative URLs under the post's folder",
@@ -254,7 +256,7 @@ static void relative(void)
 	          strstr(h, "href=\"\""),
 	      "%s", h);
 	buf_reset(&out);
-	markdown_render(md, sizeof(md) - 1, 0, &out);
+	markdown_render(md, sizeof(md) - 1, NULL, &out);
 	check("files", "a post of one file: URLs as written",
 	      strstr(buf_cstr(&out), "src=\"p.png\"") != NULL, "");
 	buf_free(&out);

@@ -53,7 +53,7 @@ int main(int argc, char **argv)
 		if (body < 0)
 			body = 0;
 		buf_reset(&got);
-		markdown_render(in.data + body, in.len - (size_t)body, 0, &got);
+		markdown_render(in.data + body, in.len - (size_t)body, NULL, &got);
 		buf_reset(&path);
 		buf_printf(&path, "%s/%s/expected.html", dir, c);
 		if (regen) {

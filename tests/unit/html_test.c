@@ -199,7 +199,9 @@ static void html_test_links(void)
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
 		const struct link_case *c = &links[i];
 		buf_reset(&out);
-		int rc = markdown_render(c->md, strlen(c->md), c->escape_html, &out);
+		int rc =
+		    markdown_render(c->md, strlen(c->md),
+		                    &(struct markdown_opts){.escape_html = c->escape_html}, &out);
 		snprintf(name, sizeof(name), "link filter: %s", c->name);
 		check("html", name,
 		      rc == 0 && out.len == strlen(c->want) &&

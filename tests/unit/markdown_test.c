@@ -44,7 +44,7 @@ static void test_same(const char *name, const struct buf *md)
 
 	md_html(md->data, (MD_SIZE)md->len, test_sink, &want, MD_DIALECT_GITHUB,
 	        MD_HTML_FLAG_SKIP_UTF8_BOM);
-	int rc = markdown_render(md->data, md->len, 0, &got);
+	int rc = markdown_render(md->data, md->len, NULL, &got);
 	size_t at = 0;
 	while (at < want.len && at < got.len && want.data[at] == got.data[at])
 		at++;
@@ -70,7 +70,7 @@ static void test_ordinary(void)
 	struct buf md = {0}, html = {0};
 
 	buf_adds(&md, "See www.example.org, http://example.com/a and https://x.org/b.\n");
-	markdown_render(md.data, md.len, 0, &html);
+	markdown_render(md.data, md.len, NULL, &html);
 	check("markdown", "a post with a few bare links gets its links",
 	      strstr(buf_cstr(&html), "<a href=\"http://www.example.org\">www.example.org</a>") !=
 	              NULL &&
@@ -166,7 +166,7 @@ static void test_short_delimiter(void)
 		buf_add(&md, chunk, n);
 	if (f != NULL)
 		fclose(f);
-	markdown_render(md.data, md.len, 0, &html);
+	markdown_render(md.data, md.len, NULL, &html);
 	check("markdown", "a table whose delimiter cells are \"-\" (rust-blog's musl post)",
 	      md.len > 0 && strstr(buf_cstr(&html),
 	                           "<td><code>aarch64-unknown-linux-musl</code></td>") != NULL,
@@ -186,7 +186,7 @@ int main(void)
 		buf_reset(&html);
 		markdown_shape_make(&markdown_shapes[i], POST_SIZE, &md);
 		double t = test_now();
-		int rc = markdown_render(md.data, md.len, 0, &html);
+		int rc = markdown_render(md.data, md.len, NULL, &html);
 		t = test_now() - t;
 		char name[128];
 		snprintf(name, sizeof(name), "1 MB of %s renders within %d s",
@@ -197,7 +197,7 @@ int main(void)
 	buf_reset(&md);
 	buf_reset(&html);
 	markdown_shape_make(&markdown_shapes[0], POST_SIZE, &md);
-	markdown_render(md.data, md.len, 0, &html);
+	markdown_render(md.data, md.len, NULL, &html);
 	check("markdown", "1 MB of bare www links in one paragraph: the links stay text",
 	      test_count(&html, "<a ") == 0, "%zu links", test_count(&html, "<a "));
 	buf_free(&md);
