@@ -382,46 +382,162 @@ uint64_t markdown_opts_key(const struct markdown_opts *o)
 	return k;
 }
 
-int markdown_render(const char *md, size_t len, const struct markdown_opts *mo, struct buf *out)
+/* md as md4c may parse it within the bounds: the parser's flags, and the source, which is
+ * md or, rewritten, b's. */
+static const char *markdown_bound(const char *md, size_t *len, unsigned *flags, struct buf *b)
 {
-	static const struct markdown_opts none;
-	if (mo == NULL)
-		mo = &none;
-	struct render_opts o = {.parser_flags = MD_DIALECT_GITHUB,
-	                        .raw_html_escape = mo->escape_html,
-	                        .additions = 1,
-	                        .base = mo->base,
-	                        .base_len = mo->base_len};
 	struct markdown_shape shape;
-	struct buf b = {0};
 
+	*flags = MD_DIALECT_GITHUB;
 	memset(&shape, 0, sizeof(shape));
 	shape.tables = 1;
-	markdown_shape_measure(md, len, &shape);
+	markdown_shape_measure(md, *len, &shape);
 	if (shape.table_cells > MARKDOWN_TABLE_CELLS) {
 		/* Without tables their rows are lines of paragraphs: measure again. */
-		o.parser_flags &= ~(unsigned)MD_FLAG_TABLES;
+		*flags &= ~(unsigned)MD_FLAG_TABLES;
 		memset(&shape, 0, sizeof(shape));
-		markdown_shape_measure(md, len, &shape);
+		markdown_shape_measure(md, *len, &shape);
 	}
 	if (shape.autolink_work > MARKDOWN_AUTOLINK_WORK)
-		o.parser_flags &=
+		*flags &=
 		    ~(unsigned)(MD_FLAG_PERMISSIVEURLAUTOLINKS | MD_FLAG_PERMISSIVEWWWAUTOLINKS);
 	int unref = shape.ref_max != 0 && shape.brackets > MARKDOWN_REF_OUTPUT / shape.ref_max;
 	int unbracket = shape.bracket_work > MARKDOWN_BRACKET_WORK;
 	int deep = shape.deep;
 	if (unref || unbracket || deep) {
 		memset(&shape, 0, sizeof(shape));
-		shape.tables = (o.parser_flags & MD_FLAG_TABLES) != 0;
-		shape.out = &b;
+		shape.tables = (*flags & MD_FLAG_TABLES) != 0;
+		shape.out = b;
 		shape.unref = unref;
 		shape.unbracket = unbracket;
 		shape.deep = deep;
-		markdown_shape_measure(md, len, &shape);
-		md = b.data != NULL ? b.data : "";
-		len = b.len;
+		markdown_shape_measure(md, *len, &shape);
+		md = b->data != NULL ? b->data : "";
+		*len = b->len;
 	}
+	return md;
+}
+
+int markdown_render(const char *md, size_t len, const struct markdown_opts *mo, struct buf *out)
+{
+	static const struct markdown_opts none;
+	struct buf b = {0};
+	unsigned flags;
+
+	if (mo == NULL)
+		mo = &none;
+	md = markdown_bound(md, &len, &flags, &b);
+	struct render_opts o = {.parser_flags = flags,
+	                        .raw_html_escape = mo->escape_html,
+	                        .additions = 1,
+	                        .base = mo->base,
+	                        .base_len = mo->base_len};
 	int rc = render_html(md, len, &o, out);
 	buf_free(&b);
 	return rc;
+}
+
+/* The text of a post as markdown_text() collects it. */
+struct markdown_text {
+	struct buf *out;
+	int escape_html; /* raw HTML is text too */
+	int in_tag;      /* inside a tag of raw HTML */
+	int space;       /* the last byte written is a space (or nothing is written) */
+};
+
+static void markdown_text_add(struct markdown_text *t, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+		int sp = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+		if (sp && t->space)
+			continue;
+		buf_addc(t->out, sp ? ' ' : c);
+		t->space = sp;
+	}
+}
+
+static int markdown_text_block(MD_BLOCKTYPE type, void *detail, void *user)
+{
+	(void)type;
+	(void)detail;
+	markdown_text_add(user, " ", 1);
+	return 0;
+}
+
+static int markdown_text_span(MD_SPANTYPE type, void *detail, void *user)
+{
+	(void)type;
+	(void)detail;
+	(void)user;
+	return 0;
+}
+
+static int markdown_text_text(MD_TEXTTYPE type, const MD_CHAR *p, MD_SIZE n, void *user)
+{
+	static const struct {
+		const char *e;
+		const char *c;
+	} ents[] = {{"&amp;", "&"},   {"&lt;", "<"},  {"&gt;", ">"},
+	            {"&quot;", "\""}, {"&#39;", "'"}, {"&nbsp;", " "}};
+	struct markdown_text *t = user;
+
+	switch (type) {
+	case MD_TEXT_NULLCHAR:
+		break;
+	case MD_TEXT_BR:
+	case MD_TEXT_SOFTBR:
+		markdown_text_add(t, " ", 1);
+		break;
+	case MD_TEXT_ENTITY:
+		for (size_t k = 0; k < sizeof(ents) / sizeof(ents[0]); k++)
+			if (strlen(ents[k].e) == n && memcmp(p, ents[k].e, n) == 0) {
+				markdown_text_add(t, ents[k].c, 1);
+				return 0;
+			}
+		markdown_text_add(t, p, n);
+		break;
+	case MD_TEXT_HTML:
+		if (t->escape_html) {
+			markdown_text_add(t, p, n);
+			break;
+		}
+		/* Tags left out, each a space; the text between them kept. */
+		for (MD_SIZE i = 0; i < n; i++) {
+			if (p[i] == '<' || p[i] == '>') {
+				t->in_tag = p[i] == '<';
+				markdown_text_add(t, " ", 1);
+			} else if (!t->in_tag) {
+				markdown_text_add(t, p + i, 1);
+			}
+		}
+		break;
+	default:
+		markdown_text_add(t, p, n);
+		break;
+	}
+	return 0;
+}
+
+int markdown_text(const char *md, size_t len, const struct markdown_opts *mo, struct buf *out)
+{
+	struct buf b = {0};
+	struct markdown_text t = {.out = out, .space = 1};
+	MD_PARSER parser = {0};
+	unsigned flags;
+
+	t.escape_html = mo != NULL && mo->escape_html;
+	md = markdown_bound(md, &len, &flags, &b);
+	parser.flags = flags;
+	parser.enter_block = markdown_text_block;
+	parser.leave_block = markdown_text_block;
+	parser.enter_span = markdown_text_span;
+	parser.leave_span = markdown_text_span;
+	parser.text = markdown_text_text;
+	int rc = md_parse(md, (MD_SIZE)len, &parser, &t);
+	if (out->len > 0 && out->data[out->len - 1] == ' ')
+		out->len--;
+	buf_cstr(out);
+	buf_free(&b);
+	return rc == 0 ? 0 : -1;
 }

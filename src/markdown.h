@@ -24,5 +24,8 @@ uint64_t markdown_opts_key(const struct markdown_opts *o);
 
 /* Append the HTML of md to out, with options o (NULL: every default). */
 int markdown_render(const char *md, size_t len, const struct markdown_opts *o, struct buf *out);
+/* Append the text of md to out, without its markup: each block's, each line break and each
+ * tag of raw HTML a space, runs of white space one space (for the search index). */
+int markdown_text(const char *md, size_t len, const struct markdown_opts *o, struct buf *out);
 
 #endif

@@ -3,13 +3,14 @@
  *
  * The index holds exactly what a snapshot serves: a table of documents (file name, the
  * version of the file it was made from, the post's terms, its date) and an FTS5 table of
- * their title, description, terms and text (the rendered body without its markup), with
- * Porter stemming over unicode61 with diacritics removed. search_sync() brings it to a
- * snapshot from the files that changed, a few hundred per transaction, before that snapshot is
- * published; a signature of the snapshot's documents, kept in the index, says whether it
- * is in step. In the state folder the file is in WAL mode: each request thread reads
- * through its own read-only connection while the watcher writes. Without a state folder
- * it is in memory, one connection behind a lock. */
+ * their title, description, terms and text (the body without its markup), with Porter
+ * stemming over unicode61 with diacritics removed. search_sync() brings it to a snapshot
+ * from the files that changed, a thousand per transaction (their text made by a second
+ * thread while the first writes), before that snapshot is published; a signature of the
+ * snapshot's documents, kept in the index, says whether it is in step. In the state
+ * folder the file is in WAL mode: each request thread reads through its own read-only
+ * connection while the watcher writes. Without a state folder it is in memory, one
+ * connection behind a lock. Searches rank and quote with search_rank.c's functions. */
 #include "search.h"
 
 #include <errno.h>
@@ -32,10 +33,11 @@
 #include "post.h"
 #include "query.h"
 #include "route.h"
+#include "search_rank.h"
 #include "site.h"
 
 /* Documents written in one transaction, at most. */
-#define SEARCH_BATCH 256
+#define SEARCH_BATCH 1024
 
 /* The layout of the tables: another one is made anew. */
 #define SEARCH_FORMAT "1"
@@ -56,6 +58,17 @@ static pthread_key_t search_readers; /* file mode: each thread's read-only conne
 static pthread_once_t search_once = PTHREAD_ONCE_INIT;
 static int search_said;           /* a failure to write is said once until it works */
 static unsigned long search_made; /* how many times the index changed (atomic) */
+
+/* The documents' lengths quire_rank() reads, as the index was at generation made: one
+ * table for the process, made again by the first search after the index changes, freed
+ * when the last search using it ends. */
+struct search_len {
+	struct search_lengths *l;
+	unsigned long made;
+	int refs;
+};
+static pthread_mutex_t search_len_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct search_len *search_len_cur;
 
 static void search_reader_close(void *db)
 {
@@ -90,6 +103,8 @@ static sqlite3 *search_connect(const char *path, int *rc_out)
 	 * many segments. */
 	if (rc == SQLITE_OK)
 		rc = search_exec(db, "PRAGMA cache_size=-32768;");
+	if (rc == SQLITE_OK)
+		rc = search_rank_register(db);
 	*rc_out = rc;
 	if (rc != SQLITE_OK) {
 		sqlite3_close(db);
@@ -147,8 +162,48 @@ int search_open(const struct config *c)
 	return 0;
 }
 
+static void search_len_put_locked(struct search_len *c)
+{
+	if (c != NULL && --c->refs == 0) {
+		search_lengths_free(c->l);
+		free(c);
+	}
+}
+
+/* The lengths table for the index as it is now, read through db; with search_len_put(). */
+static struct search_len *search_len_get(sqlite3 *db)
+{
+	unsigned long made = search_generation();
+	struct search_len *c;
+
+	pthread_mutex_lock(&search_len_lock);
+	c = search_len_cur;
+	if (c == NULL || c->made != made) {
+		search_len_put_locked(c);
+		c = xcalloc(1, sizeof(*c));
+		c->l = search_lengths_load(db);
+		c->made = made;
+		c->refs = 1; /* search_len_cur's */
+		search_len_cur = c;
+	}
+	c->refs++;
+	pthread_mutex_unlock(&search_len_lock);
+	return c;
+}
+
+static void search_len_put(struct search_len *c)
+{
+	pthread_mutex_lock(&search_len_lock);
+	search_len_put_locked(c);
+	pthread_mutex_unlock(&search_len_lock);
+}
+
 void search_close(void)
 {
+	pthread_mutex_lock(&search_len_lock);
+	search_len_put_locked(search_len_cur);
+	search_len_cur = NULL;
+	pthread_mutex_unlock(&search_len_lock);
 	pthread_mutex_lock(&search_lock);
 	sqlite3_close(search_db);
 	search_db = NULL;
@@ -214,54 +269,19 @@ static int search_meta_is(sqlite3 *db, uint64_t want)
 	return same;
 }
 
-/* The text of p's body without markup, for the index: its file read now, rendered, the
- * tags dropped and the few entities the renderer writes decoded. */
+/* The text of p's body without markup, for the index: its file read now. */
 static void search_text(const struct post *p, const struct config *c, struct buf *out)
 {
-	struct buf file = {0}, html = {0};
+	struct buf file = {0};
+	struct markdown_opts mo;
 
 	buf_reset(out);
-	if (file_read(AT_FDCWD, p->path, 0, (size_t)c->post_max, &file, NULL) < 0 ||
-	    file.len < p->body_offset)
-		goto out;
-	struct markdown_opts mo;
-	markdown_opts_init(&mo, c);
-	markdown_render(file.data + p->body_offset, file.len - p->body_offset, &mo, &html);
-	int in_tag = 0, space = 1;
-	for (size_t i = 0; i < html.len; i++) {
-		char ch = html.data[i];
-		if (ch == '<' || (in_tag && ch != '>')) {
-			in_tag = 1;
-			continue;
-		}
-		if (ch == '>') {
-			in_tag = 0;
-			ch = ' ';
-		}
-		if (ch == '&') {
-			static const struct {
-				const char *e;
-				char c;
-			} ents[] = {{"&amp;", '&'},  {"&lt;", '<'},   {"&gt;", '>'},
-			            {"&quot;", '"'}, {"&#39;", '\''}, {"&nbsp;", ' '}};
-			for (size_t k = 0; k < sizeof(ents) / sizeof(ents[0]); k++) {
-				size_t n = strlen(ents[k].e);
-				if (html.len - i >= n && memcmp(html.data + i, ents[k].e, n) == 0) {
-					ch = ents[k].c;
-					i += n - 1;
-					break;
-				}
-			}
-		}
-		int sp = ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r';
-		if (sp && space)
-			continue;
-		buf_addc(out, sp ? ' ' : ch);
-		space = sp;
+	if (file_read(AT_FDCWD, p->path, 0, (size_t)c->post_max, &file, NULL) == 0 &&
+	    file.len >= p->body_offset) {
+		markdown_opts_init(&mo, c);
+		markdown_text(file.data + p->body_offset, file.len - p->body_offset, &mo, out);
 	}
-out:
 	buf_free(&file);
-	buf_free(&html);
 	buf_cstr(out);
 }
 
@@ -298,48 +318,172 @@ static void search_bind(sqlite3_stmt *st, int i, const char *p, size_t n)
 	sqlite3_bind_text(st, i, p ? p : "", p ? (int)n : 0, SQLITE_TRANSIENT);
 }
 
+/* What goes into the index for one post. */
+struct search_doc {
+	struct buf version, text, names, routes;
+};
+
+static void search_doc_make(const struct config *c, const struct post *p, struct search_doc *d)
+{
+	search_version(p, &d->version);
+	search_text(p, c, &d->text);
+	search_terms(p, c, &d->names, &d->routes);
+}
+
+static void search_doc_free(struct search_doc *d)
+{
+	buf_free(&d->version);
+	buf_free(&d->text);
+	buf_free(&d->names);
+	buf_free(&d->routes);
+}
+
+/* The statements that put a document in. */
+struct search_put {
+	sqlite3_stmt *doc, *fts;
+};
+
+static int search_put_prepare(sqlite3 *db, struct search_put *put)
+{
+	int rc =
+	    sqlite3_prepare_v2(db, "INSERT INTO docs(name, version, terms, date) VALUES(?,?,?,?)",
+	                       -1, &put->doc, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(
+		    db, "INSERT INTO fts(rowid, title, description, tags, body) VALUES(?,?,?,?,?)",
+		    -1, &put->fts, NULL);
+	return rc;
+}
+
+static void search_put_finalize(struct search_put *put)
+{
+	sqlite3_finalize(put->doc);
+	sqlite3_finalize(put->fts);
+}
+
+static int search_step(sqlite3 *db, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
 /* One post into the index (its old version, if any, is deleted first). */
 static int search_insert(sqlite3 *db, const struct config *c, const struct post *p,
-                         const struct buf *version, struct buf *text, struct buf *names,
-                         struct buf *routes)
+                         const struct search_doc *d, struct search_put *put)
 {
-	sqlite3_stmt *st = NULL;
-	int rc;
 	unsigned f = (unsigned)c->search_fields;
+	const char *desc = p->description ? p->description : "";
 
-	search_text(p, c, text);
-	search_terms(p, c, names, routes);
-	rc = sqlite3_prepare_v2(db, "INSERT INTO docs(name, version, terms, date) VALUES(?,?,?,?)",
-	                        -1, &st, NULL);
-	if (rc == SQLITE_OK) {
-		search_bind(st, 1, p->name, strlen(p->name));
-		search_bind(st, 2, version->data, version->len);
-		search_bind(st, 3, routes->data, routes->len);
-		sqlite3_bind_int64(st, 4, p->has_date ? (sqlite3_int64)p->date : 0);
-		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
-	}
-	sqlite3_finalize(st);
+	search_bind(put->doc, 1, p->name, strlen(p->name));
+	search_bind(put->doc, 2, d->version.data, d->version.len);
+	search_bind(put->doc, 3, d->routes.data, d->routes.len);
+	sqlite3_bind_int64(put->doc, 4, p->has_date ? (sqlite3_int64)p->date : 0);
+	int rc = search_step(db, put->doc);
 	if (rc != SQLITE_OK)
 		return rc;
-	sqlite3_int64 id = sqlite3_last_insert_rowid(db);
-	rc = sqlite3_prepare_v2(
-	    db, "INSERT INTO fts(rowid, title, description, tags, body) VALUES(?,?,?,?,?)", -1, &st,
-	    NULL);
-	if (rc == SQLITE_OK) {
-		const char *d = p->description ? p->description : "";
-		sqlite3_bind_int64(st, 1, id);
-		search_bind(st, 2, f & SEARCH_TITLE ? p->title : "",
-		            f & SEARCH_TITLE ? strlen(p->title) : 0);
-		search_bind(st, 3, f & SEARCH_DESCRIPTION ? d : "",
-		            f & SEARCH_DESCRIPTION ? strlen(d) : 0);
-		search_bind(st, 4, f & SEARCH_TAGS ? names->data : "",
-		            f & SEARCH_TAGS ? names->len : 0);
-		search_bind(st, 5, f & SEARCH_BODY ? text->data : "",
-		            f & SEARCH_BODY ? text->len : 0);
-		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+	sqlite3_bind_int64(put->fts, 1, sqlite3_last_insert_rowid(db));
+	search_bind(put->fts, 2, f & SEARCH_TITLE ? p->title : "",
+	            f & SEARCH_TITLE ? strlen(p->title) : 0);
+	search_bind(put->fts, 3, f & SEARCH_DESCRIPTION ? desc : "",
+	            f & SEARCH_DESCRIPTION ? strlen(desc) : 0);
+	search_bind(put->fts, 4, f & SEARCH_TAGS ? d->names.data : "",
+	            f & SEARCH_TAGS ? d->names.len : 0);
+	search_bind(put->fts, 5, f & SEARCH_BODY ? d->text.data : "",
+	            f & SEARCH_BODY ? d->text.len : 0);
+	return search_step(db, put->fts);
+}
+
+/* The documents of many posts made by a second thread while the writer puts earlier ones
+ * in: reading and rendering them is a third of making the index from nothing. The thread
+ * keeps at most SEARCH_AHEAD ready. */
+#define SEARCH_AHEAD    64
+#define SEARCH_FEED_MIN (2 * SEARCH_AHEAD) /* fewer are made by the writer */
+
+struct search_feed {
+	const struct config *c;
+	const struct post **posts;
+	size_t n;
+	struct search_doc slot[SEARCH_AHEAD];
+	size_t made, taken; /* under lock */
+	int stop, threaded;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+};
+
+static void *search_feed_run(void *arg)
+{
+	struct search_feed *f = arg;
+
+	for (size_t i = 0; i < f->n; i++) {
+		pthread_mutex_lock(&f->lock);
+		while (!f->stop && i - f->taken >= SEARCH_AHEAD)
+			pthread_cond_wait(&f->cond, &f->lock);
+		int stop = f->stop;
+		pthread_mutex_unlock(&f->lock);
+		if (stop)
+			break;
+		search_doc_make(f->c, f->posts[i], &f->slot[i % SEARCH_AHEAD]);
+		pthread_mutex_lock(&f->lock);
+		f->made = i + 1;
+		pthread_cond_broadcast(&f->cond);
+		pthread_mutex_unlock(&f->lock);
 	}
-	sqlite3_finalize(st);
-	return rc;
+	return NULL;
+}
+
+static void search_feed_start(struct search_feed *f, const struct config *c,
+                              const struct post **posts, size_t n)
+{
+	memset(f, 0, sizeof(*f));
+	f->c = c;
+	f->posts = posts;
+	f->n = n;
+	pthread_mutex_init(&f->lock, NULL);
+	pthread_cond_init(&f->cond, NULL);
+	f->threaded =
+	    n >= SEARCH_FEED_MIN && pthread_create(&f->thread, NULL, search_feed_run, f) == 0;
+}
+
+/* The document of post i, in order. */
+static const struct search_doc *search_feed_take(struct search_feed *f, size_t i)
+{
+	if (!f->threaded) {
+		search_doc_make(f->c, f->posts[i], &f->slot[0]);
+		return &f->slot[0];
+	}
+	pthread_mutex_lock(&f->lock);
+	while (f->made <= i)
+		pthread_cond_wait(&f->cond, &f->lock);
+	pthread_mutex_unlock(&f->lock);
+	return &f->slot[i % SEARCH_AHEAD];
+}
+
+static void search_feed_done(struct search_feed *f, size_t i)
+{
+	if (!f->threaded)
+		return;
+	pthread_mutex_lock(&f->lock);
+	f->taken = i + 1;
+	pthread_cond_broadcast(&f->cond);
+	pthread_mutex_unlock(&f->lock);
+}
+
+static void search_feed_end(struct search_feed *f)
+{
+	if (f->threaded) {
+		pthread_mutex_lock(&f->lock);
+		f->stop = 1;
+		pthread_cond_broadcast(&f->cond);
+		pthread_mutex_unlock(&f->lock);
+		pthread_join(f->thread, NULL);
+	}
+	for (size_t i = 0; i < SEARCH_AHEAD; i++)
+		search_doc_free(&f->slot[i]);
+	pthread_mutex_destroy(&f->lock);
+	pthread_cond_destroy(&f->cond);
 }
 
 static int search_delete(sqlite3 *db, sqlite3_int64 id)
@@ -359,7 +503,7 @@ static int search_sync_db(sqlite3 *db, const struct site *s, uint64_t sig)
 	const struct config *c = s->config;
 	size_t n, at = 0;
 	const struct post **ps = search_served(s, &n);
-	struct buf version = {0}, text = {0}, names = {0}, routes = {0};
+	struct buf version = {0};
 	sqlite3_stmt *st = NULL;
 	sqlite3_int64 *gone = NULL;
 	size_t ngone = 0, cap = 0;
@@ -403,9 +547,14 @@ static int search_sync_db(sqlite3 *db, const struct site *s, uint64_t sig)
 		fresh[nfresh++] = ps[at++];
 	for (size_t i = 0; rc == SQLITE_OK && i < ngone; i++)
 		rc = search_delete(db, gone[i]);
+	struct search_put put = {0};
+	struct search_feed feed;
+	if (rc == SQLITE_OK)
+		rc = search_put_prepare(db, &put);
+	search_feed_start(&feed, c, fresh, rc == SQLITE_OK ? nfresh : 0);
 	for (size_t i = 0; rc == SQLITE_OK && i < nfresh; i++) {
-		search_version(fresh[i], &version);
-		rc = search_insert(db, c, fresh[i], &version, &text, &names, &routes);
+		rc = search_insert(db, c, fresh[i], search_feed_take(&feed, i), &put);
+		search_feed_done(&feed, i);
 		/* Kept as it goes: an index made from nothing (seconds at 10,000 posts) that is
 		 * stopped half way is taken up where it was by the next process. */
 		if (rc == SQLITE_OK && (i + 1) % SEARCH_BATCH == 0) {
@@ -414,6 +563,8 @@ static int search_sync_db(sqlite3 *db, const struct site *s, uint64_t sig)
 				rc = search_exec(db, "BEGIN IMMEDIATE;");
 		}
 	}
+	search_feed_end(&feed);
+	search_put_finalize(&put);
 	free(fresh);
 	if (rc == SQLITE_OK) {
 		char sql[128];
@@ -430,9 +581,6 @@ out:
 	free(gone);
 	free(ps);
 	buf_free(&version);
-	buf_free(&text);
-	buf_free(&names);
-	buf_free(&routes);
 	return rc;
 }
 
@@ -542,6 +690,11 @@ static sqlite3 *search_reader(int *locked)
 		        sqlite3_errmsg(db));
 		sqlite3_close(db);
 		db = NULL;
+	} else if (search_rank_register(db) != SQLITE_OK) {
+		log_msg(LOG_ERROR, "%s: cannot read the search index: %s", path.data,
+		        sqlite3_errmsg(db));
+		sqlite3_close(db);
+		db = NULL;
 	} else {
 		sqlite3_busy_timeout(db, 2000);
 		pthread_setspecific(search_readers, db);
@@ -603,6 +756,7 @@ int search_run(const struct site *s, const struct query *q, size_t offset, size_
 	const struct config *c = s->config;
 	struct buf sql = {0};
 	sqlite3_stmt *st = NULL;
+	struct search_len *len = NULL;
 	int locked, rc = -1;
 	sqlite3 *db;
 
@@ -628,21 +782,23 @@ int search_run(const struct site *s, const struct query *q, size_t offset, size_
 	buf_reset(&sql);
 	if (q->match.len > 0)
 		buf_printf(&sql,
-		           "SELECT d.name, snippet(fts, -1, char(1), char(2), '…', %ld)"
-		           " FROM fts JOIN docs d ON d.id = fts.rowid",
+		           "SELECT d.name, quire_snippet(fts, %ld) FROM fts JOIN docs d ON"
+		           " d.id = fts.rowid",
 		           c->search_snippet);
 	else
 		buf_adds(&sql, "SELECT d.name, substr(fts.body, 1, 240) FROM fts JOIN docs d ON"
 		               " d.id = fts.rowid");
 	search_where(q, &sql);
 	if (q->match.len > 0)
-		buf_adds(&sql, " ORDER BY bm25(fts, 10.0, 5.0, 3.0, 1.0)");
+		buf_adds(&sql, " ORDER BY quire_rank(fts, 10.0, 5.0, 3.0, 1.0)");
 	else
 		buf_adds(&sql, " ORDER BY d.date DESC, d.name");
 	buf_printf(&sql, " LIMIT %zu OFFSET %zu", limit, offset);
 	if (sqlite3_prepare_v2(db, buf_cstr(&sql), -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	search_binds(st, q);
+	len = search_len_get(db);
+	search_lengths_use(len->l);
 	out->hits = arena_alloc(a, (limit ? limit : 1) * sizeof(*out->hits));
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
@@ -664,6 +820,9 @@ fail:
 	        sqlite3_errmsg(db));
 out:
 	sqlite3_finalize(st);
+	search_lengths_use(NULL);
+	if (len != NULL)
+		search_len_put(len);
 	if (locked)
 		pthread_mutex_unlock(&search_lock);
 	buf_free(&sql);

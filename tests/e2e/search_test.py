@@ -210,6 +210,25 @@ def damaged_and_memory():
         check(S, "search.enabled: false: /search is 404", site.get("/search?q=zebra")[0] == 404, "")
 
 
+def many():
+    """300 posts: the index is made with the second thread reading them ahead of the writer
+    (search.c's feed), every one of them found, in order of rank."""
+    with Site(copy_posts=False, config_extra=STATE) as site:
+        for i in range(300):
+            word = "quagga" if i % 3 == 0 else "other"
+            site.write_post(f"p{i:03d}.md", post(f"Post {i:03d}", f"Text of number w{i:03d} {word}."))
+        site.start()
+        ok = wait_for(lambda: found(site, "w299") == ["Post 299"], 10)
+        every = all(found(site, f"w{i:03d}") == [f"Post {i:03d}"] for i in (0, 63, 64, 127, 128, 200))
+        check(S, "300 posts: each is indexed, through the feed thread", ok and every, "")
+        st, _, js = site.get("/search.json?q=quagga")
+        n = json.loads(js).get("count") if st == 200 else None
+        check(S, "300 posts: the count of a word in a third of them", n == 100, (st, n))
+        log = site.read_log()
+        check(S, "300 posts: nothing went wrong in the log", "ERROR" not in log and
+              not sanitizer_report(log), log[-800:])
+
+
 def microcache():
     with Site(copy_posts=False, config_extra=STATE, microcache=True) as site:
         for name, text in POSTS.items():
@@ -242,6 +261,7 @@ def main():
               "cannot" not in log, log[-800:])
     cgi_mode()
     damaged_and_memory()
+    many()
     microcache()
     finish()
 
