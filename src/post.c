@@ -570,6 +570,7 @@ struct post *post_load(int dirfd, const char *dir, const char *name, const struc
 	p->ino = st->st_ino;
 	p->size = st->st_size;
 	p->mtime = st->st_mtim;
+	p->ctime = st->st_ctim;
 	buf_free(&file);
 	buf_free(&err);
 	return p;
@@ -583,7 +584,8 @@ fail:
 int post_same_file(const struct post *p, const struct stat *st)
 {
 	return p->dev == st->st_dev && p->ino == st->st_ino && p->size == st->st_size &&
-	       p->mtime.tv_sec == st->st_mtim.tv_sec && p->mtime.tv_nsec == st->st_mtim.tv_nsec;
+	       p->mtime.tv_sec == st->st_mtim.tv_sec && p->mtime.tv_nsec == st->st_mtim.tv_nsec &&
+	       p->ctime.tv_sec == st->st_ctim.tv_sec && p->ctime.tv_nsec == st->st_ctim.tv_nsec;
 }
 
 void post_ref(struct post *p)
@@ -631,6 +633,7 @@ int post_read(const struct post *p, const struct config *c, struct buf *file, st
 	}
 	buf_free(&err);
 	q->mtime = st.st_mtim;
+	q->ctime = st.st_ctim;
 	*fresh = q;
 	return 1;
 }

@@ -45,7 +45,8 @@ struct post {
 	ino_t ino;
 	off_t size;
 	struct timespec mtime;
-	struct arena arena; /* owns everything above but path */
+	struct timespec ctime; /* a chmod changes it: readable again, or no longer */
+	struct arena arena;    /* owns everything above but path */
 };
 
 /* Read and check the post named name in folder dir (dirfd open on it). NULL when the

@@ -28,7 +28,7 @@
 
 #define SAVED_MAGIC "quire-posts\n"
 /* The layout of the records: a change to saved_post() or what it writes needs a new one. */
-#define SAVED_FORMAT    4
+#define SAVED_FORMAT    5
 #define SAVED_MAGIC_LEN (sizeof(SAVED_MAGIC) - 1)
 /* Where the header's fields are: magic, format (u32), key, payload length, payload hash. */
 #define SAVED_AT_FORMAT SAVED_MAGIC_LEN
@@ -127,8 +127,8 @@ static void saved_value(struct buf *b, const struct value *v)
 
 static void saved_post(struct buf *b, const struct post *p)
 {
-	int64_t times[6] = {p->mtime.tv_sec, p->mtime.tv_nsec, p->date,
-	                    p->lastmod,      p->publish,       p->expiry};
+	int64_t times[8] = {p->mtime.tv_sec, p->mtime.tv_nsec, p->date,         p->lastmod,
+	                    p->publish,      p->expiry,        p->ctime.tv_sec, p->ctime.tv_nsec};
 	unsigned char flags[6] = {(unsigned char)p->has_order,  (unsigned char)p->draft,
 	                          (unsigned char)p->has_date,   (unsigned char)p->has_publish,
 	                          (unsigned char)p->has_expiry, (unsigned char)p->page};
@@ -365,7 +365,7 @@ static struct post *saved_get_post(struct saved_in *in, const struct config *c)
 	struct arena scratch = {0};
 	const char *name;
 	struct post *p;
-	int64_t times[6];
+	int64_t times[8];
 	const unsigned char *flags;
 	const void *raw;
 
@@ -403,6 +403,8 @@ static struct post *saved_get_post(struct saved_in *in, const struct config *c)
 	p->lastmod = times[3];
 	p->publish = times[4];
 	p->expiry = times[5];
+	p->ctime.tv_sec = times[6];
+	p->ctime.tv_nsec = times[7];
 	p->has_order = flags[0];
 	p->draft = flags[1];
 	p->has_date = flags[2];

@@ -630,13 +630,16 @@ static struct post *site_post(struct site *s, const struct site_files *before, i
 	struct post *prev = before && at < before->nposts ? before->posts[at] : NULL, *p;
 	struct stat st;
 	struct buf why = {0};
-	int readable = prev == NULL || faccessat(dfd, name, R_OK, AT_EACCESS) == 0, level;
+	int level, readable = 1;
 
-	if (prev != NULL && readable && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	/* The same file, its mode too (a chmod changes its ctime): the same post. */
+	if (prev != NULL && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    post_same_file(prev, &st)) {
 		post_ref(prev);
 		return prev;
 	}
+	if (prev != NULL)
+		readable = faccessat(dfd, name, R_OK, AT_EACCESS) == 0;
 	p = post_load(dfd, c->posts_dir, name, c, &level, &why, &st);
 	s->loaded += p != NULL;
 	if (p == NULL)
