@@ -219,7 +219,7 @@ static const struct post **search_served(const struct site *s, size_t *n)
 
 	*n = 0;
 	for (size_t i = 0; i < s->nposts; i++)
-		if (site_served(s, s->posts[i]))
+		if (s->places[i].served)
 			out[(*n)++] = s->posts[i];
 	return out;
 }
@@ -251,7 +251,7 @@ static uint64_t search_signature(const struct site *s)
 
 	for (size_t i = 0; i < s->nposts; i++) {
 		const struct post *p = s->posts[i];
-		if (!site_served(s, p))
+		if (!s->places[i].served)
 			continue;
 		const uint64_t v[] = {(uint64_t)p->ino, (uint64_t)p->size,
 		                      (uint64_t)p->mtime.tv_sec, (uint64_t)p->mtime.tv_nsec,

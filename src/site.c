@@ -57,6 +57,18 @@ static int site_listed_cmp(const void *a, const void *b, void *arg)
 	return cmp ? cmp : strcmp(x->name, y->name);
 }
 
+/* A listed post and its index in the snapshot's posts, while they are put in order. */
+struct site_listing {
+	const struct post *p;
+	size_t i;
+};
+
+static int site_listing_cmp(const void *a, const void *b, void *arg)
+{
+	return site_listed_cmp(&((const struct site_listing *)a)->p,
+	                       &((const struct site_listing *)b)->p, arg);
+}
+
 /* One term on one post, while grouping posts by term. */
 struct site_term_use {
 	const char *route;
@@ -621,13 +633,18 @@ static char **site_scan(struct site *s, const struct site_files *before, int dfd
 }
 
 /* This file's post: shared with before's when unchanged; before's when it no longer
- * loads (but not when quire may no longer read it: that post is left out). */
-static struct post *site_post(struct site *s, const struct site_files *before, int dfd,
+ * loads (but not when quire may no longer read it: that post is left out). Names come
+ * in order: *at walks before's posts (by name too) along with them. */
+static struct post *site_post(struct site *s, const struct site_files *before, size_t *at, int dfd,
                               const char *name)
 {
 	const struct config *c = s->config;
-	size_t at = before ? site_find(before->posts, before->nposts, name) : 0;
-	struct post *prev = before && at < before->nposts ? before->posts[at] : NULL, *p;
+	struct post *prev = NULL, *p;
+
+	while (before && *at < before->nposts && strcmp(before->posts[*at]->name, name) < 0)
+		(*at)++;
+	if (before && *at < before->nposts && strcmp(before->posts[*at]->name, name) == 0)
+		prev = before->posts[*at];
 	struct stat st;
 	struct buf why = {0};
 	int level, readable = 1;
@@ -840,8 +857,9 @@ struct site *site_load(const struct config *c, const struct site_files *before,
 		names = site_scan(s, before, dfd, c->posts_dir, &count);
 	}
 	s->posts = xcalloc(count ? count : 1, sizeof(*s->posts));
+	size_t cursor = 0;
 	for (size_t i = 0; i < count; i++) {
-		struct post *p = site_post(s, before, dfd, names[i]);
+		struct post *p = site_post(s, before, &cursor, dfd, names[i]);
 		if (p != NULL)
 			s->posts[n++] = p;
 	}
@@ -851,6 +869,7 @@ struct site *site_load(const struct config *c, const struct site_files *before,
 	s->listed = xcalloc(n ? n : 1, sizeof(*s->listed));
 	s->pages = xcalloc(n ? n : 1, sizeof(*s->pages));
 	s->places = xcalloc(n ? n : 1, sizeof(*s->places));
+	struct site_listing *order = xcalloc(n ? n : 1, sizeof(*order));
 	s->modified = s->layouts->modified;
 	if (stat(c->file, &st) == 0 && st.st_mtime > s->modified)
 		s->modified = st.st_mtime;
@@ -896,15 +915,19 @@ struct site *site_load(const struct config *c, const struct site_files *before,
 			s->modified = p->mtime.tv_sec;
 		site_schedule(s, p);
 		/* A snapshot shows the site as it is at s->made: scheduled posts wait. */
-		if (post_live(p, s->made) && p->page)
+		s->places[i].served = post_live(p, s->made);
+		if (s->places[i].served && p->page)
 			s->pages[s->npages++] = p;
-		else if (post_live(p, s->made))
-			s->listed[listed++] = p;
+		else if (s->places[i].served)
+			order[listed++] = (struct site_listing){p, i};
 	}
 	s->nlisted = listed;
-	qsort_r(s->listed, listed, sizeof(*s->listed), site_listed_cmp, (void *)c);
-	for (size_t i = 0; i < listed; i++)
-		s->places[site_find(s->posts, s->nposts, s->listed[i]->name)].at = i;
+	qsort_r(order, listed, sizeof(*order), site_listing_cmp, (void *)c);
+	for (size_t k = 0; k < listed; k++) {
+		s->listed[k] = order[k].p;
+		s->places[order[k].i].at = k;
+	}
+	free(order);
 	site_aliases(s, before);
 	site_file_table(s, before, dfd);
 	if (s->nsaid > 1)
@@ -986,7 +1009,7 @@ struct site *site_acquire(void)
 struct site_place site_post_place(const struct site *s, const struct post *p)
 {
 	size_t i = site_find(s->posts, s->nposts, p->name);
-	struct site_place none = {site_layout(s, s->config->default_layout), SIZE_MAX};
+	struct site_place none = {site_layout(s, s->config->default_layout), SIZE_MAX, 0};
 
 	return i < s->nposts ? s->places[i] : none;
 }

@@ -21,7 +21,8 @@ struct template;
 /* Where a post stands in a snapshot: its layout and its neighbours in the listing. */
 struct site_place {
 	const struct template *layout;
-	size_t at; /* in s->listed, or SIZE_MAX for a post not listed */
+	size_t at;  /* in s->listed, or SIZE_MAX for a post not listed */
+	int served; /* listed or a page: live, no draft, at its own route (site_served()) */
 };
 
 struct site_taxonomy;
