@@ -30,6 +30,7 @@ enum config_type {
 	CONFIG_RELATED,    /* a whole number from 0 to 20 */
 	CONFIG_FIELDS,     /* search.fields: a list of title, description, tags, body */
 	CONFIG_SNIPPET,    /* a whole number from 1 to 64 */
+	CONFIG_LEVELS,     /* heading levels: "2-3", or one, "2" */
 };
 
 /* The words a permalink pattern may use. */
@@ -91,6 +92,7 @@ static const struct config_key config_keys[] = {
     KEY("spare", CONFIG_BOOL, spare),
     {"markdown", CONFIG_SECTION, 0},
     KEY("markdown.raw_html", CONFIG_RAW_HTML, raw_html_escape),
+    KEY("markdown.toc_levels", CONFIG_LEVELS, toc_levels),
     {"cache", CONFIG_SECTION, 0},
     KEY("cache.size", CONFIG_BYTES, cache_size),
     {"http", CONFIG_SECTION, 0},
@@ -464,6 +466,25 @@ static int config_set(struct config *c, const struct config_key *k, const struct
 		}
 		*(int *)field = (int)n;
 		return 0;
+	case CONFIG_LEVELS: {
+		/* One digit, or two with '-' between. */
+		const char *s = v->str;
+		int lo = 0, hi = 0;
+		if (v->len == 1 && s[0] >= '1' && s[0] <= '6')
+			lo = hi = s[0] - '0';
+		else if (v->len == 3 && s[1] == '-' && s[0] >= '1' && s[0] <= '6' && s[2] >= '1' &&
+		         s[2] <= '6')
+			lo = s[0] - '0', hi = s[2] - '0';
+		if (lo < 1 || lo > hi) {
+			buf_printf(err,
+			           "%zu: \"%s\" must be heading levels from 1 to 6, as 2-3 or 2",
+			           v->line, k->name);
+			return -1;
+		}
+		((int *)field)[0] = lo;
+		((int *)field)[1] = hi;
+		return 0;
+	}
 	case CONFIG_RAW_HTML:
 		if (strcmp(v->str, "keep") == 0) {
 			*(int *)field = 0;
@@ -530,6 +551,8 @@ static void config_defaults(struct config *c, const char *file)
 	c->front_matter_max = 64L * 1024;
 	c->read_timeout = 30;
 	c->related = 3;
+	c->toc_levels[0] = 2;
+	c->toc_levels[1] = 3;
 	c->search = 1;
 	c->search_fields = SEARCH_ALL;
 	c->search_per_page = 10;

@@ -68,11 +68,11 @@ static struct member *page_post_member(struct member *m, const char *key)
 	return m;
 }
 
-/* page.toc (links to the body's headings of levels 2 and 3, HTML), page.headings
+/* page.toc (links to the body's headings of markdown.toc_levels, HTML), page.headings
  * ([{level, id, text}]) and page.show_toc (toc: true, or kramdown's {:toc} line), into
  * m[0..2]: read again from the cached body, a scan of it. */
-static void page_post_toc(const struct cache_entry *entry, const struct post *v, struct request *rq,
-                          struct member *m)
+static void page_post_toc(const struct cache_entry *entry, const struct post *v,
+                          const struct config *c, struct request *rq, struct member *m)
 {
 	size_t n = render_headings(entry->data, entry->len, NULL, 0);
 	struct render_heading *h = arena_alloc(&rq->arena, (n + 1) * sizeof(*h));
@@ -81,7 +81,7 @@ static void page_post_toc(const struct cache_entry *entry, const struct post *v,
 	struct buf b = {0};
 
 	render_headings(entry->data, entry->len, h, n);
-	render_toc(h, n, 2, 3, &b);
+	render_toc(h, n, c->toc_levels[0], c->toc_levels[1], &b);
 	struct member *t = page_post_member(&m[0], "toc");
 	t->value = value_string(arena_strndup(&rq->arena, b.data ? b.data : "", b.len), b.len);
 	t->value.html = 1;
@@ -220,7 +220,7 @@ static int page_post_layout(const struct site *s, const struct post *v, struct c
 	size_t k = 6;
 	page_post_series(s, v, rq, &page_post_member(&m[k], "series")->value);
 	k += m[k].value.type != VALUE_NULL;
-	page_post_toc(entry, v, rq, m + k);
+	page_post_toc(entry, v, s->config, rq, m + k);
 	k += 3;
 	memcpy(m + k, v->fields.u.map.items, n * sizeof(*m));
 	page.u.map.items = m;

@@ -116,7 +116,28 @@ def bad_menus():
                   p.returncode != 0 and re.search(r"test\.yaml:\d+: ", err), (p.returncode, err))
 
 
+TOC = ("---\ntitle: Contents\nroute: /contents\ntoc: true\n---\n## Two\n\ntext\n\n"
+       "### Three\n\ntext\n\n#### Four\n\ntext\n")
+
+
+def toc_levels():
+    """toc: true shows page.toc in the default theme: levels 2 and 3, or
+    markdown.toc_levels'."""
+    for levels, want in (("", ["two", "three"]), ("2-4", ["two", "three", "four"]),
+                         ("3", ["three"])):
+        extra = f"markdown:\n  toc_levels: {levels}\n" if levels else ""
+        with Site(copy_posts=False, config_extra=extra) as site:
+            site.write_post("contents.md", TOC)
+            site.start()
+            st, _, body = site.get("/contents")
+            m = re.search(rb'<nav class="toc"[^>]*>(.*?)</nav>', body, re.S)
+            got = re.findall(rb'href="#([^"]*)"', m.group(1)) if m else None
+            check(S, f"toc: true lists the headings of levels {levels or '2-3 (the default)'}",
+                  st == 200 and got == [w.encode() for w in want], (st, got))
+
+
 def main():
+    toc_levels()
     pages_and_menu()
     hugo_menu()
     bad_menus()

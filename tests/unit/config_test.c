@@ -56,6 +56,7 @@ static const struct config_case cases[] = {
      "site:\n  title: T\n  base_url: https://e.org/\n  description: D\n"
      "  language: fr\n  author: A\nmount: blog\nposts: p\nlayouts: l\n"
      "default_layout: Page\nsocket: s.sock\nworkers: 4\nmarkdown:\n  raw_html: escape\n"
+     "  toc_levels: 1-4\n"
      "cache:\n  size: 1000\nhttp:\n  cache_control: no-cache\nuser: www-data\nallow_root: false\n"
      "limits:\n  post_size: 2048\n  front_matter_size: 512\nspare: false\n",
      NULL},
@@ -68,6 +69,14 @@ static const struct config_case cases[] = {
     {"site not a map", "site: x\n", "quire.yaml:1: \"site\" must be a map"},
     {"raw_html unknown", "markdown:\n  raw_html: maybe\n",
      "quire.yaml:2: \"markdown.raw_html\" must be keep or escape"},
+    {"toc_levels backwards", "markdown:\n  toc_levels: 3-2\n",
+     "quire.yaml:2: \"markdown.toc_levels\" must be heading levels from 1 to 6"},
+    {"toc_levels past 6", "markdown:\n  toc_levels: 2-7\n",
+     "quire.yaml:2: \"markdown.toc_levels\" must be heading levels"},
+    {"toc_levels a word", "markdown:\n  toc_levels: deep\n",
+     "quire.yaml:2: \"markdown.toc_levels\" must be heading levels"},
+    {"toc_levels zero", "markdown:\n  toc_levels: 0\n",
+     "quire.yaml:2: \"markdown.toc_levels\" must be heading levels"},
     {"post_size negative", "limits:\n  post_size: -1\n",
      "quire.yaml:2: \"limits.post_size\" must be"},
     {"YAML error", "site:\n  title: \"x\n", "quire.yaml:3: "},
@@ -168,11 +177,15 @@ int main(void)
 			      c.post_max == 2048 && c.front_matter_max == 512 &&
 			          c.raw_html_escape == 1 && c.workers == 4 && c.spare == 0,
 			      "");
+			check("config", "markdown.toc_levels read",
+			      c.toc_levels[0] == 1 && c.toc_levels[1] == 4, "%d-%d",
+			      c.toc_levels[0], c.toc_levels[1]);
 		}
 		if (i == 0 && rc == 0)
 			check("config", "default limits are 1 MiB and 64 KiB",
 			      c.post_max == 1048576 && c.front_matter_max == 65536 &&
-			          strcmp(c.mount, "/") == 0,
+			          strcmp(c.mount, "/") == 0 && c.toc_levels[0] == 2 &&
+			          c.toc_levels[1] == 3,
 			      "");
 		if (i == 0 && rc == 0)
 			check("config", "a spare worker by default", c.spare == 1, "%d", c.spare);
