@@ -84,9 +84,11 @@ static int imagesize_webp(const unsigned char *p, size_t n, unsigned *w, unsigne
 {
 	const unsigned char *c = p + 12;
 
-	if (n < 30)
+	if (n < 25)
 		return -1;
 	if (memcmp(c, "VP8 ", 4) == 0) {
+		if (n < 30)
+			return -1;
 		/* A key frame's tag (3 bytes), its start code, 14-bit width and height. */
 		if (memcmp(c + 11, "\x9d\x01\x2a", 3) != 0)
 			return -1;
@@ -100,7 +102,7 @@ static int imagesize_webp(const unsigned char *p, size_t n, unsigned *w, unsigne
 		                  (unsigned long)c[11] << 16 | (unsigned long)c[12] << 24;
 		return imagesize_set((b & 0x3FFF) + 1, ((b >> 14) & 0x3FFF) + 1, w, h);
 	}
-	if (memcmp(c, "VP8X", 4) == 0)
+	if (memcmp(c, "VP8X", 4) == 0 && n >= 30)
 		return imagesize_set(imagesize_le24(c + 12) + 1, imagesize_le24(c + 15) + 1, w, h);
 	return -1;
 }
@@ -309,6 +311,8 @@ static int imagesize_route(const struct config *c, const char *url, size_t len, 
 			if (len - i < 5 || memcmp(url + i, "&amp;", 5) != 0)
 				goto out;
 			i += 4;
+			buf_addc(&raw, '&');
+			continue;
 		}
 		buf_addc(&raw, url[i]);
 	}
