@@ -225,13 +225,13 @@ void attr_blocks_enter(struct attr_blocks *b, size_t tag, int takes, int quote, 
 {
 	if (b->n == 0)
 		return;
-	if (b->next < b->n && b->v[b->next].before) {
-		if (takes && b->cand == 0 && b->v[b->next].quotes == b->quotes) {
-			b->cand = tag + 1;
-			b->cand_heading = heading;
-		}
-		takes = 0;
+	if (takes && b->before == 0) {
+		b->before = tag + 1;
+		b->before_quotes = b->quotes;
+		b->before_heading = heading;
 	}
+	if (b->after != 0)
+		b->frozen = 1;
 	if (b->nopen == b->capopen) {
 		b->capopen = b->capopen ? 2 * b->capopen : 16;
 		b->open = xrealloc(b->open, b->capopen * sizeof(*b->open));
@@ -239,8 +239,6 @@ void attr_blocks_enter(struct attr_blocks *b, size_t tag, int takes, int quote, 
 	b->open[b->nopen++] = tag;
 	if (quote)
 		b->quotes++;
-	if (b->cand != 0 && !(b->next < b->n && b->v[b->next].before))
-		b->frozen = 1;
 }
 
 void attr_blocks_leave(struct attr_blocks *b, int takes, int quote, int heading)
@@ -250,33 +248,27 @@ void attr_blocks_leave(struct attr_blocks *b, int takes, int quote, int heading)
 	size_t tag = b->open[--b->nopen];
 	if (quote && b->quotes > 0)
 		b->quotes--;
-	if (takes && !b->frozen && b->next < b->n && !b->v[b->next].before &&
-	    b->v[b->next].quotes == b->quotes) {
-		b->cand = tag + 1;
-		b->cand_heading = heading;
+	if (takes && !b->frozen && b->next < b->n && b->v[b->next].quotes == b->quotes) {
+		b->after = tag + 1;
+		b->after_heading = heading;
 	}
 }
 
 int attr_blocks_due(struct attr_blocks *b, size_t pos, size_t *tag, struct buf *attrs)
 {
-	while (b->next < b->n) {
-		if (pos < b->v[b->next].pos) {
-			b->cand = 0;
-			b->frozen = 0;
-			return 0;
-		}
+	while (b->next < b->n && pos >= b->v[b->next].pos) {
 		const struct attr_list *l = &b->v[b->next++];
-		if (b->cand == 0)
+		size_t at = l->before ? (b->before_quotes == l->quotes ? b->before : 0) : b->after;
+		if (at == 0)
 			continue;
-		attr_parse(l->text, l->len, b->cand_heading, attrs);
-		*tag = b->cand - 1;
-		/* A list on the next line goes to the same block. */
-		if (b->next >= b->n || pos < b->v[b->next].pos) {
-			b->cand = 0;
-			b->frozen = 0;
-		}
+		attr_parse(l->text, l->len, l->before ? b->before_heading : b->after_heading,
+		           attrs);
+		*tag = at - 1;
 		return 1;
 	}
+	/* Lists on lines one after another go to one block; what came before is past. */
+	b->after = b->before = 0;
+	b->frozen = 0;
 	return 0;
 }
 
@@ -285,8 +277,10 @@ void attr_blocks_shift(struct attr_blocks *b, size_t at, size_t n)
 	for (size_t i = 0; i < b->nopen; i++)
 		if (b->open[i] > at)
 			b->open[i] += n;
-	if (b->cand > at + 1)
-		b->cand += n;
+	if (b->after > at + 1)
+		b->after += n;
+	if (b->before > at + 1)
+		b->before += n;
 }
 
 void attr_blocks_free(struct attr_blocks *b)

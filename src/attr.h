@@ -44,10 +44,13 @@ struct attr_blocks {
 	size_t n, cap, next; /* next: the first not yet due */
 	size_t *open;        /* where each open block's tag starts in the output */
 	size_t nopen, capopen;
-	size_t cand;      /* offset + 1 of the tag of the block the next list goes to, or 0 */
-	int cand_heading; /* that block is a heading (which keeps its own id) */
-	int frozen;       /* a block began after it: no later one is the block before */
-	unsigned quotes;  /* block quotes open */
+	/* Since the last text before the next list's line: the block that ended last (in
+	 * that list's block quotes), and the first that began; offset + 1 of each tag, or 0. */
+	size_t after, before;
+	unsigned before_quotes;
+	int after_heading, before_heading; /* a heading keeps its own id */
+	int frozen;      /* a block began after the one that ended: that one stays */
+	unsigned quotes; /* block quotes open */
 };
 
 void attr_blocks_add(struct attr_blocks *b, size_t pos, const char *text, size_t len,
