@@ -4,10 +4,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <dirent.h>
+#include <stdlib.h>
+
 #include "attr.h"
 #include "buf.h"
 #include "check.h"
+#include "frontmatter.h"
+#include "markdown.h"
 #include "render.h"
+#include "scratch.h"
 
 /* attr_parse() of list: the bytes it takes (0: not a list) and what it gives. */
 static void test_parse(const char *name, const char *list, size_t took, const char *want)
@@ -73,8 +79,63 @@ static void test_long(void)
 	buf_free(&out);
 }
 
+/* Does html hold "{:" outside its code (<pre>, <code>)? */
+static int outside_code(const char *html)
+{
+	const char *p = html;
+
+	for (;;) {
+		const char *brace = strstr(p, "{:"), *code = strstr(p, "<code");
+		if (brace == NULL)
+			return 0;
+		if (code == NULL || brace < code)
+			return 1;
+		const char *end = strstr(code, "</code>");
+		if (end == NULL)
+			return 1;
+		p = end + 7;
+	}
+}
+
+/* No rust-blog post shows an attribute list as text. */
+static void test_corpus(void)
+{
+	const char *dir = "tests/data/rust-blog/posts";
+	struct buf md = {0}, html = {0}, err = {0}, path = {0};
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, alphasort), posts = 0, shown = 0;
+	char first[256] = "";
+
+	for (int i = 0; i < n; i++) {
+		size_t yoff, ylen, yline;
+		if (strstr(names[i]->d_name, ".md") == NULL)
+			goto next;
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s", dir, names[i]->d_name);
+		scratch_read(buf_cstr(&path), &md);
+		long body =
+		    frontmatter_split(md.data, md.len, 1, 65536, &yoff, &ylen, &yline, &err);
+		buf_reset(&html);
+		markdown_render(md.data + (body > 0 ? body : 0),
+		                md.len - (size_t)(body > 0 ? body : 0), NULL, &html);
+		posts++;
+		if (outside_code(buf_cstr(&html)) && shown++ == 0)
+			snprintf(first, sizeof(first), "%s", names[i]->d_name);
+	next:
+		free(names[i]);
+	}
+	check("attr", "no rust-blog post shows \"{:\" as text", n > 0 && posts > 200 && shown == 0,
+	      "%d of %d, first %s", shown, posts, first);
+	free(names);
+	buf_free(&md);
+	buf_free(&html);
+	buf_free(&err);
+	buf_free(&path);
+}
+
 int main(void)
 {
+	test_corpus();
 	/* The parser. */
 	test_parse("class, id and a name", "{: .a #b k=\"v\"}", 15,
 	           " id=\"b\" class=\"a\" k=\"v\"");
