@@ -51,6 +51,10 @@ struct render {
 	const char *src;
 	size_t src_len;
 	struct attr_blocks attrs;
+	/* Offset + 1 in out of the tag of the image or link just closed, or 0; and the end of
+	 * the span attribute list after it, whose text is not written. */
+	size_t span_tag, img_tag, a_tag; /* and where the open image's and link's start */
+	const char *skip_to;
 };
 
 static int render_space(char c)
@@ -567,6 +571,7 @@ static int render_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 	char tmp[64];
 
 	render_html_end(r);
+	r->span_tag = 0;
 	attr_blocks_enter(&r->attrs, r->out->len, render_takes_attrs(type), type == MD_BLOCK_QUOTE,
 	                  type == MD_BLOCK_H);
 	switch (type) {
@@ -676,27 +681,60 @@ static int render_more(struct render *r)
 
 /* A block attribute list is due at text from offset pos of what md4c reads: its
  * attributes go into the tag of the block it follows. */
+/* Attributes a go into the tag that starts at offset tag of out, before its '>'; the
+ * offsets kept past that point move. */
+static void render_tag_attrs(struct render *r, size_t tag, const struct buf *a)
+{
+	char *gt = memchr(r->out->data + tag, '>', r->out->len - tag);
+
+	if (gt == NULL || a->len == 0)
+		return;
+	size_t at = (size_t)(gt - r->out->data);
+	buf_grow(r->out, a->len);
+	memmove(r->out->data + at + a->len, r->out->data + at, r->out->len - at);
+	memcpy(r->out->data + at, a->data, a->len);
+	r->out->len += a->len;
+	r->para += r->para > at ? a->len : 0;
+	r->heading += r->heading > at ? a->len : 0;
+	r->html_run += r->html_run > at + 1 ? a->len : 0;
+	r->fig_end += r->fig_end > at + 1 ? a->len : 0;
+	r->fig_title += r->fig_title > at ? a->len : 0;
+	r->span_tag += r->span_tag > at + 1 ? a->len : 0;
+	r->img_tag += r->img_tag > at ? a->len : 0;
+	r->a_tag += r->a_tag > at ? a->len : 0;
+	attr_blocks_shift(&r->attrs, at, a->len);
+}
+
 static void render_attrs_due(struct render *r, size_t pos)
 {
 	struct buf a = {0};
 	size_t tag;
 
 	while (attr_blocks_due(&r->attrs, pos, &tag, &a)) {
-		char *gt = memchr(r->out->data + tag, '>', r->out->len - tag);
-		if (gt != NULL && a.len > 0) {
-			size_t at = (size_t)(gt - r->out->data);
-			buf_grow(r->out, a.len);
-			memmove(r->out->data + at + a.len, r->out->data + at, r->out->len - at);
-			memcpy(r->out->data + at, a.data, a.len);
-			r->out->len += a.len;
-			r->para += r->para > at ? a.len : 0;
-			r->heading += r->heading > at ? a.len : 0;
-			r->html_run += r->html_run > at + 1 ? a.len : 0;
-			r->fig_end += r->fig_end > at + 1 ? a.len : 0;
-			r->fig_title += r->fig_title > at ? a.len : 0;
-			attr_blocks_shift(&r->attrs, at, a.len);
-		}
+		render_tag_attrs(r, tag, &a);
 		buf_reset(&a);
+	}
+	buf_free(&a);
+}
+
+/* Text at p (in what md4c reads) right after an image or a link: when it starts with an
+ * attribute list on its line, of characters no inline syntax of md4c's takes, the list's
+ * attributes go on that tag and its text is skipped. */
+static void render_span_attrs(struct render *r, const char *p)
+{
+	const char *end = r->src + r->src_len, *q = p;
+	struct buf a = {0};
+
+	while (q < end && *q != '\n' && *q != '}' &&
+	       ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') ||
+	        strchr("{: \t-.#=\"'", *q) != NULL))
+		q++;
+	if (q < end && *q == '}' && memmem(p, (size_t)(q - p), "www.", 4) == NULL) {
+		size_t took = attr_parse(p, (size_t)(q + 1 - p), 0, &a);
+		if (took == (size_t)(q + 1 - p)) {
+			render_tag_attrs(r, r->span_tag, &a);
+			r->skip_to = q + 1;
+		}
 	}
 	buf_free(&a);
 }
@@ -727,6 +765,7 @@ static int render_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 	char tmp[16];
 
 	render_html_end(r);
+	r->span_tag = 0;
 	attr_blocks_leave(&r->attrs, render_takes_attrs(type), type == MD_BLOCK_QUOTE,
 	                  type == MD_BLOCK_H);
 	switch (type) {
@@ -835,6 +874,7 @@ static int render_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 	struct render *r = userdata;
 
 	render_html_end(r);
+	r->span_tag = 0;
 	/* An image's alt text is its label's text alone. */
 	if (r->image > 0)
 		return 0;
@@ -850,6 +890,7 @@ static int render_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 		break;
 	case MD_SPAN_A: {
 		const MD_SPAN_A_DETAIL *d = detail;
+		r->a_tag = r->out->len;
 		RENDER_LIT(r, "<a href=\"");
 		render_url(r, &d->href);
 		if (d->title.text != NULL) {
@@ -860,6 +901,7 @@ static int render_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 		break;
 	}
 	case MD_SPAN_IMG: {
+		r->img_tag = r->out->len;
 		RENDER_LIT(r, "<img src=\"");
 		size_t at = r->out->len;
 		render_url(r, &((const MD_SPAN_IMG_DETAIL *)detail)->src);
@@ -895,10 +937,12 @@ static int render_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 	struct render *r = userdata;
 
 	render_html_end(r);
+	r->span_tag = 0;
 	if (r->image > 0) {
 		if (r->image == 1 && type == MD_SPAN_IMG) {
 			render_close_img(r, detail);
 			r->image--;
+			r->span_tag = r->o->additions ? r->img_tag + 1 : 0;
 		}
 		return 0;
 	}
@@ -914,6 +958,7 @@ static int render_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 		break;
 	case MD_SPAN_A:
 		RENDER_LIT(r, "</a>");
+		r->span_tag = r->o->additions ? r->a_tag + 1 : 0;
 		break;
 	case MD_SPAN_IMG:
 		break;
@@ -938,8 +983,24 @@ static int render_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void
 {
 	struct render *r = userdata;
 
-	if (r->attrs.n > 0 && text >= r->src && text < r->src + r->src_len)
+	int in_src = text >= r->src && text < r->src + r->src_len;
+	if (r->attrs.n > 0 && in_src)
 		render_attrs_due(r, (size_t)(text - r->src));
+	if (r->span_tag != 0 && in_src && type == MD_TEXT_NORMAL && size >= 2 && text[0] == '{' &&
+	    text[1] == ':') {
+		r->span_tag--;
+		render_span_attrs(r, text);
+	}
+	r->span_tag = 0;
+	if (r->skip_to != NULL) {
+		if (in_src && text + size <= r->skip_to)
+			return 0;
+		if (in_src && text < r->skip_to) {
+			size -= (MD_SIZE)(r->skip_to - text);
+			text = r->skip_to;
+		}
+		r->skip_to = NULL;
+	}
 	if (type == MD_TEXT_HTML) {
 		if (r->html_run == 0)
 			r->html_run = r->out->len + 1;

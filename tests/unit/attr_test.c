@@ -216,6 +216,28 @@ int main(void)
 	            "<figure class=\"wide\"><img src=\"x.png\" alt=\"a\" loading=\"lazy\" "
 	            "decoding=\"async\"><figcaption>T</figcaption></figure>\n");
 
+	/* Span lists. */
+	test_render("after an image", "![x](y.png){: .wide #i}\n",
+	            "<p><img src=\"y.png\" alt=\"x\" loading=\"lazy\" decoding=\"async\" id=\"i\" "
+	            "class=\"wide\"></p>\n");
+	test_render("after a link, text after it", "a [b](/c){: .ext rel=\"nofollow\"} d\n",
+	            "<p>a <a href=\"/c\" class=\"ext\" rel=\"nofollow\">b</a> d</p>\n");
+	test_render("a figure with a span list", "![x](y.png \"T\"){: .wide}\n",
+	            "<figure><img src=\"y.png\" alt=\"x\" loading=\"lazy\" decoding=\"async\" "
+	            "class=\"wide\"><figcaption>T</figcaption></figure>\n");
+	test_render("a hostile span list", "[b](/c){: onclick=\"x\" href=\"javascript:y\"}\n",
+	            "<p><a href=\"/c\">b</a></p>\n");
+	test_render("with a space before it: text", "[b](/c) {: .x}\n",
+	            "<p><a href=\"/c\">b</a> {: .x}</p>\n");
+	test_render("with inline syntax in it: text", "[b](/c){: title=\"*e*\"}\n",
+	            "<p><a href=\"/c\">b</a>{: title=&quot;<em>e</em>&quot;}</p>\n");
+	test_render("unclosed: text", "[b](/c){: .x\n", "<p><a href=\"/c\">b</a>{: .x</p>\n");
+	test_render("in the next paragraph: text", "[b](/c)\n\n{: .x} y\n",
+	            "<p><a href=\"/c\">b</a></p>\n<p>{: .x} y</p>\n");
+	test_render("with a block list before: both", "x\n\n{: .p}\n![x](y.png){: .i}\n",
+	            "<p>x</p>\n<p class=\"p\"><img src=\"y.png\" alt=\"x\" loading=\"lazy\" "
+	            "decoding=\"async\" class=\"i\"></p>\n");
+
 	/* Figures. */
 	test_render("an image alone with a title is a figure", "![A cat](cat.png \"My & cat\")\n",
 	            "<figure><img src=\"cat.png\" alt=\"A cat\" loading=\"lazy\" "
