@@ -8,10 +8,12 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "config.h"
 #include "files.h"
 #include "mem.h"
 #include "path.h"
+#include "post.h"
 #include "site.h"
 
 static unsigned imagesize_be16(const unsigned char *p)
@@ -332,7 +334,9 @@ int imagesize_site(void *ctx, const char *url, size_t len, unsigned *w, unsigned
 	if (s == NULL || imagesize_route(s->config, url, len, &route) < 0)
 		goto out;
 	const struct files_entry *e = files_find(&s->files, route.data, route.len);
-	if (e == NULL || (fd = files_open(s->config, e, &st)) < 0)
+	/* A bundle's file while its post is not served is not there. */
+	if (e == NULL || (e->post != NULL && !post_live(e->post, clock_now())) ||
+	    (fd = files_open(s->config, e, &st)) < 0)
 		goto out;
 	rc = imagesize_fd(fd, w, h);
 	close(fd);

@@ -17,7 +17,7 @@ int imagesize_parse(const unsigned char *p, size_t n, unsigned *w, unsigned *h);
 int imagesize_fd(int fd, unsigned *w, unsigned *h);
 /* struct render_opts' image_size for a site snapshot (ctx: const struct site *): url
  * is an img's src as the renderer wrote it ("/mount/a%20b.png", HTML-escaped); a file
- * of the snapshot's table (the static folder's, or a bundle's) at that address gives
+ * of the snapshot's table (the static folder's, or a served bundle's) at that address gives
  * its size, read from the file as it is now through no symbolic link. 0 or -1. */
 int imagesize_site(void *ctx, const char *url, size_t len, unsigned *w, unsigned *h);
 

@@ -725,7 +725,7 @@ static void render_span_attrs(struct render *r, const char *p)
 	const char *end = r->src + r->src_len, *q = p;
 	struct buf a = {0};
 
-	while (q < end && *q != '\n' && *q != '}' &&
+	while (q < end && *q != '\n' && *q != '}' && *q != '\0' &&
 	       ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') ||
 	        strchr("{: \t-.#=\"'", *q) != NULL))
 		q++;

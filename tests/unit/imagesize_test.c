@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -346,6 +347,11 @@ static void test_site(void)
 	      image_size(&s, "/blog/images/../../static/images/x.png", &w, &h) < 0, "");
 	check("imagesize", "a bundle's file",
 	      image_size(&s, "/blog/trip/photo.gif", &w, &h) == 0 && w == 7 && h == 5, "");
+	p->has_publish = 1;
+	p->publish = time(NULL) + 3600;
+	check("imagesize", "a bundle's file before its post is published: none",
+	      image_size(&s, "/blog/trip/photo.gif", &w, &h) < 0, "");
+	p->has_publish = 0;
 	check("imagesize", "a JPEG's frame header 60 KB in",
 	      image_size(&s, "/blog/exif60.jpg", &w, &h) == 0 && w == 9, "");
 	check("imagesize", "a JPEG's frame header 70 KB in, past the bound: none",
