@@ -379,6 +379,8 @@ uint64_t markdown_opts_key(const struct markdown_opts *o)
 	uint64_t k = hash_bytes("markdown", 8, o->escape_html ? 0x5bd1e995ULL : 0);
 	if (o->base != NULL && o->base_len > 0)
 		k = hash_bytes(o->base, o->base_len, k);
+	if (o->image_size != NULL)
+		k = hash_bytes("image_size", 10, k);
 	return k;
 }
 
@@ -431,7 +433,9 @@ int markdown_render(const char *md, size_t len, const struct markdown_opts *mo, 
 	                        .raw_html_escape = mo->escape_html,
 	                        .additions = 1,
 	                        .base = mo->base,
-	                        .base_len = mo->base_len};
+	                        .base_len = mo->base_len,
+	                        .image_size = mo->image_size,
+	                        .image_ctx = mo->image_ctx};
 	int rc = render_html(md, len, &o, out);
 	buf_free(&b);
 	return rc;

@@ -15,6 +15,10 @@ struct markdown_opts {
 	 * link or image (neither '/', '#', '?' nor a scheme first) is made absolute against it. */
 	const char *base;
 	size_t base_len;
+	/* An image's size (struct render_opts' image_size), or NULL: read when the body is
+	 * rendered. */
+	int (*image_size)(void *ctx, const char *url, size_t len, unsigned *w, unsigned *h);
+	void *image_ctx;
 };
 
 /* The options configuration c gives every post; base is left NULL. */

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "hash.h"
 #include "html.h"
+#include "imagesize.h"
 #include "layout.h"
 #include "log.h"
 #include "markdown.h"
@@ -16,7 +17,9 @@
 #include "response.h"
 #include "site.h"
 
-/* A post's HTML body depends on its file's bytes and the raw-HTML policy alone. */
+/* A post's HTML body depends on its file's bytes and the raw-HTML policy alone; its
+ * images' sizes are read when it is rendered (a changed image shows its new size once
+ * the post changes or the body leaves the cache). */
 static uint64_t page_post_body_key(uint64_t file_hash, const struct markdown_opts *o)
 {
 	return hash_bytes("body", 4, file_hash ^ markdown_opts_key(o));
@@ -271,6 +274,8 @@ static struct cache_entry *page_post_body_fresh(const struct site *s, const stru
 	markdown_opts_init(&mo, c);
 	mo.base = why.data;
 	mo.base_len = why.len;
+	mo.image_size = imagesize_site;
+	mo.image_ctx = (void *)s;
 	key = page_post_body_key(hash, &mo);
 	body = cache_get(key);
 	if (body == NULL) {
@@ -407,6 +412,8 @@ int page_post_uncached(const struct site *s, const struct post *p, const struct 
 	page_post_base(v, c, &why);
 	mo.base = why.data;
 	mo.base_len = why.len;
+	mo.image_size = imagesize_site;
+	mo.image_ctx = (void *)s;
 	if (markdown_render(rq->file.data + v->body_offset, rq->file.len - v->body_offset, &mo,
 	                    &rq->html) < 0) {
 		log_msg(LOG_ERROR, "%s: the Markdown could not be rendered", p->path);

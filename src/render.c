@@ -3,10 +3,12 @@
 
 #include <md4c.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "attr.h"
 #include "buf.h"
 #include "emoji.h"
 #include "mem.h"
@@ -39,6 +41,20 @@ struct render {
 	size_t heading;
 	int in_heading;
 	struct buf htext, ids;
+	/* With the additions: the image being written (its size, 0 for none), and offset + 1
+	 * in out where a paragraph's image that may make it a figure ends (else 0), with its
+	 * caption; the text md4c reads, and the block attribute lists in it. */
+	unsigned img_w, img_h;
+	size_t fig_end, fig_title; /* and where its title attribute starts */
+	int in_para;
+	struct buf caption;
+	const char *src;
+	size_t src_len;
+	struct attr_blocks attrs;
+	/* Offset + 1 in out of the tag of the image or link just closed, or 0; and the end of
+	 * the span attribute list after it, whose text is not written. */
+	size_t span_tag, img_tag, a_tag; /* and where the open image's and link's start */
+	const char *skip_to;
 };
 
 static int render_space(char c)
@@ -541,12 +557,23 @@ static void render_heading_id(struct render *r)
 	buf_free(&id);
 }
 
+/* Does a block of type take kramdown's block attributes? */
+static int render_takes_attrs(MD_BLOCKTYPE type)
+{
+	return type == MD_BLOCK_P || type == MD_BLOCK_H || type == MD_BLOCK_UL ||
+	       type == MD_BLOCK_OL || type == MD_BLOCK_QUOTE || type == MD_BLOCK_CODE ||
+	       type == MD_BLOCK_TABLE;
+}
+
 static int render_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 {
 	struct render *r = userdata;
 	char tmp[64];
 
 	render_html_end(r);
+	r->span_tag = 0;
+	attr_blocks_enter(&r->attrs, r->out->len, render_takes_attrs(type), type == MD_BLOCK_QUOTE,
+	                  type == MD_BLOCK_H);
 	switch (type) {
 	case MD_BLOCK_DOC:
 	case MD_BLOCK_HTML:
@@ -606,6 +633,8 @@ static int render_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 	}
 	case MD_BLOCK_P:
 		r->para = r->out->len;
+		r->in_para = 1;
+		r->fig_end = 0;
 		RENDER_LIT(r, "<p>");
 		break;
 	case MD_BLOCK_TABLE:
@@ -650,12 +679,95 @@ static int render_more(struct render *r)
 	return 1;
 }
 
+/* A block attribute list is due at text from offset pos of what md4c reads: its
+ * attributes go into the tag of the block it follows. */
+/* Attributes a go into the tag that starts at offset tag of out, before its '>'; the
+ * offsets kept past that point move. */
+static void render_tag_attrs(struct render *r, size_t tag, const struct buf *a)
+{
+	char *gt = memchr(r->out->data + tag, '>', r->out->len - tag);
+
+	if (gt == NULL || a->len == 0)
+		return;
+	size_t at = (size_t)(gt - r->out->data);
+	buf_grow(r->out, a->len);
+	memmove(r->out->data + at + a->len, r->out->data + at, r->out->len - at);
+	memcpy(r->out->data + at, a->data, a->len);
+	r->out->len += a->len;
+	r->para += r->para > at ? a->len : 0;
+	r->heading += r->heading > at ? a->len : 0;
+	r->html_run += r->html_run > at + 1 ? a->len : 0;
+	r->fig_end += r->fig_end > at + 1 ? a->len : 0;
+	r->fig_title += r->fig_title > at ? a->len : 0;
+	r->span_tag += r->span_tag > at + 1 ? a->len : 0;
+	r->img_tag += r->img_tag > at ? a->len : 0;
+	r->a_tag += r->a_tag > at ? a->len : 0;
+	attr_blocks_shift(&r->attrs, at, a->len);
+}
+
+static void render_attrs_due(struct render *r, size_t pos)
+{
+	struct buf a = {0};
+	size_t tag;
+
+	while (attr_blocks_due(&r->attrs, pos, &tag, &a)) {
+		render_tag_attrs(r, tag, &a);
+		buf_reset(&a);
+	}
+	buf_free(&a);
+}
+
+/* Text at p (in what md4c reads) right after an image or a link: when it starts with an
+ * attribute list on its line, of characters no inline syntax of md4c's takes, the list's
+ * attributes go on that tag and its text is skipped. */
+static void render_span_attrs(struct render *r, const char *p)
+{
+	const char *end = r->src + r->src_len, *q = p;
+	struct buf a = {0};
+
+	while (q < end && *q != '\n' && *q != '}' && *q != '\0' &&
+	       ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') ||
+	        strchr("{: \t-.#=\"'", *q) != NULL))
+		q++;
+	if (q < end && *q == '}' && memmem(p, (size_t)(q - p), "www.", 4) == NULL) {
+		size_t took = attr_parse(p, (size_t)(q + 1 - p), 0, &a);
+		if (took == (size_t)(q + 1 - p)) {
+			render_tag_attrs(r, r->span_tag, &a);
+			r->skip_to = q + 1;
+		}
+	}
+	buf_free(&a);
+}
+
+/* A paragraph of one image with a title becomes a figure, the title its caption. */
+static int render_figure(struct render *r)
+{
+	if (!r->o->additions || r->fig_end == 0 || r->fig_end - 1 != r->out->len)
+		return 0;
+	/* The title goes: it is the caption. */
+	size_t t = r->fig_title, tn = r->caption.len + 9;
+	memmove(r->out->data + t, r->out->data + t + tn, r->out->len - t - tn);
+	r->out->len -= tn;
+	buf_grow(r->out, 5);
+	char *p = r->out->data + r->para;
+	memmove(p + 8, p + 3, r->out->len - r->para - 3);
+	memcpy(p, "<figure>", 8);
+	r->out->len += 5;
+	RENDER_LIT(r, "<figcaption>");
+	render_out(r, r->caption.data, r->caption.len);
+	RENDER_LIT(r, "</figcaption></figure>\n");
+	return 1;
+}
+
 static int render_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 {
 	struct render *r = userdata;
 	char tmp[16];
 
 	render_html_end(r);
+	r->span_tag = 0;
+	attr_blocks_leave(&r->attrs, render_takes_attrs(type), type == MD_BLOCK_QUOTE,
+	                  type == MD_BLOCK_H);
 	switch (type) {
 	case MD_BLOCK_DOC:
 	case MD_BLOCK_HTML:
@@ -685,7 +797,8 @@ static int render_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 		RENDER_LIT(r, "</code></pre>\n");
 		break;
 	case MD_BLOCK_P:
-		if (!render_more(r))
+		r->in_para = 0;
+		if (!render_more(r) && !render_figure(r))
 			RENDER_LIT(r, "</p>\n");
 		break;
 	case MD_BLOCK_TABLE:
@@ -710,13 +823,50 @@ static int render_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 	return 0;
 }
 
+/* An image's src was written from offset at of out: its size, and whether it starts
+ * its paragraph (so that it may be a figure). */
+static void render_open_img(struct render *r, size_t at)
+{
+	r->img_w = r->img_h = 0;
+	r->fig_end = 0;
+	if (!r->o->additions)
+		return;
+	if (r->o->image_size != NULL &&
+	    r->o->image_size(r->o->image_ctx, r->out->data + at, r->out->len - at, &r->img_w,
+	                     &r->img_h) < 0)
+		r->img_w = r->img_h = 0;
+	if (r->in_para && at == r->para + sizeof("<p><img src=\"") - 1)
+		r->fig_end = 1;
+}
+
 static void render_close_img(struct render *r, const MD_SPAN_IMG_DETAIL *d)
 {
+	char tmp[64];
+	int fig = r->fig_end != 0 && d->title.text != NULL;
+
+	RENDER_LIT(r, "\"");
+	/* A figure's title is its caption alone. */
 	if (d->title.text != NULL) {
-		RENDER_LIT(r, "\" title=\"");
+		size_t at = r->out->len;
+		RENDER_LIT(r, " title=\"");
 		render_attribute(r, &d->title, render_html_escaped);
+		RENDER_LIT(r, "\"");
+		if (fig) {
+			buf_reset(&r->caption);
+			buf_add(&r->caption, r->out->data + at + 8, r->out->len - at - 9);
+			r->fig_title = at;
+		}
 	}
-	RENDER_LIT(r, "\">");
+	if (r->o->additions) {
+		if (r->img_w != 0) {
+			int n = snprintf(tmp, sizeof(tmp), " width=\"%u\" height=\"%u\"", r->img_w,
+			                 r->img_h);
+			render_out(r, tmp, (size_t)n);
+		}
+		RENDER_LIT(r, " loading=\"lazy\" decoding=\"async\"");
+	}
+	RENDER_LIT(r, ">");
+	r->fig_end = fig ? r->out->len + 1 : 0;
 }
 
 static int render_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
@@ -724,6 +874,7 @@ static int render_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 	struct render *r = userdata;
 
 	render_html_end(r);
+	r->span_tag = 0;
 	/* An image's alt text is its label's text alone. */
 	if (r->image > 0)
 		return 0;
@@ -739,6 +890,7 @@ static int render_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 		break;
 	case MD_SPAN_A: {
 		const MD_SPAN_A_DETAIL *d = detail;
+		r->a_tag = r->out->len;
 		RENDER_LIT(r, "<a href=\"");
 		render_url(r, &d->href);
 		if (d->title.text != NULL) {
@@ -748,12 +900,16 @@ static int render_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 		RENDER_LIT(r, "\">");
 		break;
 	}
-	case MD_SPAN_IMG:
+	case MD_SPAN_IMG: {
+		r->img_tag = r->out->len;
 		RENDER_LIT(r, "<img src=\"");
+		size_t at = r->out->len;
 		render_url(r, &((const MD_SPAN_IMG_DETAIL *)detail)->src);
+		render_open_img(r, at);
 		RENDER_LIT(r, "\" alt=\"");
 		r->image++;
 		break;
+	}
 	case MD_SPAN_CODE:
 		RENDER_LIT(r, "<code>");
 		break;
@@ -781,10 +937,12 @@ static int render_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 	struct render *r = userdata;
 
 	render_html_end(r);
+	r->span_tag = 0;
 	if (r->image > 0) {
 		if (r->image == 1 && type == MD_SPAN_IMG) {
 			render_close_img(r, detail);
 			r->image--;
+			r->span_tag = r->o->additions ? r->img_tag + 1 : 0;
 		}
 		return 0;
 	}
@@ -800,6 +958,7 @@ static int render_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 		break;
 	case MD_SPAN_A:
 		RENDER_LIT(r, "</a>");
+		r->span_tag = r->o->additions ? r->a_tag + 1 : 0;
 		break;
 	case MD_SPAN_IMG:
 		break;
@@ -824,6 +983,24 @@ static int render_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void
 {
 	struct render *r = userdata;
 
+	int in_src = text >= r->src && text < r->src + r->src_len;
+	if (r->attrs.n > 0 && in_src)
+		render_attrs_due(r, (size_t)(text - r->src));
+	if (r->span_tag != 0 && in_src && type == MD_TEXT_NORMAL && size >= 2 && text[0] == '{' &&
+	    text[1] == ':') {
+		r->span_tag--;
+		render_span_attrs(r, text);
+	}
+	r->span_tag = 0;
+	if (r->skip_to != NULL) {
+		if (in_src && text + size <= r->skip_to)
+			return 0;
+		if (in_src && text < r->skip_to) {
+			size -= (MD_SIZE)(r->skip_to - text);
+			text = r->skip_to;
+		}
+		r->skip_to = NULL;
+	}
 	if (type == MD_TEXT_HTML) {
 		if (r->html_run == 0)
 			r->html_run = r->out->len + 1;
@@ -1006,17 +1183,18 @@ static int render_toc_line(const char *p, const char *end, int item)
 	return end - p == 3 && memcmp(p, "TOC", 3) == 0;
 }
 
-static char *render_prepass(const char *md, size_t len, unsigned flags, size_t *out_len, int *toc)
+static char *render_prepass(const char *md, size_t len, unsigned flags, size_t *out_len, int *toc,
+                            struct attr_blocks *attrs)
 {
 	struct buf b = {0};
 	size_t i = 0, done = 0, fence = 0;
 	size_t prev = 0, prev_t = 0, prev_end = 0; /* the previous line, its text, its end */
 	char fence_c = 0;
 	/* The previous line: paragraph text that starts a paragraph; leaves no paragraph open. */
-	int prev_first = 0, after_break = 1, code = 0;
+	int prev_first = 0, after_break = 1, code = 0, prev_blank = 1;
 
 	int tables = (flags & MD_FLAG_TABLES) && memchr(md, '|', len) != NULL;
-	if (!tables && memmem(md, len, "{:toc}", 6) == NULL)
+	if (!tables && memmem(md, len, "{:", 2) == NULL)
 		return NULL;
 	while (i < len) {
 		const char *nl = memchr(md + i, '\n', len - i);
@@ -1053,6 +1231,31 @@ static char *render_prepass(const char *md, size_t len, unsigned flags, size_t *
 				buf_addc(&b, '\n');
 				done = next;
 				*toc = 1;
+			} else if (attr_line(md + t, end - t)) {
+				/* Taken out, its container prefix kept: it ends the block before.
+				 */
+				unsigned quotes = 0;
+				for (size_t k = i; k < t; k++)
+					quotes += md[k] == '>';
+				size_t k = next;
+				while (k < len &&
+				       (render_space(md[k]) || md[k] == '>' || md[k] == '\r'))
+					k++;
+				buf_add(&b, md + done, t - done);
+				/* Between blank lines it goes to no block. */
+				if (!prev_blank || (k < len && md[k] != '\n'))
+					attr_blocks_add(attrs, b.len, md + t, end - t, quotes,
+					                prev_blank);
+				else if (b.data == NULL)
+					buf_grow(&b, 1);
+				done = end;
+				prev_first = 0;
+				after_break = 1;
+				prev = i;
+				prev_t = t;
+				prev_end = end;
+				i = next;
+				continue;
 			} else if (tables && prev_first && t - i == prev_t - prev &&
 			           memcmp(md + i, md + prev, t - i) == 0 &&
 			           (cols = render_delimiter_cols(md + t, md + end, &short_cell)) !=
@@ -1067,12 +1270,13 @@ static char *render_prepass(const char *md, size_t len, unsigned flags, size_t *
 		}
 		prev_first = text && after_break;
 		after_break = !text;
+		prev_blank = blank;
 		prev = i;
 		prev_t = t;
 		prev_end = end;
 		i = next;
 	}
-	if (b.data == NULL)
+	if (b.data == NULL && attrs->n == 0)
 		return NULL;
 	buf_add(&b, md + done, len - done);
 	buf_addc(&b, '\0');
@@ -1102,7 +1306,7 @@ int render_html(const char *md, size_t len, const struct render_opts *o, struct 
 		len -= 3;
 	}
 	if (o->additions)
-		copy = render_prepass(md, len, flags, &clen, &toc);
+		copy = render_prepass(md, len, flags, &clen, &toc, &r.attrs);
 	if (copy == NULL) {
 		/* md4c 0.4.8 reads a byte past the end of its input (a post ending in
 		 * "<script<"): it gets a copy whose next byte is a NUL. */
@@ -1113,8 +1317,13 @@ int render_html(const char *md, size_t len, const struct render_opts *o, struct 
 	}
 	if (toc)
 		buf_adds(out, RENDER_TOC_MARK "\n");
+	r.src = copy;
+	r.src_len = clen;
 	int rc = md_parse(copy, (MD_SIZE)clen, &parser, &r);
 	render_html_end(&r);
+	render_attrs_due(&r, SIZE_MAX);
+	attr_blocks_free(&r.attrs);
+	buf_free(&r.caption);
 	free(copy);
 	buf_free(&r.scratch);
 	buf_free(&r.htext);

@@ -20,6 +20,12 @@ struct render_opts {
 	 * '/', '#', '?' or a scheme) are resolved against it. */
 	const char *base;
 	size_t base_len;
+	/* With the additions, the size of an image, or NULL: given an img's src as written
+	 * (resolved against base, escaped), 0 with *w and *h set, or -1 for none. Every
+	 * image gets loading="lazy" and decoding="async", and one alone in a paragraph with
+	 * a title becomes a <figure> with that title its <figcaption>. */
+	int (*image_size)(void *ctx, const char *url, size_t len, unsigned *w, unsigned *h);
+	void *image_ctx;
 };
 
 /* Is [p, end) a table delimiter row as GitHub takes it ("| --- | :-: |", and cells of one
@@ -30,8 +36,9 @@ size_t render_delimiter_cols(const char *p, const char *end, int *short_cell);
 
 /* Append the HTML of the Markdown md to out: 0, or -1 when md4c fails. With the additions
  * every heading gets an id (GitHub's from its text, or the author's "{#id}" ending it) and
- * a self-link, and a "{:toc}" line (kramdown's, with the list item before it) becomes
- * RENDER_TOC_MARK. */
+ * a self-link, a "{:toc}" line (kramdown's, with the list item before it) becomes
+ * RENDER_TOC_MARK, and a line of kramdown's block attributes ("{: .class #id k="v"}",
+ * see attr.h; not in code) is taken out and its attributes go on the block before it. */
 int render_html(const char *md, size_t len, const struct render_opts *o, struct buf *out);
 
 #define RENDER_TOC_MARK "<!--toc-->"

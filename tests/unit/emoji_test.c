@@ -60,7 +60,7 @@ static const struct span_case spans[] = {
     {"whatever its case", "[x](JavaScript:alert(1)) [y](VBSCRIPT:x)\n",
      "<p><a href=\"#\">x</a> <a href=\"#\">y</a></p>\n"},
     {"a data: image goes nowhere", "![i](data:text/html,x)\n",
-     "<p><img src=\"#\" alt=\"i\"></p>\n"},
+     "<p><img src=\"#\" alt=\"i\" loading=\"lazy\" decoding=\"async\"></p>\n"},
     {"raw HTML is checked too", "<a href=\"javascript:x\">r</a>\n", "<p><a href=\"#\">r</a></p>\n"},
     {"an ordinary link stays", "[ok](https://e.org/a?b=1)\n",
      "<p><a href=\"https://e.org/a?b=1\">ok</a></p>\n"},

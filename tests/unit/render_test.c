@@ -98,7 +98,7 @@ int main(void)
 	test_render("an entity-spelt JAVASCRIPT: link goes to #", "[x](&#74;AVASCRIPT:alert)\n", 1,
 	            0, NULL, "<p><a href=\"#\">x</a></p>\n");
 	test_render("a data: image goes to #", "![a](data:text/html,x)\n", 1, 0, NULL,
-	            "<p><img src=\"#\" alt=\"a\"></p>\n");
+	            "<p><img src=\"#\" alt=\"a\" loading=\"lazy\" decoding=\"async\"></p>\n");
 	test_render("without the additions the link stays", "[x](javascript:alert(1))\n", 0, 0,
 	            NULL, "<p><a href=\"javascript:alert(1)\">x</a></p>\n");
 	test_render("raw HTML's script link goes to #",
@@ -113,11 +113,12 @@ int main(void)
 	            "<p>a</p>\n<!--more-->\n<p>&lt;b&gt;</p>\n");
 	test_render("raw HTML escaped", "<b>x</b>\n", 1, 1, NULL, "<p>&lt;b&gt;x&lt;/b&gt;</p>\n");
 	/* The base. */
-	test_render("a relative image and link against the base",
-	            "![a](cat.png) [b](notes/x.html) [c](../up)\n", 1, 0, "/blog/my-post/",
-	            "<p><img src=\"/blog/my-post/cat.png\" alt=\"a\"> "
-	            "<a href=\"/blog/my-post/notes/x.html\">b</a> "
-	            "<a href=\"/blog/my-post/../up\">c</a></p>\n");
+	test_render(
+	    "a relative image and link against the base",
+	    "![a](cat.png) [b](notes/x.html) [c](../up)\n", 1, 0, "/blog/my-post/",
+	    "<p><img src=\"/blog/my-post/cat.png\" alt=\"a\" loading=\"lazy\" decoding=\"async\"> "
+	    "<a href=\"/blog/my-post/notes/x.html\">b</a> "
+	    "<a href=\"/blog/my-post/../up\">c</a></p>\n");
 	test_render(
 	    "absolute, fragment, query and scheme URLs keep to themselves",
 	    "[a](/x) [b](#y) [c](?q=1) [d](https://e.org/) [e](mailto:a@b.c) <https://f.org>\n", 1,
@@ -128,7 +129,7 @@ int main(void)
 	test_render("a reference definition's relative URL", "[x]\n\n[x]: img/a%20b.png \"T\"\n", 1,
 	            0, "/p/", "<p><a href=\"/p/img/a%20b.png\" title=\"T\">x</a></p>\n");
 	test_render("no base: relative stays", "![a](cat.png)\n", 1, 0, NULL,
-	            "<p><img src=\"cat.png\" alt=\"a\"></p>\n");
+	            "<p><img src=\"cat.png\" alt=\"a\" loading=\"lazy\" decoding=\"async\"></p>\n");
 	/* GitHub's short table delimiter cells. */
 	test_holds("a | - | - | delimiter row makes a table", "| a | b |\n| - | :- |\n| 1 | 2 |\n",
 	           "<th>a</th>", 1);
