@@ -34,6 +34,41 @@ WIDE = ("---\ntitle: Wide things\nroute: wide\norder: 9\ndescription: A table an
         "```sh\n" + "echo " + "a-very-long-argument " * 20 + "\n```\n\n"
         "A long unbroken word: " + "x" * 120 + ".\n")
 
+# What the renderer adds (issue 17), on one post: a table of contents, highlighted code,
+# footnotes, a heading's self-link, a figure.
+RENDERED = ("---\ntitle: What the renderer adds\nroute: /renderer\ntoc: true\n"
+            "---\nThe text has a note.[^one] And \"quotes\" -- and "
+            "another note.[^two]\n\n## Code that is highlighted\n\n```rust\n"
+            "// A comment\nfn main() {\n    let n: u32 = 42;\n    println!(\"{} is the "
+            "answer to a question that is rather long\", n);\n}\n```\n\n"
+            "### A smaller heading\n\n```python\ndef f(x):\n    return \"s\" + str(x)"
+            "  # note\n```\n\n## Notes and a figure\n\nMore text.\n\n"
+            "[^one]: The first note, with `code` in it.\n[^two]: The second note.\n")
+
+# Every text of the renderer's page (tokens of highlighted code, footnotes, the table of
+# contents) against its background: the lowest ratio of each kind of element.
+TOKENS_JS = r"""(() => {
+  const rgb = s => s.match(/[\d.]+/g).slice(0, 3).map(Number);
+  const lum = c => { const [r, g, b] = c.map(v => { v /= 255;
+    return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05); };
+  const bgOf = el => { for (; el; el = el.parentElement) {
+    const c = getComputedStyle(el).backgroundColor;
+    if (!/rgba\(.*, 0\)$/.test(c) && c !== 'transparent') return rgb(c); }
+    return [255, 255, 255]; };
+  const out = {};
+  for (const el of document.querySelectorAll('pre code span, pre code, .footnotes li, ' +
+                                             '.footnotes a, nav.toc a, sup a')) {
+    if (!el.textContent.trim()) continue;
+    const k = el.tagName.toLowerCase() + (el.className ? '.' + el.className : '');
+    const r = +ratio(rgb(getComputedStyle(el).color), bgOf(el)).toFixed(2);
+    if (!(k in out) || r < out[k]) out[k] = r;
+  }
+  return out;
+})()"""
+
 # The contrast of the first element each selector finds against its background, as WCAG 2
 # computes it; the theme promises AA (4.5:1) for all of them.
 CONTRAST_JS = r"""(() => {
@@ -349,6 +384,39 @@ def wide_things_scroll(tab, base):
     tab.screenshot("wide-360.png")
 
 
+def renderer(tab, base):
+    """The renderer's additions at both widths in both schemes: nothing wider than the page,
+    the table of contents, highlighted code, footnotes and their back-links, each text at
+    AA contrast; a heading's self-link shows when it has the focus."""
+    for dark in (False, True):
+        scheme = "dark" if dark else "light"
+        for width in WIDTHS:
+            tab.view(width, dark)
+            tab.go(base + "/renderer")
+            no_overflow(tab, f"{scheme}: the renderer's post", width)
+            got = tab.eval("""[document.querySelectorAll('nav.toc a').length,
+                document.querySelectorAll('pre code span[class]').length > 5,
+                document.querySelectorAll('.footnotes li').length,
+                document.querySelectorAll('.footnotes a[href^="#"]').length >= 2,
+                [...document.querySelectorAll('pre')].every(e =>
+                    e.getBoundingClientRect().right <= innerWidth)]""")
+            check(S, f"{scheme} {width}px: a table of contents, highlighted code and two "
+                  "footnotes with back-links", got == [3, True, 2, True, True], got)
+            ratios = tab.eval(TOKENS_JS)
+            low = {k: v for k, v in ratios.items() if v < 4.5}
+            check(S, f"{scheme} {width}px: every code token, note and contents link is at "
+                  "least 4.5:1 (AA)", ratios and not low, low or ratios)
+            tab.screenshot(f"renderer-{scheme}-{width}.png")
+    tab.view(1280)
+    tab.go(base + "/renderer")
+    shown = tab.eval("""(() => { const a = document.querySelector('h2 a.anchor');
+        if (!a) return null; const before = getComputedStyle(a).opacity; a.focus();
+        return [before, getComputedStyle(a).opacity, a.getAttribute('aria-label') ||
+                a.textContent]; })()""")
+    check(S, "a heading's self-link is hidden until it has the focus, and named",
+          shown is not None and float(shown[1]) > 0 and shown[2], shown)
+
+
 def measure(tab, base):
     tab.view(1280)
     tab.go(base + FIRST)
@@ -407,6 +475,7 @@ def run(site):
         tab = Tab(browser)
         widths(tab, base)
         wide_things_scroll(tab, base)
+        renderer(tab, base)
         measure(tab, base)
         contrast(tab, base)
         keyboard(tab, base)
@@ -426,6 +495,7 @@ def main():
                              "permalink: /:year/:month/:slug\n")
     try:
         site.write_post("wide.md", WIDE)
+        site.write_post("renderer.md", RENDERED)
         for i in range(1, 4):
             site.write_post(f"part-{i}.md", f"---\ntitle: Part {i} of a long series title\n"
                             f"route: /part-{i}\ndate: 2024-03-0{i}\n"
