@@ -96,16 +96,18 @@ static int markdown_escaped(const char *md, size_t i)
 
 /* Can a permissive URL or www. autolink start at i? md4c 0.4.8 wants "www." or
  * "http://", "https://", "ftp://" after the start of a line, a space or one of "*_~(["
- * (this counts any case, after anything but a letter or digit). */
+ * (this counts any case, after anything but a letter or digit: the caller looks at
+ * what comes before). */
 static int markdown_autolink_at(const char *md, size_t i, size_t end)
 {
 	static const char *const starts[] = {"www.", "http://", "https://", "ftp://"};
 
-	if (i > 0) {
-		unsigned char c = (unsigned char)md[i - 1];
-		if ((unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10)
-			return 0;
-	}
+	/* The second letter tells which it may be: "ww", "tt" or "tp". */
+	if (end - i < 4)
+		return 0;
+	unsigned char second = (unsigned char)md[i + 1] | 0x20;
+	if (second != 'w' && second != 't')
+		return 0;
 	for (size_t k = 0; k < sizeof(starts) / sizeof(starts[0]); k++) {
 		size_t n = strlen(starts[k]);
 		if (end - i >= n && strncasecmp(md + i, starts[k], n) == 0)
@@ -129,7 +131,11 @@ static size_t markdown_table_cols(const char *p, const char *end)
 static size_t markdown_ref_label(const char *md, size_t i, size_t end)
 {
 	for (; i < end; i++) {
-		if (md[i] != ']' || markdown_escaped(md, i))
+		const char *close = memchr(md + i, ']', end - i);
+		if (close == NULL)
+			return end;
+		i = (size_t)(close - md);
+		if (markdown_escaped(md, i))
 			continue;
 		return i + 1 < end && md[i + 1] == ':' ? i : end;
 	}
@@ -325,11 +331,16 @@ static void markdown_shape_measure(const char *md, size_t len, struct markdown_s
 		/* Autolink candidates, marks and ']' of the line. */
 		size_t links = 0, marks = 0, brackets = 0, run = t;
 		for (size_t k = t; k < end; k++) {
+			while (k < end && markdown_kinds[(unsigned char)md[k]] == 0)
+				k++;
+			if (k == end)
+				break;
 			unsigned char kind = markdown_kinds[(unsigned char)md[k]];
-			if (kind == 0)
-				continue;
 			if (kind == MARKDOWN_KIND_LETTER) {
-				links += (size_t)markdown_autolink_at(md, k, end);
+				/* Only where a word starts: most are inside one. */
+				unsigned char c = k > 0 ? (unsigned char)md[k - 1] : ' ';
+				if ((unsigned)((c | 0x20) - 'a') >= 26 && (unsigned)(c - '0') >= 10)
+					links += (size_t)markdown_autolink_at(md, k, end);
 				continue;
 			}
 			marks += kind == MARKDOWN_KIND_OPEN ? 4 : 1;
