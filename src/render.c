@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "emoji.h"
+#include "footnote.h"
 #include "mem.h"
 #include "utf8.h"
 
@@ -39,6 +40,11 @@ struct render {
 	size_t heading;
 	int in_heading;
 	struct buf htext, ids;
+	/* With the additions, the post's footnotes (NULL: none); inside a link (references
+	 * stay text there); blocks open, those of the top level, the first one's type. */
+	struct footnotes *notes;
+	unsigned link, depth, blocks;
+	MD_BLOCKTYPE block;
 };
 
 static int render_space(char c)
@@ -547,6 +553,8 @@ static int render_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 	char tmp[64];
 
 	render_html_end(r);
+	if (r->depth++ == 1 && r->blocks++ == 0)
+		r->block = type;
 	switch (type) {
 	case MD_BLOCK_DOC:
 	case MD_BLOCK_HTML:
@@ -656,6 +664,7 @@ static int render_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 	char tmp[16];
 
 	render_html_end(r);
+	r->depth--;
 	switch (type) {
 	case MD_BLOCK_DOC:
 	case MD_BLOCK_HTML:
@@ -739,6 +748,7 @@ static int render_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 		break;
 	case MD_SPAN_A: {
 		const MD_SPAN_A_DETAIL *d = detail;
+		r->link++;
 		RENDER_LIT(r, "<a href=\"");
 		render_url(r, &d->href);
 		if (d->title.text != NULL) {
@@ -767,6 +777,7 @@ static int render_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 		RENDER_LIT(r, "<x-equation type=\"display\">");
 		break;
 	case MD_SPAN_WIKILINK:
+		r->link++;
 		RENDER_LIT(r, "<x-wikilink data-target=\"");
 		render_attribute(r, &((const MD_SPAN_WIKILINK_DETAIL *)detail)->target,
 		                 render_html_escaped);
@@ -799,6 +810,7 @@ static int render_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 		RENDER_LIT(r, "</u>");
 		break;
 	case MD_SPAN_A:
+		r->link--;
 		RENDER_LIT(r, "</a>");
 		break;
 	case MD_SPAN_IMG:
@@ -814,10 +826,26 @@ static int render_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 		RENDER_LIT(r, "</x-equation>");
 		break;
 	case MD_SPAN_WIKILINK:
+		r->link--;
 		RENDER_LIT(r, "</x-wikilink>");
 		break;
 	}
 	return 0;
+}
+
+/* Text with footnote references: each becomes its note's link. */
+static void render_notes_text(struct render *r, const char *p, size_t n)
+{
+	const char *end = p + n, *ref;
+	size_t ref_len;
+	unsigned num, nth;
+
+	while ((ref = footnote_find(r->notes, p, end, &ref_len, &num, &nth)) != NULL) {
+		render_html_escaped(r, p, (size_t)(ref - p));
+		footnote_ref_html(r->out, num, nth);
+		p = ref + ref_len;
+	}
+	render_html_escaped(r, p, (size_t)(end - p));
 }
 
 static int render_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *userdata)
@@ -853,6 +881,12 @@ static int render_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void
 		if (r->in_heading)
 			render_entity(r, text, size, render_collect);
 		render_entity(r, text, size, render_html_escaped);
+		break;
+	case MD_TEXT_NORMAL:
+		if (r->notes != NULL && r->image == 0 && r->link == 0)
+			render_notes_text(r, text, size);
+		else
+			render_html_escaped(r, text, size);
 		break;
 	default:
 		render_html_escaped(r, text, size);
@@ -1080,9 +1114,12 @@ static char *render_prepass(const char *md, size_t len, unsigned flags, size_t *
 	return b.data;
 }
 
-int render_html(const char *md, size_t len, const struct render_opts *o, struct buf *out)
+/* md's HTML into out, its references to notes numbered; lone: NULL for a post (its
+ * {:toc} line marked), else set when md is one paragraph (a note's body). */
+static int render_parse(const char *md, size_t len, const struct render_opts *o, struct buf *out,
+                        struct footnotes *notes, int *lone)
 {
-	struct render r = {.out = out, .o = o};
+	struct render r = {.out = out, .o = o, .notes = notes};
 	unsigned flags = o->parser_flags | (o->raw_html_escape ? MD_FLAG_NOHTML : 0);
 	MD_PARSER parser = {
 	    .flags = flags,
@@ -1096,11 +1133,6 @@ int render_html(const char *md, size_t len, const struct render_opts *o, struct 
 	size_t clen = len;
 	int toc = 0;
 
-	pthread_once(&render_esc_once, render_init_esc);
-	if (len >= 3 && memcmp(md, "\xEF\xBB\xBF", 3) == 0) {
-		md += 3;
-		len -= 3;
-	}
 	if (o->additions)
 		copy = render_prepass(md, len, flags, &clen, &toc);
 	if (copy == NULL) {
@@ -1111,15 +1143,60 @@ int render_html(const char *md, size_t len, const struct render_opts *o, struct 
 		copy[len] = '\0';
 		clen = len;
 	}
-	if (toc)
+	if (toc && lone == NULL)
 		buf_adds(out, RENDER_TOC_MARK "\n");
 	int rc = md_parse(copy, (MD_SIZE)clen, &parser, &r);
 	render_html_end(&r);
+	if (lone != NULL)
+		*lone = r.blocks == 1 && r.block == MD_BLOCK_P;
 	free(copy);
 	buf_free(&r.scratch);
 	buf_free(&r.htext);
 	buf_free(&r.ids);
 	return rc == 0 ? 0 : -1;
+}
+
+struct render_note {
+	const struct render_opts *o;
+	struct footnotes *notes;
+};
+
+/* A note's body, for footnote_section. */
+static int render_note_body(void *ctx, const char *md, size_t len, struct buf *out, int *lone)
+{
+	const struct render_note *n = ctx;
+
+	return render_parse(md, len, n->o, out, n->notes, lone);
+}
+
+int render_html(const char *md, size_t len, const struct render_opts *o, struct buf *out)
+{
+	struct footnotes *notes = NULL;
+	char *text = NULL;
+	size_t tlen = 0;
+
+	pthread_once(&render_esc_once, render_init_esc);
+	if (len >= 3 && memcmp(md, "\xEF\xBB\xBF", 3) == 0) {
+		md += 3;
+		len -= 3;
+	}
+	if (o->additions) {
+		notes = footnote_new();
+		text = footnote_extract(notes, md, len, &tlen);
+		if (text == NULL) {
+			footnote_free(notes);
+			notes = NULL;
+		}
+	}
+	int rc =
+	    render_parse(text != NULL ? text : md, text != NULL ? tlen : len, o, out, notes, NULL);
+	if (rc == 0 && notes != NULL) {
+		struct render_note n = {.o = o, .notes = notes};
+		rc = footnote_section(notes, out, render_note_body, &n);
+	}
+	footnote_free(notes);
+	free(text);
+	return rc;
 }
 
 size_t render_headings(const char *html, size_t len, struct render_heading *h, size_t max)

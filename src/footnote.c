@@ -1,0 +1,518 @@
+/* footnote.c — footnotes: definitions taken out of the Markdown before md4c reads it (md4c
+ * 0.4.8 would read "[^1]: https://…" as a link reference definition), references found in
+ * the text md4c hands over, the notes written at the end. */
+#include "footnote.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "mem.h"
+
+struct footnote_def {
+	size_t label, label_len; /* in the Markdown given to footnote_extract */
+	size_t body, body_len;   /* in bodies */
+	unsigned num;            /* 0: not referenced yet */
+	unsigned refs;
+};
+
+struct footnotes {
+	const char *md; /* the Markdown the labels are in */
+	struct footnote_def *defs;
+	size_t ndefs, cap;
+	struct buf bodies;
+	uint32_t *table; /* open addressing: index + 1 into defs, 0 empty */
+	size_t table_size;
+	size_t *order; /* defs by number */
+	size_t norder, order_cap;
+};
+
+struct footnotes *footnote_new(void)
+{
+	struct footnotes *f = xmalloc(sizeof(*f));
+
+	memset(f, 0, sizeof(*f));
+	return f;
+}
+
+void footnote_free(struct footnotes *f)
+{
+	if (f == NULL)
+		return;
+	free(f->defs);
+	free(f->table);
+	free(f->order);
+	buf_free(&f->bodies);
+	free(f);
+}
+
+int footnote_any(const struct footnotes *f)
+{
+	return f != NULL && f->ndefs > 0;
+}
+
+static int footnote_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';
+}
+
+static char footnote_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
+static uint64_t footnote_hash(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)footnote_lower(p[i]);
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static int footnote_same(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (footnote_lower(a[i]) != footnote_lower(b[i]))
+			return 0;
+	return 1;
+}
+
+/* The definition of the label, or NULL. */
+static struct footnote_def *footnote_lookup(struct footnotes *f, const char *p, size_t n)
+{
+	if (f->table_size == 0)
+		return NULL;
+	size_t mask = f->table_size - 1;
+	for (size_t i = (size_t)footnote_hash(p, n) & mask;; i = (i + 1) & mask) {
+		uint32_t k = f->table[i];
+		if (k == 0)
+			return NULL;
+		struct footnote_def *d = &f->defs[k - 1];
+		if (d->label_len == n && footnote_same(f->md + d->label, p, n))
+			return d;
+	}
+}
+
+/* Index each label (the first definition of a label wins). */
+static void footnote_index(struct footnotes *f)
+{
+	size_t size = 16;
+
+	while (size < 2 * f->ndefs)
+		size *= 2;
+	f->table = xcalloc(size, sizeof(*f->table));
+	f->table_size = size;
+	for (size_t d = 0; d < f->ndefs; d++) {
+		const char *label = f->md + f->defs[d].label;
+		size_t n = f->defs[d].label_len;
+		if (footnote_lookup(f, label, n) != NULL)
+			continue;
+		size_t i = (size_t)footnote_hash(label, n) & (size - 1);
+		while (f->table[i] != 0)
+			i = (i + 1) & (size - 1);
+		f->table[i] = (uint32_t)(d + 1);
+	}
+}
+
+/* A label at p ("^" read): its end, at the ']' closing it; NULL when it has no closing
+ * ']' before white space or '[', or is empty. *stop: where the scan stopped. */
+static const char *footnote_label(const char *p, const char *end, const char **stop)
+{
+	const char *q = p;
+
+	while (q < end && *q != ']' && *q != '[' && !footnote_ws(*q))
+		q++;
+	*stop = q;
+	if (q == p || q >= end || *q != ']')
+		return NULL;
+	return q;
+}
+
+/* The leading spaces and tabs of a line: their bytes, *cols their columns. */
+static size_t footnote_indent(const char *p, const char *end, size_t *cols)
+{
+	size_t n = 0;
+
+	*cols = 0;
+	while (p + n < end && (p[n] == ' ' || p[n] == '\t')) {
+		*cols = p[n] == '\t' ? (*cols + 4) / 4 * 4 : *cols + 1;
+		n++;
+	}
+	return n;
+}
+
+/* p past up to max columns of its indentation. */
+static const char *footnote_dedent(const char *p, const char *end, size_t max)
+{
+	size_t cols = 0;
+
+	while (p < end && (*p == ' ' || *p == '\t') && cols < max) {
+		cols = *p == '\t' ? (cols + 4) / 4 * 4 : cols + 1;
+		p++;
+	}
+	return p;
+}
+
+/* Does the line at p (its indentation read) start a definition? Its label's bounds, and
+ * where its text starts. */
+static const char *footnote_def_line(const char *p, const char *end, const char **label,
+                                     size_t *label_len)
+{
+	const char *stop;
+
+	if (end - p < 4 || p[0] != '[' || p[1] != '^')
+		return NULL;
+	const char *close = footnote_label(p + 2, end, &stop);
+	if (close == NULL || close + 1 >= end || close[1] != ':')
+		return NULL;
+	*label = p + 2;
+	*label_len = (size_t)(close - p - 2);
+	p = close + 2;
+	while (p < end && footnote_ws(*p))
+		p++;
+	return p;
+}
+
+/* Does the line look like a link reference definition ("[label]: …"), which leaves a
+ * definition after it at the start of its block? */
+static int footnote_linkref_line(const char *p, const char *end)
+{
+	if (p >= end || *p != '[')
+		return 0;
+	for (const char *q = p + 1; q < end; q++) {
+		if (*q == '\\' && q + 1 < end) {
+			q++;
+		} else if (*q == '[') {
+			return 0;
+		} else if (*q == ']') {
+			return q > p + 1 && q + 1 < end && q[1] == ':';
+		}
+	}
+	return 0;
+}
+
+/* The fence the line opens or closes ("```", "~~~~"): its length, with its character. */
+static size_t footnote_fence(const char *p, const char *end, char *c)
+{
+	size_t n = 0;
+
+	if (p >= end || (*p != '`' && *p != '~'))
+		return 0;
+	*c = *p;
+	while (p + n < end && p[n] == *c)
+		n++;
+	if (n < 3)
+		return 0;
+	if (*c == '`' && memchr(p + n, '`', (size_t)(end - p - n)) != NULL)
+		return 0;
+	return n;
+}
+
+/* Is the line a thematic break ("---", "* * *")? */
+static int footnote_hr(const char *p, const char *end)
+{
+	size_t n = 0;
+	char c = p < end ? *p : 0;
+
+	if (c != '-' && c != '*' && c != '_')
+		return 0;
+	for (; p < end; p++) {
+		if (*p == c)
+			n++;
+		else if (!footnote_ws(*p))
+			return 0;
+	}
+	return n >= 3;
+}
+
+/* Would the line (indented less than four columns, its indentation read) end a
+ * paragraph before it: a heading, fence, quote, list item or thematic break? */
+static int footnote_interrupts(const char *p, const char *end)
+{
+	char c;
+
+	if (p >= end)
+		return 1;
+	if (*p == '#') {
+		const char *q = p;
+		while (q < end && *q == '#')
+			q++;
+		return q - p <= 6 && (q == end || footnote_ws(*q));
+	}
+	if (*p == '>' || footnote_fence(p, end, &c) != 0 || footnote_hr(p, end))
+		return 1;
+	if ((*p == '-' || *p == '*' || *p == '+') && p + 1 < end && (p[1] == ' ' || p[1] == '\t'))
+		return 1;
+	if (end - p >= 3 && p[0] == '1' && (p[1] == '.' || p[1] == ')') &&
+	    (p[2] == ' ' || p[2] == '\t'))
+		return 1;
+	return 0;
+}
+
+static void footnote_add_def(struct footnotes *f, const char *label, size_t label_len)
+{
+	if (f->ndefs == f->cap) {
+		f->cap = f->cap ? 2 * f->cap : 8;
+		f->defs = xrealloc(f->defs, f->cap * sizeof(*f->defs));
+	}
+	struct footnote_def *d = &f->defs[f->ndefs++];
+	memset(d, 0, sizeof(*d));
+	d->label = (size_t)(label - f->md);
+	d->label_len = label_len;
+	d->body = f->bodies.len;
+}
+
+/* A line of the open definition's body. */
+static void footnote_body_line(struct footnotes *f, const char *p, const char *end)
+{
+	buf_add(&f->bodies, p, (size_t)(end - p));
+	buf_addc(&f->bodies, '\n');
+	f->defs[f->ndefs - 1].body_len = f->bodies.len - f->defs[f->ndefs - 1].body;
+}
+
+char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *out_len)
+{
+	struct buf b = {0};
+	size_t i = 0, done = 0, fence = 0, blanks = 0;
+	size_t def_start = 0, def_end = 0;
+	char fence_c = 0;
+	/* A block ended before this line; an indented code block is open. */
+	int after_break = 1, code = 0;
+	/* In a definition: its last block is an open paragraph, or a fence (in_def_fence). */
+	int in_def = 0, def_para = 0;
+	size_t def_fence = 0;
+	char def_fence_c = 0;
+
+	f->md = md;
+	if (memmem(md, len, "[^", 2) == NULL)
+		return NULL;
+	while (i < len) {
+		const char *nl = memchr(md + i, '\n', len - i);
+		size_t end = nl != NULL ? (size_t)(nl - md) : len;
+		size_t next = end < len ? end + 1 : len, cols;
+		const char *line = md + i, *lend = md + end;
+		if (lend > line && lend[-1] == '\r')
+			lend--;
+		const char *t = line + footnote_indent(line, lend, &cols);
+		int blank = t == lend;
+		const char *label;
+		size_t label_len;
+		char c = 0;
+
+		if (in_def) {
+			if (blank) {
+				blanks++;
+				i = next;
+				continue;
+			}
+			int more = 0;
+			if (def_fence != 0) {
+				/* A fence in the note runs on through lines indented four. */
+				if (cols >= 4) {
+					const char *s = footnote_dedent(line, lend, 4);
+					size_t ind;
+					const char *st = s + footnote_indent(s, lend, &ind);
+					if (ind < 4 && footnote_fence(st, lend, &c) >= def_fence &&
+					    c == def_fence_c)
+						def_fence = 0;
+					for (; blanks > 0; blanks--)
+						footnote_body_line(f, s, s);
+					footnote_body_line(f, s, lend);
+					more = 1;
+				}
+			} else if (blanks > 0 || !def_para) {
+				/* After a blank line or a code block: blocks indented four. */
+				if (cols >= 4) {
+					const char *s = footnote_dedent(line, lend, 4);
+					size_t ind;
+					const char *st = s + footnote_indent(s, lend, &ind);
+					size_t fl = ind < 4 ? footnote_fence(st, lend, &c) : 0;
+					if (fl != 0) {
+						def_fence = fl;
+						def_fence_c = c;
+					}
+					def_para = ind < 4 && fl == 0;
+					for (; blanks > 0; blanks--)
+						footnote_body_line(f, s, s);
+					footnote_body_line(f, s, lend);
+					more = 1;
+				}
+			} else if (cols >= 4 ||
+			           (!footnote_interrupts(t, lend) &&
+			            footnote_def_line(t, lend, &label, &label_len) == NULL)) {
+				/* The paragraph's next line, lazy or indented. */
+				footnote_body_line(f, t, lend);
+				more = 1;
+			}
+			if (more) {
+				def_end = next;
+				i = next;
+				continue;
+			}
+			/* The definition ends before this line. */
+			buf_add(&b, md + done, def_start - done);
+			done = def_end;
+			in_def = 0;
+			blanks = 0;
+			def_fence = 0;
+			after_break = 1;
+		}
+		if (fence != 0) {
+			if (cols < 4 && footnote_fence(t, lend, &c) >= fence && c == fence_c)
+				fence = 0;
+			after_break = 1;
+		} else if (blank) {
+			code = 0;
+			after_break = 1;
+		} else if (cols >= 4 && (after_break || code)) {
+			code = 1;
+		} else if (cols < 4 && (fence = footnote_fence(t, lend, &c)) != 0) {
+			fence_c = c;
+			code = 0;
+			after_break = 1;
+		} else {
+			const char *text = NULL;
+			code = 0;
+			if (cols < 4 && after_break)
+				text = footnote_def_line(t, lend, &label, &label_len);
+			if (text != NULL) {
+				footnote_add_def(f, label, label_len);
+				if (text < lend)
+					footnote_body_line(f, text, lend);
+				in_def = 1;
+				def_para = 1;
+				def_start = i;
+				def_end = next;
+			} else if (cols < 4 && after_break && footnote_linkref_line(t, lend)) {
+				/* A link reference definition: a definition may follow it. */
+			} else {
+				after_break = cols < 4 && (*t == '#' || footnote_hr(t, lend));
+			}
+		}
+		i = next;
+	}
+	if (in_def) {
+		buf_add(&b, md + done, def_start - done);
+		done = def_end;
+	}
+	if (f->ndefs == 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	footnote_index(f);
+	buf_add(&b, md + done, len - done);
+	buf_addc(&b, '\0');
+	*out_len = b.len - 1;
+	return b.data;
+}
+
+const char *footnote_find(struct footnotes *f, const char *p, const char *end, size_t *ref_len,
+                          unsigned *num, unsigned *nth)
+{
+	if (f == NULL || f->ndefs == 0)
+		return NULL;
+	while (p < end) {
+		const char *q = memchr(p, '[', (size_t)(end - p)), *stop;
+		if (q == NULL || end - q < 4)
+			return NULL;
+		if (q[1] != '^') {
+			p = q + 1;
+			continue;
+		}
+		const char *close = footnote_label(q + 2, end, &stop);
+		struct footnote_def *d =
+		    close != NULL ? footnote_lookup(f, q + 2, (size_t)(close - q - 2)) : NULL;
+		if (d == NULL) {
+			p = stop;
+			continue;
+		}
+		if (d->num == 0) {
+			if (f->norder == f->order_cap) {
+				f->order_cap = f->order_cap ? 2 * f->order_cap : 8;
+				f->order = xrealloc(f->order, f->order_cap * sizeof(*f->order));
+			}
+			f->order[f->norder++] = (size_t)(d - f->defs);
+			d->num = (unsigned)f->norder;
+		}
+		d->refs++;
+		*num = d->num;
+		*nth = d->refs;
+		*ref_len = (size_t)(close + 1 - q);
+		return q;
+	}
+	return NULL;
+}
+
+void footnote_ref_html(struct buf *out, unsigned num, unsigned nth)
+{
+	buf_printf(out, "<sup><a href=\"#fn-%u\" id=\"fnref-%u-%u\">%u</a></sup>", num, num, nth,
+	           num);
+}
+
+static void footnote_backrefs(struct buf *out, unsigned num, unsigned refs)
+{
+	for (unsigned k = 1; k <= refs; k++)
+		buf_printf(out, "%s<a href=\"#fnref-%u-%u\" class=\"footnote-backref\">&#8617;</a>",
+		           k > 1 ? " " : "", num, k);
+}
+
+int footnote_section(struct footnotes *f, struct buf *out, footnote_body_fn *body, void *ctx)
+{
+	struct buf *html = NULL;
+	int *lone = NULL, rc = 0;
+	size_t n = 0, cap = 0;
+
+	if (f == NULL || f->norder == 0)
+		return 0;
+	/* Each body first, as one may reference a note that comes after it (or before it:
+	 * then that note's back-links count the reference). */
+	for (; n < f->norder; n++) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 8;
+			html = xrealloc(html, cap * sizeof(*html));
+			lone = xrealloc(lone, cap * sizeof(*lone));
+		}
+		memset(&html[n], 0, sizeof(html[n]));
+		lone[n] = 0;
+		const struct footnote_def *d = &f->defs[f->order[n]];
+		if (body(ctx, f->bodies.data + d->body, d->body_len, &html[n], &lone[n]) != 0) {
+			rc = -1;
+			n++;
+			goto out;
+		}
+	}
+	buf_adds(out, "<section class=\"footnotes\">\n<ol>\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct footnote_def *d = &f->defs[f->order[i]];
+		const char *h = html[i].data;
+		size_t hl = html[i].len;
+		buf_printf(out, "<li id=\"fn-%u\">\n", d->num);
+		if (lone[i] && hl >= 8 && memcmp(h, "<p>", 3) == 0 &&
+		    memcmp(h + hl - 5, "</p>\n", 5) == 0) {
+			/* One paragraph: its text alone, as md4c writes it. */
+			buf_add(out, h + 3, hl - 8);
+			footnote_backrefs(out, d->num, d->refs);
+			buf_adds(out, "\n</li>\n");
+		} else if (hl >= 5 && memcmp(h + hl - 5, "</p>\n", 5) == 0) {
+			buf_add(out, h, hl - 5);
+			footnote_backrefs(out, d->num, d->refs);
+			buf_adds(out, "</p>\n</li>\n");
+		} else {
+			buf_add(out, h, hl);
+			footnote_backrefs(out, d->num, d->refs);
+			buf_adds(out, "\n</li>\n");
+		}
+	}
+	buf_adds(out, "</ol>\n</section>\n");
+out:
+	for (size_t i = 0; i < n; i++)
+		buf_free(&html[i]);
+	free(html);
+	free(lone);
+	return rc;
+}
