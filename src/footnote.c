@@ -480,7 +480,8 @@ int footnote_section(struct footnotes *f, struct buf *out, footnote_body_fn *bod
 		memset(&html[n], 0, sizeof(html[n]));
 		lone[n] = 0;
 		const struct footnote_def *d = &f->defs[f->order[n]];
-		if (body(ctx, f->bodies.data + d->body, d->body_len, &html[n], &lone[n]) != 0) {
+		const char *md = d->body_len > 0 ? f->bodies.data + d->body : "";
+		if (body(ctx, md, d->body_len, &html[n], &lone[n]) != 0) {
 			rc = -1;
 			n++;
 			goto out;

@@ -833,7 +833,8 @@ static int render_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 	return 0;
 }
 
-/* Text with footnote references: each becomes its note's link. */
+/* Text with footnote references: each becomes its note's link (in a heading's text, its
+ * number). */
 static void render_notes_text(struct render *r, const char *p, size_t n)
 {
 	const char *end = p + n, *ref;
@@ -842,10 +843,16 @@ static void render_notes_text(struct render *r, const char *p, size_t n)
 
 	while ((ref = footnote_find(r->notes, p, end, &ref_len, &num, &nth)) != NULL) {
 		render_html_escaped(r, p, (size_t)(ref - p));
+		if (r->in_heading) {
+			buf_add(&r->htext, p, (size_t)(ref - p));
+			buf_printf(&r->htext, "%u", num);
+		}
 		footnote_ref_html(r->out, num, nth);
 		p = ref + ref_len;
 	}
 	render_html_escaped(r, p, (size_t)(end - p));
+	if (r->in_heading)
+		buf_add(&r->htext, p, (size_t)(end - p));
 }
 
 static int render_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *userdata)
@@ -859,7 +866,8 @@ static int render_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void
 		return 0;
 	}
 	render_html_end(r);
-	if (r->in_heading && type != MD_TEXT_ENTITY && type != MD_TEXT_NULLCHAR)
+	int notes = type == MD_TEXT_NORMAL && r->notes != NULL && r->image == 0 && r->link == 0;
+	if (r->in_heading && type != MD_TEXT_ENTITY && type != MD_TEXT_NULLCHAR && !notes)
 		buf_add(&r->htext, text, size);
 	switch (type) {
 	case MD_TEXT_NULLCHAR:
@@ -883,7 +891,7 @@ static int render_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void
 		render_entity(r, text, size, render_html_escaped);
 		break;
 	case MD_TEXT_NORMAL:
-		if (r->notes != NULL && r->image == 0 && r->link == 0)
+		if (notes)
 			render_notes_text(r, text, size);
 		else
 			render_html_escaped(r, text, size);
