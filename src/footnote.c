@@ -58,28 +58,63 @@ static int footnote_ws(char c)
 	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';
 }
 
-static char footnote_lower(char c)
+/* The character at *i of [p, n) with its case folded (Latin, Greek and Cyrillic
+ * capitals to small letters), *i moved past it; a byte that starts no well-formed
+ * character is taken alone, kept apart from the characters. */
+static uint32_t footnote_fold(const char *p, size_t n, size_t *i)
 {
-	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+	const unsigned char *u = (const unsigned char *)p + *i;
+	size_t left = n - *i, k = 0;
+	uint32_t c = u[0];
+
+	if (c < 0x80) {
+		k = 1;
+	} else if (c >= 0xC2 && c <= 0xDF && left >= 2 && (u[1] & 0xC0) == 0x80) {
+		c = (c & 0x1F) << 6 | (u[1] & 0x3F);
+		k = 2;
+	} else if (c >= 0xE0 && c <= 0xEF && left >= 3 && (u[1] & 0xC0) == 0x80 &&
+	           (u[2] & 0xC0) == 0x80) {
+		c = (c & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+		k = 3;
+	} else {
+		*i += 1;
+		return 0x80000000u | c;
+	}
+	*i += k;
+	if ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7) ||
+	    (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) || (c >= 0x410 && c <= 0x42F))
+		return c + 32;
+	if (c >= 0x400 && c <= 0x40F)
+		return c + 80;
+	if (((c >= 0x100 && c <= 0x12F) || (c >= 0x132 && c <= 0x137) ||
+	     (c >= 0x14A && c <= 0x177)) &&
+	    c % 2 == 0)
+		return c + 1;
+	if (((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) && c % 2 == 1)
+		return c + 1;
+	return c;
 }
 
 static uint64_t footnote_hash(const char *p, size_t n)
 {
 	uint64_t h = 1469598103934665603ULL;
 
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)footnote_lower(p[i]);
+	for (size_t i = 0; i < n;) {
+		h ^= footnote_fold(p, n, &i);
 		h *= 1099511628211ULL;
 	}
 	return h;
 }
 
-static int footnote_same(const char *a, const char *b, size_t n)
+/* Are the labels a and b the same but for case? */
+static int footnote_same(const char *a, size_t an, const char *b, size_t bn)
 {
-	for (size_t i = 0; i < n; i++)
-		if (footnote_lower(a[i]) != footnote_lower(b[i]))
+	size_t i = 0, j = 0;
+
+	while (i < an && j < bn)
+		if (footnote_fold(a, an, &i) != footnote_fold(b, bn, &j))
 			return 0;
-	return 1;
+	return i == an && j == bn;
 }
 
 /* The definition of the label, or NULL. */
@@ -93,7 +128,7 @@ static struct footnote_def *footnote_lookup(struct footnotes *f, const char *p, 
 		if (k == 0)
 			return NULL;
 		struct footnote_def *d = &f->defs[k - 1];
-		if (d->label_len == n && footnote_same(f->md + d->label, p, n))
+		if (footnote_same(f->md + d->label, d->label_len, p, n))
 			return d;
 	}
 }

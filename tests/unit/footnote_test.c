@@ -202,6 +202,11 @@ static void test_cases(void)
 	          (const char *const[]){"id=\"fnref-1-1\"", "id=\"fnref-1-2\"",
 	                                "The note.<a href=\"#fnref-1-1\"", "<a href=\"#fnref-1-2\"",
 	                                NULL});
+	test_case("Unicode labels match ignoring case",
+	          "a[^ÉTÉ] b[^ΛΟΓΟΣ] c[^ПРИМЕЧАНИЕ] d[^été]\n\n[^été]: E.\n[^λογοσ]: L.\n"
+	          "[^примечание]: P.\n",
+	          (const char *const[]){"id=\"fnref-1-1\"", "id=\"fnref-2-1\"", "id=\"fnref-3-1\"",
+	                                "id=\"fnref-1-2\"", "E.<a", "L.<a", "P.<a", NULL});
 	test_case("a Unicode label", "Voir[^état].\n\n[^état]: Une note.\n",
 	          (const char *const[]){"<sup><a href=\"#fn-1\"", "Une note.", NULL});
 	test_case(
