@@ -18,6 +18,13 @@ struct footnote_def {
 	unsigned refs;
 };
 
+/* A link reference definition of the post ("[label]: /url"), for the notes' links. */
+struct footnote_link {
+	size_t key, key_len;   /* its label folded, in keys */
+	size_t line, line_len; /* in the Markdown */
+	size_t mark;           /* the note it was last added to, + 1 */
+};
+
 struct footnotes {
 	const char *md; /* the Markdown the labels are in */
 	struct footnote_def *defs;
@@ -27,6 +34,11 @@ struct footnotes {
 	size_t table_size;
 	size_t *order; /* defs by number */
 	size_t norder, order_cap;
+	struct footnote_link *links;
+	size_t nlinks, links_cap;
+	struct buf keys;
+	uint32_t *ltable; /* as table, into links */
+	size_t ltable_size;
 };
 
 struct footnotes *footnote_new(void)
@@ -44,6 +56,9 @@ void footnote_free(struct footnotes *f)
 	free(f->defs);
 	free(f->table);
 	free(f->order);
+	free(f->links);
+	free(f->ltable);
+	buf_free(&f->keys);
 	buf_free(&f->bodies);
 	free(f);
 }
@@ -213,22 +228,148 @@ static const char *footnote_def_line(const char *p, const char *end, const char 
 	return p;
 }
 
-/* Does the line look like a link reference definition ("[label]: …"), which leaves a
- * definition after it at the start of its block? */
-static int footnote_linkref_line(const char *p, const char *end)
+/* A bracket at p closed before another opens: its ']', or NULL. */
+static const char *footnote_bracket(const char *p, const char *end)
 {
 	if (p >= end || *p != '[')
-		return 0;
+		return NULL;
 	for (const char *q = p + 1; q < end; q++) {
-		if (*q == '\\' && q + 1 < end) {
+		if (*q == '\\' && q + 1 < end)
 			q++;
-		} else if (*q == '[') {
-			return 0;
-		} else if (*q == ']') {
-			return q > p + 1 && q + 1 < end && q[1] == ':';
-		}
+		else if (*q == '[')
+			return NULL;
+		else if (*q == ']')
+			return q > p + 1 ? q : NULL;
 	}
-	return 0;
+	return NULL;
+}
+
+/* Does the line look like a link reference definition ("[label]: …"), which leaves a
+ * definition after it at the start of its block? Its label's ']', or NULL. */
+static const char *footnote_linkref_line(const char *p, const char *end)
+{
+	const char *close = footnote_bracket(p, end);
+
+	return close != NULL && close + 1 < end && close[1] == ':' ? close : NULL;
+}
+
+/* A link label [p, n) as CommonMark matches it, into out: case folded, white space
+ * runs one space, none at the ends. */
+static void footnote_link_key(const char *p, size_t n, struct buf *out)
+{
+	size_t start = out->len;
+	int space = 0;
+
+	for (size_t i = 0; i < n;) {
+		if (footnote_ws(p[i])) {
+			space = 1;
+			i++;
+			continue;
+		}
+		uint32_t c = footnote_fold(p, n, &i);
+		if (space && out->len > start)
+			buf_add(out, "\0\0\0 ", 4);
+		space = 0;
+		buf_add(out, &c, sizeof(c));
+	}
+}
+
+static uint64_t footnote_key_hash(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* The post's link definition of the label (folded, key_len bytes), or NULL. */
+static struct footnote_link *footnote_link_find(struct footnotes *f, const char *key,
+                                                size_t key_len)
+{
+	if (f->ltable_size == 0)
+		return NULL;
+	size_t mask = f->ltable_size - 1;
+	for (size_t i = (size_t)footnote_key_hash(key, key_len) & mask;; i = (i + 1) & mask) {
+		uint32_t k = f->ltable[i];
+		if (k == 0)
+			return NULL;
+		struct footnote_link *l = &f->links[k - 1];
+		if (l->key_len == key_len && memcmp(f->keys.data + l->key, key, key_len) == 0)
+			return l;
+	}
+}
+
+static void footnote_link_add(struct footnotes *f, const char *label, size_t label_len,
+                              const char *line, const char *lend)
+{
+	if (label_len > 999)
+		return;
+	if (f->nlinks == f->links_cap) {
+		f->links_cap = f->links_cap ? 2 * f->links_cap : 8;
+		f->links = xrealloc(f->links, f->links_cap * sizeof(*f->links));
+	}
+	struct footnote_link *l = &f->links[f->nlinks++];
+	l->key = f->keys.len;
+	footnote_link_key(label, label_len, &f->keys);
+	l->key_len = f->keys.len - l->key;
+	l->line = (size_t)(line - f->md);
+	l->line_len = (size_t)(lend - line);
+	l->mark = 0;
+}
+
+/* Index the link definitions (the first of a label wins). */
+static void footnote_link_index(struct footnotes *f)
+{
+	size_t size = 16;
+
+	while (size < 2 * f->nlinks)
+		size *= 2;
+	f->ltable = xcalloc(size, sizeof(*f->ltable));
+	f->ltable_size = size;
+	for (size_t k = 0; k < f->nlinks; k++) {
+		const char *key = f->keys.data + f->links[k].key;
+		size_t n = f->links[k].key_len;
+		if (footnote_link_find(f, key, n) != NULL)
+			continue;
+		size_t i = (size_t)footnote_key_hash(key, n) & (size - 1);
+		while (f->ltable[i] != 0)
+			i = (i + 1) & (size - 1);
+		f->ltable[i] = (uint32_t)(k + 1);
+	}
+}
+
+/* A note's Markdown with, after it, the post's link definitions its brackets name (the
+ * note is read apart from the post). */
+static void footnote_body_links(struct footnotes *f, size_t note, const char *md, size_t len,
+                                struct buf *out)
+{
+	const char *p = md, *end = md + len, *close;
+	struct buf key = {0};
+	int added = 0;
+
+	buf_add(out, md, len);
+	while (f->nlinks > 0 && (p = memchr(p, '[', (size_t)(end - p))) != NULL) {
+		close = footnote_bracket(p, end);
+		p++;
+		if (close == NULL || close - p > 999)
+			continue;
+		buf_reset(&key);
+		footnote_link_key(p, (size_t)(close - p), &key);
+		struct footnote_link *l =
+		    key.len > 0 ? footnote_link_find(f, key.data, key.len) : NULL;
+		if (l == NULL || l->mark == note + 1)
+			continue;
+		l->mark = note + 1;
+		buf_adds(out, added ? "\n" : "\n\n");
+		buf_add(out, f->md + l->line, l->line_len);
+		added = 1;
+	}
+	if (added)
+		buf_addc(out, '\n');
+	buf_free(&key);
 }
 
 /* The fence the line opens or closes ("```", "~~~~"): its length, with its character. */
@@ -265,6 +406,41 @@ static int footnote_hr(const char *p, const char *end)
 	return n >= 3;
 }
 
+/* Does the line start an HTML block that may end a paragraph (CommonMark's kinds 1 to 6:
+ * "<!--", "<?", "<!X", "<![CDATA[", or a block-level tag)? */
+static int footnote_html_block(const char *p, const char *end)
+{
+	static const char *const tags[] = {
+	    "address", "article",  "aside",    "base",     "basefont", "blockquote", "body",
+	    "caption", "center",   "col",      "colgroup", "dd",       "details",    "dialog",
+	    "dir",     "div",      "dl",       "dt",       "fieldset", "figcaption", "figure",
+	    "footer",  "form",     "frame",    "frameset", "h1",       "h2",         "h3",
+	    "h4",      "h5",       "h6",       "head",     "header",   "hr",         "html",
+	    "iframe",  "legend",   "li",       "link",     "main",     "menu",       "menuitem",
+	    "nav",     "noframes", "ol",       "optgroup", "option",   "p",          "param",
+	    "pre",     "script",   "section",  "source",   "style",    "summary",    "table",
+	    "tbody",   "td",       "textarea", "tfoot",    "th",       "thead",      "title",
+	    "tr",      "track",    "ul"};
+	char name[16];
+	size_t n = 0;
+
+	p++;
+	if (p < end && (*p == '!' || *p == '?'))
+		return 1;
+	if (p < end && *p == '/')
+		p++;
+	while (p < end && n < sizeof(name) - 1 &&
+	       (((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') || (*p >= '0' && *p <= '9')))
+		name[n++] = (char)(*p++ | 0x20);
+	name[n] = '\0';
+	if (n == 0 || (p < end && !footnote_ws(*p) && *p != '>' && *p != '/'))
+		return 0;
+	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+		if (strcmp(tags[i], name) == 0)
+			return 1;
+	return 0;
+}
+
 /* Would the line (indented less than four columns, its indentation read) end a
  * paragraph before it: a heading, fence, quote, list item or thematic break? */
 static int footnote_interrupts(const char *p, const char *end)
@@ -286,7 +462,17 @@ static int footnote_interrupts(const char *p, const char *end)
 	if (end - p >= 3 && p[0] == '1' && (p[1] == '.' || p[1] == ')') &&
 	    (p[2] == ' ' || p[2] == '\t'))
 		return 1;
-	return 0;
+	return *p == '<' && footnote_html_block(p, end);
+}
+
+/* Is the line a setext heading's "===" underline? */
+static int footnote_setext(const char *p, const char *end)
+{
+	while (p < end && *p == '=')
+		p++;
+	while (p < end && footnote_ws(*p))
+		p++;
+	return p == end;
 }
 
 static void footnote_add_def(struct footnotes *f, const char *label, size_t label_len)
@@ -335,7 +521,7 @@ char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *
 			lend--;
 		const char *t = line + footnote_indent(line, lend, &cols);
 		int blank = t == lend;
-		const char *label;
+		const char *label, *close;
 		size_t label_len;
 		char c = 0;
 
@@ -380,7 +566,11 @@ char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *
 			} else if (cols >= 4 ||
 			           (!footnote_interrupts(t, lend) &&
 			            footnote_def_line(t, lend, &label, &label_len) == NULL)) {
-				/* The paragraph's next line, lazy or indented. */
+				/* The paragraph's next line, lazy or indented; a line of '='
+				 * stays text (the note is read apart, where it would make
+				 * the paragraph a heading). */
+				if (footnote_setext(t, lend))
+					buf_addc(&f->bodies, '\\');
 				footnote_body_line(f, t, lend);
 				more = 1;
 			}
@@ -423,8 +613,10 @@ char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *
 				def_para = 1;
 				def_start = i;
 				def_end = next;
-			} else if (cols < 4 && after_break && footnote_linkref_line(t, lend)) {
+			} else if (cols < 4 && after_break &&
+			           (close = footnote_linkref_line(t, lend)) != NULL) {
 				/* A link reference definition: a definition may follow it. */
+				footnote_link_add(f, t + 1, (size_t)(close - t - 1), t, lend);
 			} else {
 				after_break = cols < 4 && (*t == '#' || footnote_hr(t, lend));
 			}
@@ -440,6 +632,7 @@ char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *
 		return NULL;
 	}
 	footnote_index(f);
+	footnote_link_index(f);
 	buf_add(&b, md + done, len - done);
 	buf_addc(&b, '\0');
 	*out_len = b.len - 1;
@@ -455,7 +648,8 @@ const char *footnote_find(struct footnotes *f, const char *p, const char *end, s
 		const char *q = memchr(p, '[', (size_t)(end - p)), *stop;
 		if (q == NULL || end - q < 4)
 			return NULL;
-		if (q[1] != '^') {
+		/* "![^1]" is an image's opening, not a reference (as md4c's master has it). */
+		if (q[1] != '^' || (q > p && q[-1] == '!')) {
 			p = q + 1;
 			continue;
 		}
@@ -498,7 +692,7 @@ static void footnote_backrefs(struct buf *out, unsigned num, unsigned refs)
 
 int footnote_section(struct footnotes *f, struct buf *out, footnote_body_fn *body, void *ctx)
 {
-	struct buf *html = NULL;
+	struct buf *html = NULL, md = {0};
 	int *lone = NULL, rc = 0;
 	size_t n = 0, cap = 0;
 
@@ -515,8 +709,10 @@ int footnote_section(struct footnotes *f, struct buf *out, footnote_body_fn *bod
 		memset(&html[n], 0, sizeof(html[n]));
 		lone[n] = 0;
 		const struct footnote_def *d = &f->defs[f->order[n]];
-		const char *md = d->body_len > 0 ? f->bodies.data + d->body : "";
-		if (body(ctx, md, d->body_len, &html[n], &lone[n]) != 0) {
+		buf_reset(&md);
+		footnote_body_links(f, n, d->body_len > 0 ? f->bodies.data + d->body : "",
+		                    d->body_len, &md);
+		if (body(ctx, md.len > 0 ? md.data : "", md.len, &html[n], &lone[n]) != 0) {
 			rc = -1;
 			n++;
 			goto out;
@@ -546,6 +742,7 @@ int footnote_section(struct footnotes *f, struct buf *out, footnote_body_fn *bod
 	}
 	buf_adds(out, "</ol>\n</section>\n");
 out:
+	buf_free(&md);
 	for (size_t i = 0; i < n; i++)
 		buf_free(&html[i]);
 	free(html);

@@ -252,6 +252,19 @@ static void test_cases(void)
 	test_case("a definition line in a quote or a list item is not taken, and nothing breaks",
 	          "x[^1]\n\n> [^1]: in a quote\n\n- [^1]: in a list\n",
 	          (const char *const[]){"x[^1]", "<blockquote>", NULL});
+	test_case(
+	    "a note's links to the post's link reference definitions",
+	    "x[^1] [y]\n\n[^1]: See [the  Notes], [Other][o] and [y].\n\n[the notes]: /notes\n"
+	    "[o]: /o \"T\"\n[y]: /y\n",
+	    (const char *const[]){
+	        "<a href=\"/y\">y</a>", "See <a href=\"/notes\">the  Notes</a>",
+	        "<a href=\"/o\" title=\"T\">Other</a> and <a href=\"/y\">y</a>.<a", NULL});
+	test_case("a line of '=' in a note stays its text", "x[^1]\n\n[^1]: note\n===\n",
+	          (const char *const[]){"<li id=\"fn-1\">\nnote\n===<a", NULL});
+	test_case("an HTML block ends a definition", "x[^1]\n\n[^1]: note\n<div>\nhtml\n</div>\n",
+	          (const char *const[]){"<div>\nhtml\n</div>", "<li id=\"fn-1\">\nnote<a", NULL});
+	test_case("\"![^1]\" is no reference (md4c's master)", "x[^1] ![^1]\n\n[^1]: N.\n",
+	          (const char *const[]){"</sup> ![^1]</p>", NULL});
 	test_case("a note with no text", "x[^1]\n\n[^1]:\n",
 	          (const char *const[]){"<li id=\"fn-1\">\n<a href=\"#fnref-1-1\"", NULL});
 	test_case("an undefined reference is text", "x[^nope]\n\n[^1]: N.\n",
@@ -405,6 +418,14 @@ static void test_rust_blog(void)
 		for (const char *p = buf_cstr(&html); (p = strstr(p, "<li id=\"fn-")) != NULL; p++)
 			notes++;
 		const char *section = strstr(buf_cstr(&html), "<section class=\"footnotes\">");
+		/* The notes' links to the post's link definitions resolve. */
+		if (strcmp(e->d_name, "2021-07-29-Rust-1.54.0.md") == 0)
+			check("footnote",
+			      "rust-blog 2021-07-29-Rust-1.54.0.md: a note's reference link",
+			      strstr(buf_cstr(&html),
+			             "<a href=\"https://github.com/rust-lang/rust/issues/"
+			             "84970\">#84970</a>.<a href=\"#fnref-2-1\"") != NULL,
+			      "not resolved");
 		char name[600];
 		snprintf(name, sizeof(name), "rust-blog %s: %d notes, no \"[^\" left outside code",
 		         e->d_name, defs);
