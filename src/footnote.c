@@ -39,6 +39,7 @@ struct footnotes {
 	struct buf keys;
 	uint32_t *ltable; /* as table, into links */
 	size_t ltable_size;
+	size_t link_budget; /* bytes of link definitions the notes may still be given */
 };
 
 struct footnotes *footnote_new(void)
@@ -360,8 +361,11 @@ static void footnote_body_links(struct footnotes *f, size_t note, const char *md
 		footnote_link_key(p, (size_t)(close - p), &key);
 		struct footnote_link *l =
 		    key.len > 0 ? footnote_link_find(f, key.data, key.len) : NULL;
-		if (l == NULL || l->mark == note + 1)
+		if (l == NULL || l->mark == note + 1 || l->line_len + 2 > f->link_budget)
 			continue;
+		/* As many bytes as the post has, in all: a long definition named in each of
+		 * many notes costs no more than the post. */
+		f->link_budget -= l->line_len + 2;
 		l->mark = note + 1;
 		buf_adds(out, added ? "\n" : "\n\n");
 		buf_add(out, f->md + l->line, l->line_len);
@@ -510,6 +514,7 @@ char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *
 	char def_fence_c = 0;
 
 	f->md = md;
+	f->link_budget = len;
 	if (memmem(md, len, "[^", 2) == NULL)
 		return NULL;
 	while (i < len) {

@@ -342,6 +342,25 @@ static void test_hostile(void)
 	check("footnote", "nested brackets and broken labels: bounded time",
 	      t < 3.0 * SLOWDOWN && html.len > 0, "%.2f s", t);
 
+	/* A long link definition named in each of many notes: the notes get no more bytes
+	 * of definitions than the post has. */
+	buf_reset(&md);
+	buf_adds(&md, "[x]: /");
+	for (int i = 0; i < 10240; i++)
+		buf_addc(&md, 'u');
+	buf_adds(&md, "\n\n");
+	for (int i = 0; i < n; i++)
+		buf_printf(&md, "[^%d]: [x]\n", i);
+	buf_adds(&md, "\n");
+	for (int i = 0; i < n; i++)
+		buf_printf(&md, "[^%d]", i);
+	buf_adds(&md, "\n");
+	t = test_now();
+	test_render(md.data, md.len, 1, &html);
+	t = test_now() - t;
+	check("footnote", "a long link definition named in 100,000 notes: bounded time",
+	      t < 3.0 * SLOWDOWN && html.len < 100 * md.len, "%.2f s, %zu bytes", t, html.len);
+
 	buf_free(&md);
 	buf_free(&html);
 }
