@@ -319,6 +319,8 @@ static void footnote_link_add(struct footnotes *f, const char *label, size_t lab
 	l->line = (size_t)(line - f->md);
 	l->line_len = (size_t)(lend - line);
 	l->mark = 0;
+	if (l->key_len == 0) /* white space alone: no label */
+		f->nlinks--;
 }
 
 /* Index the link definitions (the first of a label wins). */
@@ -469,10 +471,15 @@ static int footnote_interrupts(const char *p, const char *end)
 	return *p == '<' && footnote_html_block(p, end);
 }
 
-/* Is the line a setext heading's "===" underline? */
+/* Is the line a setext heading's underline ("===", or "-" and "--", which are not
+ * thematic breaks)? */
 static int footnote_setext(const char *p, const char *end)
 {
-	while (p < end && *p == '=')
+	char c = p < end ? *p : 0;
+
+	if (c != '=' && c != '-')
+		return 0;
+	while (p < end && *p == c)
 		p++;
 	while (p < end && footnote_ws(*p))
 		p++;
@@ -572,8 +579,8 @@ char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *
 			           (!footnote_interrupts(t, lend) &&
 			            footnote_def_line(t, lend, &label, &label_len) == NULL)) {
 				/* The paragraph's next line, lazy or indented; a line of '='
-				 * stays text (the note is read apart, where it would make
-				 * the paragraph a heading). */
+				 * or '-' stays text (the note is read apart, where it would
+				 * make the paragraph a heading). */
 				if (footnote_setext(t, lend))
 					buf_addc(&f->bodies, '\\');
 				footnote_body_line(f, t, lend);

@@ -261,6 +261,10 @@ static void test_cases(void)
 	        "<a href=\"/o\" title=\"T\">Other</a> and <a href=\"/y\">y</a>.<a", NULL});
 	test_case("a line of '=' in a note stays its text", "x[^1]\n\n[^1]: note\n===\n",
 	          (const char *const[]){"<li id=\"fn-1\">\nnote\n===<a", NULL});
+	test_case("a line of '-' in a note stays its text", "x[^1]\n\n[^1]: note\n-\n",
+	          (const char *const[]){"<li id=\"fn-1\">\nnote\n-<a", NULL});
+	test_case("a link definition of white space alone", "x[^1]\n\n[ ]: /u\n[^1]: [ ]\n",
+	          (const char *const[]){"<li id=\"fn-1\">\n[ ]<a", NULL});
 	test_case("an HTML block ends a definition", "x[^1]\n\n[^1]: note\n<div>\nhtml\n</div>\n",
 	          (const char *const[]){"<div>\nhtml\n</div>", "<li id=\"fn-1\">\nnote<a", NULL});
 	test_case("\"![^1]\" is no reference (md4c's master)", "x[^1] ![^1]\n\n[^1]: N.\n",
