@@ -447,6 +447,16 @@ static int footnote_html_block(const char *p, const char *end)
 	return 0;
 }
 
+/* Is the line an ATX heading ("# …")? */
+static int footnote_atx(const char *p, const char *end)
+{
+	const char *q = p;
+
+	while (q < end && *q == '#')
+		q++;
+	return q > p && q - p <= 6 && (q == end || footnote_ws(*q));
+}
+
 /* Would the line (indented less than four columns, its indentation read) end a
  * paragraph before it: a heading, fence, quote, list item or thematic break? */
 static int footnote_interrupts(const char *p, const char *end)
@@ -455,12 +465,8 @@ static int footnote_interrupts(const char *p, const char *end)
 
 	if (p >= end)
 		return 1;
-	if (*p == '#') {
-		const char *q = p;
-		while (q < end && *q == '#')
-			q++;
-		return q - p <= 6 && (q == end || footnote_ws(*q));
-	}
+	if (*p == '#')
+		return footnote_atx(p, end);
 	if (*p == '>' || footnote_fence(p, end, &c) != 0 || footnote_hr(p, end))
 		return 1;
 	if ((*p == '-' || *p == '*' || *p == '+') && p + 1 < end && (p[1] == ' ' || p[1] == '\t'))
@@ -515,7 +521,7 @@ char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *
 	char fence_c = 0;
 	/* A block ended before this line; an indented code block is open. */
 	int after_break = 1, code = 0;
-	/* In a definition: its last block is an open paragraph, or a fence (in_def_fence). */
+	/* In a definition: its last block is an open paragraph; a fence it opened. */
 	int in_def = 0, def_para = 0;
 	size_t def_fence = 0;
 	char def_fence_c = 0;
@@ -630,7 +636,8 @@ char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *
 				/* A link reference definition: a definition may follow it. */
 				footnote_link_add(f, t + 1, (size_t)(close - t - 1), t, lend);
 			} else {
-				after_break = cols < 4 && (*t == '#' || footnote_hr(t, lend));
+				after_break =
+				    cols < 4 && (footnote_atx(t, lend) || footnote_hr(t, lend));
 			}
 		}
 		i = next;
