@@ -287,6 +287,28 @@ static void test_cases(void)
 	             "x[^1]\n\n[^1]: First.\n\n[^1]: Second.\n", "Second");
 }
 
+/* A heading with a reference reads back, and its table of contents entry is its text. */
+static void test_headings(void)
+{
+	const char *md = "## Why[^1]\n\n### How[^1] and when\n\n[^1]: Because.\n";
+	struct buf html = {0}, toc = {0}, text = {0};
+	struct render_heading h[4];
+
+	test_render(md, strlen(md), 1, &html);
+	size_t n = render_headings(html.data, html.len, h, 4);
+	render_toc(h, n < 4 ? n : 4, 2, 3, &toc);
+	if (n > 0)
+		render_heading_text(&h[0], &text);
+	check("footnote", "headings with references: read back, in the table of contents",
+	      n == 2 && strcmp(buf_cstr(&text), "Why1") == 0 &&
+	          strstr(buf_cstr(&toc), "<a href=\"#why1\">Why1</a>") != NULL &&
+	          strstr(buf_cstr(&toc), "<a href=\"#how1-and-when\">How1 and when</a>") != NULL,
+	      "%zu headings, text \"%s\", toc \"%s\"", n, buf_cstr(&text), buf_cstr(&toc));
+	buf_free(&html);
+	buf_free(&toc);
+	buf_free(&text);
+}
+
 /* Large and odd posts: bounded time, and each note where it should be. */
 static void test_hostile(void)
 {
@@ -468,6 +490,7 @@ int main(void)
 {
 	test_spec();
 	test_cases();
+	test_headings();
 	test_hostile();
 	test_rust_blog();
 	return check_exit();
