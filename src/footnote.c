@@ -513,16 +513,76 @@ static void footnote_body_line(struct footnotes *f, const char *p, const char *e
 	f->defs[f->ndefs - 1].body_len = f->bodies.len - f->defs[f->ndefs - 1].body;
 }
 
+/* Past the line's block quote marks ("> > "): their count in *depth. */
+static const char *footnote_quote(const char *p, const char *end, size_t *depth)
+{
+	*depth = 0;
+	for (;;) {
+		const char *q = p;
+		while (q < end && *q == ' ' && q - p < 3)
+			q++;
+		if (q >= end || *q != '>')
+			return p;
+		q++;
+		if (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		(*depth)++;
+		p = q;
+	}
+}
+
+/* Past a list item's mark and the space after it ("- ", "1. "), or NULL; with *first
+ * set when the item may end a paragraph before it (a bullet, or "1."). */
+static const char *footnote_item(const char *p, const char *end, int *first)
+{
+	const char *q = p;
+
+	if (q < end && (*q == '-' || *q == '*' || *q == '+')) {
+		q++;
+		*first = 1;
+	} else {
+		while (q < end && q - p < 9 && *q >= '0' && *q <= '9')
+			q++;
+		if (q == p || q >= end || (*q != '.' && *q != ')'))
+			return NULL;
+		*first = q - p == 1 && *p == '1';
+		q++;
+	}
+	if (q >= end || (*q != ' ' && *q != '\t'))
+		return NULL;
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	return q;
+}
+
+/* The definition ends: the Markdown before it kept, and of its first line what holds it
+ * (a quote's or list item's marks), after a blank line with gap (an empty item does not
+ * end a paragraph as the item did). */
+static void footnote_def_end(struct buf *b, const char *md, size_t *done, size_t start, size_t keep,
+                             int gap, size_t end)
+{
+	buf_add(b, md + *done, start - *done);
+	if (gap)
+		buf_addc(b, '\n');
+	if (keep > 0) {
+		buf_add(b, md + start, keep);
+		buf_addc(b, '\n');
+	}
+	*done = end;
+}
+
 char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *out_len)
 {
 	struct buf b = {0};
-	size_t i = 0, done = 0, fence = 0, blanks = 0;
-	size_t def_start = 0, def_end = 0;
+	size_t i = 0, done = 0, fence = 0, fence_depth = 0, blanks = 0, prev_depth = 0;
+	size_t def_start = 0, def_end = 0, def_keep = 0, def_depth = 0;
 	char fence_c = 0;
-	/* A block ended before this line; an indented code block is open. */
-	int after_break = 1, code = 0;
-	/* In a definition: its last block is an open paragraph; a fence it opened. */
-	int in_def = 0, def_para = 0;
+	/* A block ended before this line; an indented code block is open; the line before
+	 * was in a list (an item, or indented). */
+	int after_break = 1, code = 0, in_list = 0;
+	/* In a definition: its last block is an open paragraph; it is a list item's; a blank
+	 * line goes before what stays of it. */
+	int in_def = 0, def_para = 0, def_item = 0, def_gap = 0;
 	size_t def_fence = 0;
 	char def_fence_c = 0;
 
@@ -533,27 +593,41 @@ char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *
 	while (i < len) {
 		const char *nl = memchr(md + i, '\n', len - i);
 		size_t end = nl != NULL ? (size_t)(nl - md) : len;
-		size_t next = end < len ? end + 1 : len, cols;
+		size_t next = end < len ? end + 1 : len, cols, depth;
 		const char *line = md + i, *lend = md + end;
 		if (lend > line && lend[-1] == '\r')
 			lend--;
-		const char *t = line + footnote_indent(line, lend, &cols);
+		/* rest: the line inside its block quotes; t: its text. */
+		const char *rest = footnote_quote(line, lend, &depth);
+		const char *t = rest + footnote_indent(rest, lend, &cols);
 		int blank = t == lend;
 		const char *label, *close;
 		size_t label_len;
 		char c = 0;
+		int first = 0;
 
 		if (in_def) {
-			if (blank) {
+			int same = depth == def_depth;
+			if (blank && same) {
 				blanks++;
 				i = next;
 				continue;
 			}
 			int more = 0;
-			if (def_fence != 0) {
+			if (blank || depth > def_depth) {
+				/* A blank line out of the note's quote, or a quote in it, ends it.
+				 */
+			} else if (!same) {
+				/* A lazy line of the note's paragraph, out of its quote. */
+				more = blanks == 0 && def_para && cols < 4 &&
+				       !footnote_interrupts(t, lend) &&
+				       footnote_def_line(t, lend, &label, &label_len) == NULL;
+				if (more)
+					footnote_body_line(f, t, lend);
+			} else if (def_fence != 0) {
 				/* A fence in the note runs on through lines indented four. */
 				if (cols >= 4) {
-					const char *s = footnote_dedent(line, lend, 4);
+					const char *s = footnote_dedent(rest, lend, 4);
 					size_t ind;
 					const char *st = s + footnote_indent(s, lend, &ind);
 					if (ind < 4 && footnote_fence(st, lend, &c) >= def_fence &&
@@ -567,7 +641,7 @@ char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *
 			} else if (blanks > 0 || !def_para) {
 				/* After a blank line or a code block: blocks indented four. */
 				if (cols >= 4) {
-					const char *s = footnote_dedent(line, lend, 4);
+					const char *s = footnote_dedent(rest, lend, 4);
 					size_t ind;
 					const char *st = s + footnote_indent(s, lend, &ind);
 					size_t fl = ind < 4 ? footnote_fence(st, lend, &c) : 0;
@@ -583,7 +657,8 @@ char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *
 				}
 			} else if (cols >= 4 ||
 			           (!footnote_interrupts(t, lend) &&
-			            footnote_def_line(t, lend, &label, &label_len) == NULL)) {
+			            footnote_def_line(t, lend, &label, &label_len) == NULL &&
+			            !(def_item && footnote_item(t, lend, &first) != NULL))) {
 				/* The paragraph's next line, lazy or indented; a line of '='
 				 * or '-' stays text (the note is read apart, where it would
 				 * make the paragraph a heading). */
@@ -597,14 +672,19 @@ char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *
 				i = next;
 				continue;
 			}
-			/* The definition ends before this line. */
-			buf_add(&b, md + done, def_start - done);
-			done = def_end;
+			footnote_def_end(&b, md, &done, def_start, def_keep, def_gap, def_end);
 			in_def = 0;
 			blanks = 0;
 			def_fence = 0;
 			after_break = 1;
 		}
+		if (depth > prev_depth)
+			after_break = 1; /* a quote starts */
+		if (depth != prev_depth)
+			code = 0;
+		prev_depth = depth;
+		if (fence != 0 && depth < fence_depth)
+			fence = 0; /* the quote holding it ended */
 		if (fence != 0) {
 			if (cols < 4 && footnote_fence(t, lend, &c) >= fence && c == fence_c)
 				fence = 0;
@@ -616,13 +696,18 @@ char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *
 			code = 1;
 		} else if (cols < 4 && (fence = footnote_fence(t, lend, &c)) != 0) {
 			fence_c = c;
+			fence_depth = depth;
 			code = 0;
 			after_break = 1;
 		} else {
-			const char *text = NULL;
+			const char *text = NULL, *u = t;
 			code = 0;
-			if (cols < 4 && after_break)
-				text = footnote_def_line(t, lend, &label, &label_len);
+			/* A list item's text starts a block. */
+			if (cols < 4 && (u = footnote_item(t, lend, &first)) != NULL &&
+			    (after_break || first))
+				text = footnote_def_line(u, lend, &label, &label_len);
+			else if (cols < 4 && after_break)
+				text = footnote_def_line(u = t, lend, &label, &label_len);
 			if (text != NULL) {
 				footnote_add_def(f, label, label_len);
 				if (text < lend)
@@ -631,6 +716,12 @@ char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *
 				def_para = 1;
 				def_start = i;
 				def_end = next;
+				def_depth = depth;
+				def_item = u != t;
+				/* At the top level the line goes; in a container, its marks stay.
+				 */
+				def_keep = depth > 0 || def_item ? (size_t)(u - line) : 0;
+				def_gap = def_item && !after_break && !in_list;
 			} else if (cols < 4 && after_break &&
 			           (close = footnote_linkref_line(t, lend)) != NULL) {
 				/* A link reference definition: a definition may follow it. */
@@ -640,12 +731,11 @@ char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *
 				    cols < 4 && (footnote_atx(t, lend) || footnote_hr(t, lend));
 			}
 		}
+		in_list = !blank && (cols >= 2 || footnote_item(t, lend, &first) != NULL);
 		i = next;
 	}
-	if (in_def) {
-		buf_add(&b, md + done, def_start - done);
-		done = def_end;
-	}
+	if (in_def)
+		footnote_def_end(&b, md, &done, def_start, def_keep, def_gap, def_end);
 	if (f->ndefs == 0) {
 		buf_free(&b);
 		return NULL;

@@ -12,11 +12,11 @@ struct footnotes;
 struct footnotes *footnote_new(void);
 void footnote_free(struct footnotes *f);
 
-/* Take the definitions out of md: each "[^label]: text" line starting a block at the top
- * level (not in code), with its paragraph's lines and the indented blocks after it,
- * recorded. The Markdown left, NUL-terminated, *out_len bytes (the caller frees it); NULL
- * when md has no definition. Labels match ignoring case (of Latin, Greek and Cyrillic
- * letters); the first definition of a label wins. */
+/* Take the definitions out of md: each "[^label]: text" line starting a block (not in
+ * code; in a quote or list item its marks stay), with its paragraph's lines and the
+ * indented blocks after it, recorded. The Markdown left, NUL-terminated, *out_len bytes (the caller
+ * frees it); NULL when md has no definition. Labels match ignoring case (of Latin, Greek and
+ * Cyrillic letters); the first definition of a label wins. */
 char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *out_len);
 
 /* Does f hold a definition? */

@@ -249,9 +249,18 @@ static void test_cases(void)
 	             "<sup>");
 	test_without("a reference in a link's text stays text", "[see [^1]](/u)\n\n[^1]: N.\n",
 	             "<sup>");
-	test_case("a definition line in a quote or a list item is not taken, and nothing breaks",
-	          "x[^1]\n\n> [^1]: in a quote\n\n- [^1]: in a list\n",
-	          (const char *const[]){"x[^1]", "<blockquote>", NULL});
+	test_case("a definition in a quote (the quote stays, empty)",
+	          "x[^1]\n\n> Quoted.\n>\n> [^1]: https://example.com/q\n> more\n\nAfter.\n",
+	          (const char *const[]){
+	              "<blockquote>\n<p>Quoted.</p>\n</blockquote>", "<p>After.</p>",
+	              "<a href=\"https://example.com/q\">https://example.com/q</a>\nmore<a", NULL});
+	test_case("definitions in list items (the items stay, empty)",
+	          "x[^1] y[^2]\n\n1. [^1]: one\n2. [^2]: two\n\npara\n- [^3]: three\n",
+	          (const char *const[]){"<ol>\n<li></li>\n<li></li>\n</ol>",
+	                                "<p>para</p>\n<ul>\n<li></li>", "one<a", "two<a", NULL});
+	test_case("a definition in fenced code in a quote is code",
+	          "x[^1]\n\n> ```\n> [^1]: code\n> ```\n\n[^1]: real\n",
+	          (const char *const[]){"<pre><code>[^1]: code\n</code></pre>", "real<a", NULL});
 	test_case(
 	    "a note's links to the post's link reference definitions",
 	    "x[^1] [y]\n\n[^1]: See [the  Notes], [Other][o] and [y].\n\n[the notes]: /notes\n"
