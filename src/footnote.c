@@ -447,6 +447,30 @@ static int footnote_html_block(const char *p, const char *end)
 	return 0;
 }
 
+/* Past a list item's mark and the space after it ("- ", "1. "), or NULL; with *first
+ * set when the item may end a paragraph before it (a bullet, or "1."). */
+static const char *footnote_item(const char *p, const char *end, int *first)
+{
+	const char *q = p;
+
+	if (q < end && (*q == '-' || *q == '*' || *q == '+')) {
+		q++;
+		*first = 1;
+	} else {
+		while (q < end && q - p < 9 && *q >= '0' && *q <= '9')
+			q++;
+		if (q == p || q >= end || (*q != '.' && *q != ')'))
+			return NULL;
+		*first = q - p == 1 && *p == '1';
+		q++;
+	}
+	if (q >= end || (*q != ' ' && *q != '\t'))
+		return NULL;
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	return q;
+}
+
 /* Is the line an ATX heading ("# …")? */
 static int footnote_atx(const char *p, const char *end)
 {
@@ -469,10 +493,10 @@ static int footnote_interrupts(const char *p, const char *end)
 		return footnote_atx(p, end);
 	if (*p == '>' || footnote_fence(p, end, &c) != 0 || footnote_hr(p, end))
 		return 1;
-	if ((*p == '-' || *p == '*' || *p == '+') && p + 1 < end && (p[1] == ' ' || p[1] == '\t'))
-		return 1;
-	if (end - p >= 3 && p[0] == '1' && (p[1] == '.' || p[1] == ')') &&
-	    (p[2] == ' ' || p[2] == '\t'))
+	/* A list item ends it when it is not empty, and a numbered one when it is the first. */
+	int first;
+	const char *item = footnote_item(p, end, &first);
+	if (item != NULL && item < end && first)
 		return 1;
 	return *p == '<' && footnote_html_block(p, end);
 }
@@ -529,30 +553,6 @@ static const char *footnote_quote(const char *p, const char *end, size_t *depth)
 		(*depth)++;
 		p = q;
 	}
-}
-
-/* Past a list item's mark and the space after it ("- ", "1. "), or NULL; with *first
- * set when the item may end a paragraph before it (a bullet, or "1."). */
-static const char *footnote_item(const char *p, const char *end, int *first)
-{
-	const char *q = p;
-
-	if (q < end && (*q == '-' || *q == '*' || *q == '+')) {
-		q++;
-		*first = 1;
-	} else {
-		while (q < end && q - p < 9 && *q >= '0' && *q <= '9')
-			q++;
-		if (q == p || q >= end || (*q != '.' && *q != ')'))
-			return NULL;
-		*first = q - p == 1 && *p == '1';
-		q++;
-	}
-	if (q >= end || (*q != ' ' && *q != '\t'))
-		return NULL;
-	while (q < end && (*q == ' ' || *q == '\t'))
-		q++;
-	return q;
 }
 
 /* The definition ends: the Markdown before it kept, and of its first line what holds it

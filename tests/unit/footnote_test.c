@@ -272,6 +272,8 @@ static void test_cases(void)
 	          (const char *const[]){"<li id=\"fn-1\">\nnote\n===<a", NULL});
 	test_case("a line of '-' in a note stays its text", "x[^1]\n\n[^1]: note\n-\n",
 	          (const char *const[]){"<li id=\"fn-1\">\nnote\n-<a", NULL});
+	test_case("an empty list item does not end a note's paragraph", "x[^1]\n\n[^1]: O\n-   \n",
+	          (const char *const[]){"<li id=\"fn-1\">\nO\n-<a", NULL});
 	test_case("a link definition of white space alone", "x[^1]\n\n[ ]: /u\n[^1]: [ ]\n",
 	          (const char *const[]){"<li id=\"fn-1\">\n[ ]<a", NULL});
 	test_case("an HTML block ends a definition", "x[^1]\n\n[^1]: note\n<div>\nhtml\n</div>\n",
