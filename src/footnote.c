@@ -64,11 +64,6 @@ void footnote_free(struct footnotes *f)
 	free(f);
 }
 
-int footnote_any(const struct footnotes *f)
-{
-	return f != NULL && f->ndefs > 0;
-}
-
 static int footnote_ws(char c)
 {
 	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';

@@ -14,13 +14,11 @@ void footnote_free(struct footnotes *f);
 
 /* Take the definitions out of md: each "[^label]: text" line starting a block (not in
  * code; in a quote or list item its marks stay), with its paragraph's lines and the
- * indented blocks after it, recorded. The Markdown left, NUL-terminated, *out_len bytes (the caller
- * frees it); NULL when md has no definition. Labels match ignoring case (of Latin, Greek and
- * Cyrillic letters); the first definition of a label wins. */
+ * indented blocks after it, recorded, and the post's link reference definitions noted
+ * for the notes' links. The Markdown left, NUL-terminated, *out_len bytes (the caller
+ * frees it); NULL when md has no definition. Labels match ignoring case (of Latin, Greek
+ * and Cyrillic letters); the first definition of a label wins. md must outlive f. */
 char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *out_len);
-
-/* Does f hold a definition? */
-int footnote_any(const struct footnotes *f);
 
 /* The first reference to a definition in [p, end): where it starts, *ref_len its bytes,
  * *num its note's number (given in order of first reference) and *nth which reference to
