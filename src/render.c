@@ -11,6 +11,7 @@
 #include "attr.h"
 #include "buf.h"
 #include "emoji.h"
+#include "footnote.h"
 #include "mem.h"
 #include "utf8.h"
 
@@ -55,6 +56,11 @@ struct render {
 	 * the span attribute list after it, whose text is not written. */
 	size_t span_tag, img_tag, a_tag; /* and where the open image's and link's start */
 	const char *skip_to;
+	/* With the additions, the post's footnotes (NULL: none); inside a link (references
+	 * stay text there); blocks open, those of the top level, the first one's type. */
+	struct footnotes *notes;
+	unsigned link, depth, blocks;
+	MD_BLOCKTYPE block;
 };
 
 static int render_space(char c)
@@ -574,6 +580,8 @@ static int render_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 	r->span_tag = 0;
 	attr_blocks_enter(&r->attrs, r->out->len, render_takes_attrs(type), type == MD_BLOCK_QUOTE,
 	                  type == MD_BLOCK_H);
+	if (r->depth++ == 1 && r->blocks++ == 0)
+		r->block = type;
 	switch (type) {
 	case MD_BLOCK_DOC:
 	case MD_BLOCK_HTML:
@@ -768,6 +776,7 @@ static int render_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 	r->span_tag = 0;
 	attr_blocks_leave(&r->attrs, render_takes_attrs(type), type == MD_BLOCK_QUOTE,
 	                  type == MD_BLOCK_H);
+	r->depth--;
 	switch (type) {
 	case MD_BLOCK_DOC:
 	case MD_BLOCK_HTML:
@@ -891,6 +900,7 @@ static int render_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 	case MD_SPAN_A: {
 		const MD_SPAN_A_DETAIL *d = detail;
 		r->a_tag = r->out->len;
+		r->link++;
 		RENDER_LIT(r, "<a href=\"");
 		render_url(r, &d->href);
 		if (d->title.text != NULL) {
@@ -923,6 +933,7 @@ static int render_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 		RENDER_LIT(r, "<x-equation type=\"display\">");
 		break;
 	case MD_SPAN_WIKILINK:
+		r->link++;
 		RENDER_LIT(r, "<x-wikilink data-target=\"");
 		render_attribute(r, &((const MD_SPAN_WIKILINK_DETAIL *)detail)->target,
 		                 render_html_escaped);
@@ -957,6 +968,7 @@ static int render_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 		RENDER_LIT(r, "</u>");
 		break;
 	case MD_SPAN_A:
+		r->link--;
 		RENDER_LIT(r, "</a>");
 		r->span_tag = r->o->additions ? r->a_tag + 1 : 0;
 		break;
@@ -973,10 +985,33 @@ static int render_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 		RENDER_LIT(r, "</x-equation>");
 		break;
 	case MD_SPAN_WIKILINK:
+		r->link--;
 		RENDER_LIT(r, "</x-wikilink>");
 		break;
 	}
 	return 0;
+}
+
+/* Text with footnote references: each becomes its note's link (in a heading's text, its
+ * number). */
+static void render_notes_text(struct render *r, const char *p, size_t n)
+{
+	const char *end = p + n, *ref;
+	size_t ref_len;
+	unsigned num, nth;
+
+	while ((ref = footnote_find(r->notes, p, end, &ref_len, &num, &nth)) != NULL) {
+		render_html_escaped(r, p, (size_t)(ref - p));
+		if (r->in_heading) {
+			buf_add(&r->htext, p, (size_t)(ref - p));
+			buf_printf(&r->htext, "%u", num);
+		}
+		footnote_ref_html(r->out, num, nth);
+		p = ref + ref_len;
+	}
+	render_html_escaped(r, p, (size_t)(end - p));
+	if (r->in_heading)
+		buf_add(&r->htext, p, (size_t)(end - p));
 }
 
 static int render_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *userdata)
@@ -1008,7 +1043,8 @@ static int render_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void
 		return 0;
 	}
 	render_html_end(r);
-	if (r->in_heading && type != MD_TEXT_ENTITY && type != MD_TEXT_NULLCHAR)
+	int notes = type == MD_TEXT_NORMAL && r->notes != NULL && r->image == 0 && r->link == 0;
+	if (r->in_heading && type != MD_TEXT_ENTITY && type != MD_TEXT_NULLCHAR && !notes)
 		buf_add(&r->htext, text, size);
 	switch (type) {
 	case MD_TEXT_NULLCHAR:
@@ -1030,6 +1066,12 @@ static int render_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void
 		if (r->in_heading)
 			render_entity(r, text, size, render_collect);
 		render_entity(r, text, size, render_html_escaped);
+		break;
+	case MD_TEXT_NORMAL:
+		if (notes)
+			render_notes_text(r, text, size);
+		else
+			render_html_escaped(r, text, size);
 		break;
 	default:
 		render_html_escaped(r, text, size);
@@ -1284,9 +1326,12 @@ static char *render_prepass(const char *md, size_t len, unsigned flags, size_t *
 	return b.data;
 }
 
-int render_html(const char *md, size_t len, const struct render_opts *o, struct buf *out)
+/* md's HTML into out, its references to notes numbered; lone: NULL for a post (its
+ * {:toc} line marked), else set when md is one paragraph (a note's body). */
+static int render_parse(const char *md, size_t len, const struct render_opts *o, struct buf *out,
+                        struct footnotes *notes, int *lone)
 {
-	struct render r = {.out = out, .o = o};
+	struct render r = {.out = out, .o = o, .notes = notes};
 	unsigned flags = o->parser_flags | (o->raw_html_escape ? MD_FLAG_NOHTML : 0);
 	MD_PARSER parser = {
 	    .flags = flags,
@@ -1300,11 +1345,6 @@ int render_html(const char *md, size_t len, const struct render_opts *o, struct 
 	size_t clen = len;
 	int toc = 0;
 
-	pthread_once(&render_esc_once, render_init_esc);
-	if (len >= 3 && memcmp(md, "\xEF\xBB\xBF", 3) == 0) {
-		md += 3;
-		len -= 3;
-	}
 	if (o->additions)
 		copy = render_prepass(md, len, flags, &clen, &toc, &r.attrs);
 	if (copy == NULL) {
@@ -1315,7 +1355,7 @@ int render_html(const char *md, size_t len, const struct render_opts *o, struct 
 		copy[len] = '\0';
 		clen = len;
 	}
-	if (toc)
+	if (toc && lone == NULL)
 		buf_adds(out, RENDER_TOC_MARK "\n");
 	r.src = copy;
 	r.src_len = clen;
@@ -1324,11 +1364,56 @@ int render_html(const char *md, size_t len, const struct render_opts *o, struct 
 	render_attrs_due(&r, SIZE_MAX);
 	attr_blocks_free(&r.attrs);
 	buf_free(&r.caption);
+	if (lone != NULL)
+		*lone = r.blocks == 1 && r.block == MD_BLOCK_P;
 	free(copy);
 	buf_free(&r.scratch);
 	buf_free(&r.htext);
 	buf_free(&r.ids);
 	return rc == 0 ? 0 : -1;
+}
+
+struct render_note {
+	const struct render_opts *o;
+	struct footnotes *notes;
+};
+
+/* A note's body, for footnote_section. */
+static int render_note_body(void *ctx, const char *md, size_t len, struct buf *out, int *lone)
+{
+	const struct render_note *n = ctx;
+
+	return render_parse(md, len, n->o, out, n->notes, lone);
+}
+
+int render_html(const char *md, size_t len, const struct render_opts *o, struct buf *out)
+{
+	struct footnotes *notes = NULL;
+	char *text = NULL;
+	size_t tlen = 0;
+
+	pthread_once(&render_esc_once, render_init_esc);
+	if (len >= 3 && memcmp(md, "\xEF\xBB\xBF", 3) == 0) {
+		md += 3;
+		len -= 3;
+	}
+	if (o->additions) {
+		notes = footnote_new();
+		text = footnote_extract(notes, md, len, &tlen);
+		if (text == NULL) {
+			footnote_free(notes);
+			notes = NULL;
+		}
+	}
+	int rc =
+	    render_parse(text != NULL ? text : md, text != NULL ? tlen : len, o, out, notes, NULL);
+	if (rc == 0 && notes != NULL) {
+		struct render_note n = {.o = o, .notes = notes};
+		rc = footnote_section(notes, out, render_note_body, &n);
+	}
+	footnote_free(notes);
+	free(text);
+	return rc;
 }
 
 size_t render_headings(const char *html, size_t len, struct render_heading *h, size_t max)

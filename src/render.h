@@ -37,8 +37,10 @@ size_t render_delimiter_cols(const char *p, const char *end, int *short_cell);
 /* Append the HTML of the Markdown md to out: 0, or -1 when md4c fails. With the additions
  * every heading gets an id (GitHub's from its text, or the author's "{#id}" ending it) and
  * a self-link, a "{:toc}" line (kramdown's, with the list item before it) becomes
- * RENDER_TOC_MARK, and a line of kramdown's block attributes ("{: .class #id k="v"}",
- * see attr.h; not in code) is taken out and its attributes go on the block before it. */
+ * RENDER_TOC_MARK, a line of kramdown's block attributes ("{: .class #id k="v"}", see
+ * attr.h; not in code) is taken out and its attributes go on the block before it, and
+ * footnotes ("[^label]" references, "[^label]: …" definitions) are numbered and their
+ * notes written at the end (footnote.h). */
 int render_html(const char *md, size_t len, const struct render_opts *o, struct buf *out);
 
 #define RENDER_TOC_MARK "<!--toc-->"
