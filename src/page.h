@@ -83,6 +83,7 @@ void page_moved(const struct site *s, struct request *rq, struct response *rs,
                 const struct page_target *t);
 /* The error page of a status, from the layouts. */
 void page_error(const struct site *s, struct request *rq, struct response *rs, int status);
+struct arena;
 struct cache_entry;
 struct template;
 struct value;
@@ -96,8 +97,10 @@ struct cache_entry *page_post_body(const struct site *s, const struct post *p, s
 int page_post_uncached(const struct site *s, const struct post *p, const struct template *layout,
                        struct request *rq, struct response *rs);
 /* p's summary for listings and feeds: its summary field (text), else its body
- * up to <!--more-->, else its first paragraph (both HTML, pointing into body). */
-void page_post_summary(const struct post *p, const struct cache_entry *body, struct value *v);
+ * up to <!--more-->, else its first paragraph (both HTML, copied into a, its footnote
+ * references left out: their notes are not on a list). */
+void page_post_summary(const struct post *p, const struct cache_entry *body, struct value *v,
+                       struct arena *a);
 
 /* Answer with a rendered page and its validators: 304 when the request's
  * conditions say the client has it, else 200 with its bytes. Takes the caller's

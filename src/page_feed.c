@@ -119,7 +119,7 @@ static void page_feed_html(struct page_feed *f, const struct post *p)
 		if (body != NULL)
 			buf_add(&f->html, body->data, body->len);
 	} else {
-		page_post_summary(p, body, &v);
+		page_post_summary(p, body, &v, &f->rq->arena);
 		if (v.html) {
 			buf_add(&f->html, v.u.string.p, v.u.string.len);
 		} else {

@@ -34,11 +34,8 @@ static struct value page_list_posts(const struct site *s, const struct post *con
 	for (size_t i = 0; i < n; i++) {
 		struct cache_entry *body = page_post_body(s, posts[i], rq);
 		struct value summary;
-		page_post_summary(posts[i], body, &summary);
-		/* The summary points into the body: keep a copy that lives as long as the request.
-		 */
-		summary.u.string.p =
-		    arena_strndup(&rq->arena, summary.u.string.p, summary.u.string.len);
+		/* A copy that lives as long as the request (the body may leave the cache). */
+		page_post_summary(posts[i], body, &summary, &rq->arena);
 		items[i] = posts[i]->fields;
 		value_set(&items[i], "summary", &summary, &rq->arena);
 		cache_release(body);

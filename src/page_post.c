@@ -312,30 +312,45 @@ struct cache_entry *page_post_body(const struct site *s, const struct post *p, s
 	return page_post_body_fresh(s, p, rq, NULL, NULL);
 }
 
-void page_post_summary(const struct post *p, const struct cache_entry *body, struct value *v)
+void page_post_summary(const struct post *p, const struct cache_entry *body, struct value *v,
+                       struct arena *a)
 {
-	static const char more[] = "<!--more-->";
+	static const char more[] = "<!--more-->", ref[] = "<sup><a href=\"#fn-";
 	const char *html = body ? body->data : "";
 	size_t len = body ? body->len : 0;
-	const char *cut;
+	const char *cut, *from = html;
+	size_t n = 0;
 
 	if (p->summary != NULL) {
 		*v = value_string(p->summary, strlen(p->summary));
 		return;
 	}
-	*v = value_string(html, 0);
-	v->html = 1;
 	cut = memmem(html, len, more, sizeof(more) - 1);
 	if (cut != NULL) {
-		v->u.string.len = (size_t)(cut - html);
-		return;
+		n = (size_t)(cut - html);
+	} else {
+		const char *start = memmem(html, len, "<p>", 3);
+		const char *end =
+		    start ? memmem(start, len - (size_t)(start - html), "</p>", 4) : NULL;
+		if (end != NULL) {
+			from = start;
+			n = (size_t)(end + 4 - start);
+		}
 	}
-	const char *start = memmem(html, len, "<p>", 3);
-	const char *end = start ? memmem(start, len - (size_t)(start - html), "</p>", 4) : NULL;
-	if (end != NULL) {
-		v->u.string.p = start;
-		v->u.string.len = (size_t)(end + 4 - start);
+	/* The renderer writes each reference as <sup><a href="#fn-N" ...>N</a></sup>. */
+	char *o = arena_alloc(a, n + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n;) {
+		const char *r = memmem(from + i, n - i, ref, sizeof(ref) - 1);
+		const char *close = r ? memmem(r, (size_t)(from + n - r), "</sup>", 6) : NULL;
+		size_t upto = close ? (size_t)(r - from) : n;
+		memcpy(o + k, from + i, upto - i);
+		k += upto - i;
+		i = close ? (size_t)(close + 6 - from) : n;
 	}
+	o[k] = '\0';
+	*v = value_string(o, k);
+	v->html = 1;
 }
 
 /* Render the post's page around its body. Returns the page held from the cache,

@@ -136,7 +136,25 @@ def toc_levels():
                   st == 200 and got == [w.encode() for w in want], (st, got))
 
 
+def footnote_summaries():
+    """A summary on a list or in a feed leaves out the footnote references of its first
+    paragraph: their notes are on the post's page alone."""
+    with Site(copy_posts=False, config_extra="feed:\n  content: summary\n") as site:
+        site.write_post("noted.md", "---\ntitle: Noted\nroute: /noted\ndate: 2024-01-02\n---\n"
+                        "First words.[^a] More.\n\n[^a]: The note.\n")
+        site.start()
+        _, _, post = site.get("/noted")
+        _, _, index = site.get("/")
+        _, _, feed = site.get("/feed.xml")
+        check(S, "the post keeps its reference and note", b'href="#fn-1"' in post and
+              b'class="footnotes"' in post, post[-400:])
+        check(S, "a list's summary and a feed's leave the references out",
+              b"First words. More." in index and b"#fn-1" not in index and
+              b"First words. More." in feed and b"fn-1" not in feed, (index[-600:], feed[-400:]))
+
+
 def main():
+    footnote_summaries()
     toc_levels()
     pages_and_menu()
     hugo_menu()
