@@ -372,6 +372,10 @@ void markdown_opts_init(struct markdown_opts *o, const struct config *c)
 {
 	memset(o, 0, sizeof(*o));
 	o->escape_html = c->raw_html_escape;
+	o->smart = c->markdown_smart;
+	o->language = c->site_language;
+	o->language_len = c->site_language != NULL ? strlen(c->site_language) : 0;
+	o->math = c->markdown_math;
 }
 
 uint64_t markdown_opts_key(const struct markdown_opts *o)
@@ -379,6 +383,11 @@ uint64_t markdown_opts_key(const struct markdown_opts *o)
 	uint64_t k = hash_bytes("markdown", 8, o->escape_html ? 0x5bd1e995ULL : 0);
 	if (o->base != NULL && o->base_len > 0)
 		k = hash_bytes(o->base, o->base_len, k);
+	if (o->smart)
+		k = hash_bytes(o->language != NULL ? o->language : "", o->language_len,
+		               k ^ 0x736d617274ULL);
+	if (o->math)
+		k = hash_bytes("math", 4, k);
 	return k;
 }
 
@@ -391,10 +400,15 @@ int markdown_render(const char *md, size_t len, const struct markdown_opts *mo, 
 	                        .raw_html_escape = mo->escape_html,
 	                        .additions = 1,
 	                        .base = mo->base,
-	                        .base_len = mo->base_len};
+	                        .base_len = mo->base_len,
+	                        .smart = mo->smart,
+	                        .lang = mo->language,
+	                        .lang_len = mo->language_len};
 	struct markdown_shape shape;
 	struct buf b = {0};
 
+	if (mo->math)
+		o.parser_flags |= MD_FLAG_LATEXMATHSPANS;
 	memset(&shape, 0, sizeof(shape));
 	shape.tables = 1;
 	markdown_shape_measure(md, len, &shape);

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "emoji.h"
 #include "mem.h"
+#include "smart.h"
 #include "utf8.h"
 
 struct render_entity {
@@ -39,7 +40,38 @@ struct render {
 	size_t heading;
 	int in_heading;
 	struct buf htext, ids;
+	/* With markdown.smart: the typography's state, its output, the input md4c reads (to
+	 * see a backslash before a piece of text), the open link's URL (an autolink's text is
+	 * left). */
+	int smart_on;
+	struct smart smart;
+	struct buf smarted;
+	const char *doc, *href;
+	size_t doc_len, href_len;
+	/* The inline math span being written: where its markup starts in out, where its
+	 * text ends in the input. */
+	size_t math_at;
+	const char *math_end;
 };
+
+#define RENDER_MATH_OPEN "<span class=\"math inline\">\\("
+
+/* Inline math whose closing '$' a digit follows ("$5 and $10") is text, as in Pandoc: 1
+ * when the span was made text again. */
+static int render_price(struct render *r)
+{
+	const char *e = r->math_end;
+
+	if (e == NULL || e < r->doc || e + 1 >= r->doc + r->doc_len || *e != '$' || e[1] < '0' ||
+	    e[1] > '9')
+		return 0;
+	size_t at = r->math_at, k = sizeof(RENDER_MATH_OPEN) - 1;
+	memmove(r->out->data + at + 1, r->out->data + at + k, r->out->len - at - k);
+	r->out->data[at] = '$';
+	r->out->len -= k - 1;
+	buf_addc(r->out, '$');
+	return 1;
+}
 
 static int render_space(char c)
 {
@@ -547,6 +579,7 @@ static int render_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 	char tmp[64];
 
 	render_html_end(r);
+	smart_block(&r->smart);
 	switch (type) {
 	case MD_BLOCK_DOC:
 	case MD_BLOCK_HTML:
@@ -656,6 +689,7 @@ static int render_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 	char tmp[16];
 
 	render_html_end(r);
+	smart_block(&r->smart);
 	switch (type) {
 	case MD_BLOCK_DOC:
 	case MD_BLOCK_HTML:
@@ -739,6 +773,8 @@ static int render_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 		break;
 	case MD_SPAN_A: {
 		const MD_SPAN_A_DETAIL *d = detail;
+		r->href = d->href.text;
+		r->href_len = d->href.size;
 		RENDER_LIT(r, "<a href=\"");
 		render_url(r, &d->href);
 		if (d->title.text != NULL) {
@@ -761,10 +797,18 @@ static int render_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 		RENDER_LIT(r, "<del>");
 		break;
 	case MD_SPAN_LATEXMATH:
-		RENDER_LIT(r, "<x-equation>");
+		r->math_at = r->out->len;
+		r->math_end = NULL;
+		if (r->o->additions)
+			RENDER_LIT(r, RENDER_MATH_OPEN);
+		else
+			RENDER_LIT(r, "<x-equation>");
 		break;
 	case MD_SPAN_LATEXMATH_DISPLAY:
-		RENDER_LIT(r, "<x-equation type=\"display\">");
+		if (r->o->additions)
+			RENDER_LIT(r, "<span class=\"math display\">\\[");
+		else
+			RENDER_LIT(r, "<x-equation type=\"display\">");
 		break;
 	case MD_SPAN_WIKILINK:
 		RENDER_LIT(r, "<x-wikilink data-target=\"");
@@ -799,6 +843,7 @@ static int render_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 		RENDER_LIT(r, "</u>");
 		break;
 	case MD_SPAN_A:
+		r->href = NULL;
 		RENDER_LIT(r, "</a>");
 		break;
 	case MD_SPAN_IMG:
@@ -810,8 +855,18 @@ static int render_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 		RENDER_LIT(r, "</del>");
 		break;
 	case MD_SPAN_LATEXMATH:
+		if (r->o->additions && render_price(r))
+			break;
+		if (r->o->additions)
+			RENDER_LIT(r, "\\)</span>");
+		else
+			RENDER_LIT(r, "</x-equation>");
+		break;
 	case MD_SPAN_LATEXMATH_DISPLAY:
-		RENDER_LIT(r, "</x-equation>");
+		if (r->o->additions)
+			RENDER_LIT(r, "\\]</span>");
+		else
+			RENDER_LIT(r, "</x-equation>");
 		break;
 	case MD_SPAN_WIKILINK:
 		RENDER_LIT(r, "</x-wikilink>");
@@ -820,10 +875,48 @@ static int render_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 	return 0;
 }
 
+/* With markdown.smart, plain text's typography (an autolink's URL left as it is): 1 when
+ * it wrote the text; what other text came is noted. */
+static int render_smart(struct render *r, MD_TEXTTYPE type, const char *text, size_t size)
+{
+	size_t slashes = 0;
+
+	switch (type) {
+	case MD_TEXT_NORMAL:
+		break;
+	case MD_TEXT_BR:
+	case MD_TEXT_SOFTBR:
+		smart_space(&r->smart);
+		return 0;
+	case MD_TEXT_HTML:
+		smart_html(&r->smart, text, size);
+		return 0;
+	default:
+		smart_word(&r->smart);
+		return 0;
+	}
+	if (r->href != NULL && size <= r->href_len &&
+	    memcmp(r->href + r->href_len - size, text, size) == 0) {
+		smart_word(&r->smart);
+		return 0;
+	}
+	if (text > r->doc && text <= r->doc + r->doc_len)
+		while (text - slashes > r->doc && text[-(ptrdiff_t)slashes - 1] == '\\')
+			slashes++;
+	buf_reset(&r->smarted);
+	if (!smart_text(&r->smart, text, size, slashes % 2 == 1, &r->smarted))
+		return 0;
+	render_html_escaped(r, r->smarted.data, r->smarted.len);
+	return 1;
+}
+
 static int render_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *userdata)
 {
 	struct render *r = userdata;
+	int smarted = r->smart_on && render_smart(r, type, text, size);
 
+	if (type == MD_TEXT_LATEXMATH)
+		r->math_end = text + size;
 	if (type == MD_TEXT_HTML) {
 		if (r->html_run == 0)
 			r->html_run = r->out->len + 1;
@@ -855,7 +948,8 @@ static int render_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void
 		render_entity(r, text, size, render_html_escaped);
 		break;
 	default:
-		render_html_escaped(r, text, size);
+		if (!smarted)
+			render_html_escaped(r, text, size);
 		break;
 	}
 	return 0;
@@ -1113,12 +1207,19 @@ int render_html(const char *md, size_t len, const struct render_opts *o, struct 
 	}
 	if (toc)
 		buf_adds(out, RENDER_TOC_MARK "\n");
+	r.doc = copy;
+	r.doc_len = clen;
+	if (o->additions && o->smart) {
+		r.smart_on = 1;
+		smart_init(&r.smart, o->lang, o->lang_len);
+	}
 	int rc = md_parse(copy, (MD_SIZE)clen, &parser, &r);
 	render_html_end(&r);
 	free(copy);
 	buf_free(&r.scratch);
 	buf_free(&r.htext);
 	buf_free(&r.ids);
+	buf_free(&r.smarted);
 	return rc == 0 ? 0 : -1;
 }
 
