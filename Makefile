@@ -223,6 +223,7 @@ FUZZ_MAXLEN_fuzz_preview     := 2048
 FUZZ_MAXLEN_fuzz_range       := 4096
 FUZZ_MAXLEN_fuzz_query       := 1024
 FUZZ_MAXLEN_fuzz_render      := 16384
+FUZZ_MAXLEN_fuzz_smart       := 16384
 
 build/fuzz/obj/%.o: src/%.c build/emoji-table.h
 	@mkdir -p build/fuzz/obj

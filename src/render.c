@@ -45,9 +45,10 @@ struct render {
 	 * left). */
 	int smart_on;
 	struct smart smart;
-	struct buf smarted;
-	const char *doc, *href;
-	size_t doc_len, href_len;
+	struct buf smarted, href;
+	int in_link;
+	const char *doc;
+	size_t doc_len;
 	/* The inline math span being written: where its markup starts in out, where its
 	 * text ends in the input. */
 	size_t math_at;
@@ -773,8 +774,10 @@ static int render_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 		break;
 	case MD_SPAN_A: {
 		const MD_SPAN_A_DETAIL *d = detail;
-		r->href = d->href.text;
-		r->href_len = d->href.size;
+		/* md4c's detail lasts for this call only. */
+		buf_reset(&r->href);
+		buf_add(&r->href, d->href.text, d->href.size);
+		r->in_link = 1;
 		RENDER_LIT(r, "<a href=\"");
 		render_url(r, &d->href);
 		if (d->title.text != NULL) {
@@ -843,7 +846,7 @@ static int render_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 		RENDER_LIT(r, "</u>");
 		break;
 	case MD_SPAN_A:
-		r->href = NULL;
+		r->in_link = 0;
 		RENDER_LIT(r, "</a>");
 		break;
 	case MD_SPAN_IMG:
@@ -895,8 +898,8 @@ static int render_smart(struct render *r, MD_TEXTTYPE type, const char *text, si
 		smart_word(&r->smart);
 		return 0;
 	}
-	if (r->href != NULL && size <= r->href_len &&
-	    memcmp(r->href + r->href_len - size, text, size) == 0) {
+	if (r->in_link && size <= r->href.len &&
+	    memcmp(r->href.data + r->href.len - size, text, size) == 0) {
 		smart_word(&r->smart);
 		return 0;
 	}
@@ -1220,6 +1223,7 @@ int render_html(const char *md, size_t len, const struct render_opts *o, struct 
 	buf_free(&r.htext);
 	buf_free(&r.ids);
 	buf_free(&r.smarted);
+	buf_free(&r.href);
 	return rc == 0 ? 0 : -1;
 }
 

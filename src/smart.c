@@ -96,12 +96,14 @@ void smart_space(struct smart *s)
 	s->prev = SMART_SPACE;
 }
 
-/* The elements whose text is left as written. */
+/* The elements whose text is left as written: the one p (n bytes, after "<" or "</")
+ * names, 1 to SMART_VERBATIM; else 0. */
 static int smart_verbatim_tag(const char *p, size_t n)
 {
-	static const char *const tags[] = {"code", "pre", "kbd", "samp", "script", "style", "math"};
+	static const char *const tags[SMART_VERBATIM] = {"code",   "pre",   "kbd", "samp",
+	                                                 "script", "style", "math"};
 
-	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+	for (size_t i = 0; i < SMART_VERBATIM; i++) {
 		size_t k = strlen(tags[i]);
 		if (n < k || (n > k && p[k] != '>' && p[k] != ' ' && p[k] != '\t' && p[k] != '\n' &&
 		              p[k] != '/'))
@@ -110,7 +112,7 @@ static int smart_verbatim_tag(const char *p, size_t n)
 		while (j < k && smart_lower(p[j]) == tags[i][j])
 			j++;
 		if (j == k)
-			return 1;
+			return (int)i + 1;
 	}
 	return 0;
 }
@@ -120,11 +122,20 @@ void smart_html(struct smart *s, const char *p, size_t n)
 	/* md4c gives an inline tag whole, in one piece. */
 	if (n < 3 || p[0] != '<')
 		return;
+	/* An end tag ends its own element only: "<code></pre>" is still code. */
 	if (p[1] == '/') {
-		if (smart_verbatim_tag(p + 2, n - 2) && s->skip > 0)
+		int t = smart_verbatim_tag(p + 2, n - 2);
+		if (t != 0 && s->open_tags[t - 1] > 0) {
+			s->open_tags[t - 1]--;
 			s->skip--;
-	} else if (smart_verbatim_tag(p + 1, n - 1) && p[n - 2] != '/') {
-		s->skip++;
+		}
+	} else {
+		int t = smart_verbatim_tag(p + 1, n - 1);
+		/* None is void: "<code/>" opens one, as browsers read it. */
+		if (t != 0 && s->skip < 65535) {
+			s->open_tags[t - 1]++;
+			s->skip++;
+		}
 	}
 }
 

@@ -14,13 +14,17 @@ struct smart_lang {
 	int spaced;                 /* a narrow no-break space inside guillemets (French) */
 };
 
+#define SMART_VERBATIM 7
+
 /* The state kept across the pieces of text md4c gives a block in. */
 struct smart {
 	const struct smart_lang *lang;
 	int prev;  /* what came before: SMART_* of smart.c */
 	int open1; /* double quotes opened in the block and not closed */
 	int open2; /* single quotes */
-	int skip;  /* inside raw HTML's <code>, <pre>, <kbd>, <samp>, <script>, <style>, <math> */
+	/* Inside raw HTML's <code>, <pre>, <kbd>, <samp>, <script>, <style> or <math>: how
+	 * many are open, of each. */
+	unsigned skip, open_tags[SMART_VERBATIM];
 };
 
 /* Quotes for the language tag (len bytes: "de", "fr-CH", "pt_BR"; case ignored), English
