@@ -114,6 +114,12 @@ static void test_never(void)
 	   "<p><span title=\"a--b\">“c”</span></p>\n<div class='x'>\n-- \"d\"\n</div>\n");
 	EN("never in raw HTML's <code> and <kbd>", "<code>\"a\" --</code> <kbd>'b'</kbd> \"c\"\n",
 	   "<p><code>&quot;a&quot; --</code> <kbd>'b'</kbd> “c”</p>\n");
+	EN("raw HTML's </pre> does not end a <code>, <code/> opens one",
+	   "<code>\"a\"</pre>'b'</code> <code/>\"c\"</code> \"d\"\n",
+	   "<p><code>&quot;a&quot;</pre>'b'</code> <code/>&quot;c&quot;</code> “d”</p>\n");
+	EN("a link whose URL md4c builds (an entity in it), then text",
+	   "[a&amp;b](/x&amp;y) \"q\" [/x&y](/x&amp;y)\n",
+	   "<p><a href=\"/x&amp;y\">a&amp;b</a> “q” <a href=\"/x&amp;y\">/x&amp;y</a></p>\n");
 	test_case("off: quotes and dashes as written", NULL, 0, "\"a\" -- 'b'...\n",
 	          "<p>&quot;a&quot; -- 'b'...</p>\n");
 }
