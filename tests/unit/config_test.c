@@ -56,6 +56,7 @@ static const struct config_case cases[] = {
      "site:\n  title: T\n  base_url: https://e.org/\n  description: D\n"
      "  language: fr\n  author: A\nmount: blog\nposts: p\nlayouts: l\n"
      "default_layout: Page\nsocket: s.sock\nworkers: 4\nmarkdown:\n  raw_html: escape\n"
+     "  smart: false\n  math: true\n"
      "cache:\n  size: 1000\nhttp:\n  cache_control: no-cache\nuser: www-data\nallow_root: false\n"
      "limits:\n  post_size: 2048\n  front_matter_size: 512\nspare: false\n",
      NULL},
@@ -68,6 +69,8 @@ static const struct config_case cases[] = {
     {"site not a map", "site: x\n", "quire.yaml:1: \"site\" must be a map"},
     {"raw_html unknown", "markdown:\n  raw_html: maybe\n",
      "quire.yaml:2: \"markdown.raw_html\" must be keep or escape"},
+    {"smart not a boolean", "markdown:\n  smart: curly\n",
+     "quire.yaml:2: \"markdown.smart\" must be"},
     {"post_size negative", "limits:\n  post_size: -1\n",
      "quire.yaml:2: \"limits.post_size\" must be"},
     {"YAML error", "site:\n  title: \"x\n", "quire.yaml:3: "},
@@ -168,6 +171,8 @@ int main(void)
 			      c.post_max == 2048 && c.front_matter_max == 512 &&
 			          c.raw_html_escape == 1 && c.workers == 4 && c.spare == 0,
 			      "");
+			check("config", "markdown.smart and markdown.math read",
+			      c.markdown_smart == 0 && c.markdown_math == 1, "");
 		}
 		if (i == 0 && rc == 0)
 			check("config", "default limits are 1 MiB and 64 KiB",
@@ -176,6 +181,9 @@ int main(void)
 			      "");
 		if (i == 0 && rc == 0)
 			check("config", "a spare worker by default", c.spare == 1, "%d", c.spare);
+		if (i == 0 && rc == 0)
+			check("config", "typography by default, math not",
+			      c.markdown_smart == 1 && c.markdown_math == 0, "");
 		if (rc == 0)
 			config_test_taxonomies(i, &c);
 		config_free(&c);
