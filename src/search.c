@@ -227,6 +227,8 @@ static void search_text(const struct post *p, const struct config *c, struct buf
 	struct markdown_opts mo;
 	markdown_opts_init(&mo, c);
 	mo.math |= p->math;
+	/* Indexed as written: a search for "don't" finds it. */
+	mo.smart = 0;
 	markdown_render(file.data + p->body_offset, file.len - p->body_offset, &mo, &html);
 	int in_tag = 0, space = 1;
 	for (size_t i = 0; i < html.len; i++) {
