@@ -54,6 +54,9 @@ def with_katex(mount):
         st, _, body = site.get(m + "prices")
         check(S, f"{m}: prices are text, typography is on by default",
               "<p>It’s “$5 and $10” – or less…</p>" in body.decode(), body[-400:])
+        st, _, body = site.get(m + "search?q=It%27s")
+        check(S, f"{m}: search finds what typography changed, as written",
+              st == 200 and b"Prices" in body, body[-600:])
         for path, want in (("javascript/katex/katex.min.js", b"katex"),
                            ("javascript/katex/katex.min.css", b".katex"),
                            ("javascript/katex/contrib/auto-render.js", b"renderMathInElement"),
