@@ -1,7 +1,11 @@
 """math_test.py — typography and math through quire behind nginx: a post with math: true
 loads KaTeX (Debian's libjs-katex, served by nginx at MOUNT/javascript/katex/), a page
 without math loads no script, prices stay text, markdown.smart and markdown.math switch."""
+import os
 import re
+import shutil
+import subprocess
+import tempfile
 
 from harness import Site, check, finish
 
@@ -90,8 +94,32 @@ def switches():
               "<p>&quot;a&quot; -- $x$...</p>" in body.decode(), body[-400:])
 
 
+def rendered():
+    """Chromium runs KaTeX over the page: the math becomes KaTeX's markup, without errors."""
+    chromium = os.environ.get("CHROMIUM", "chromium")
+    if shutil.which(chromium) is None:
+        print(f"SKIP {S}: KaTeX in a browser: no {chromium}")
+        return
+    with Site(copy_posts=False) as site:
+        site.write_post("euler.md", MATH)
+        site.start()
+        profile = tempfile.mkdtemp(prefix="quire-chromium-")
+        try:
+            out = subprocess.run(
+                [chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                 f"--user-data-dir={profile}", "--virtual-time-budget=5000", "--dump-dom",
+                 f"http://127.0.0.1:{site.port}/euler"],
+                capture_output=True, text=True, timeout=60)
+        finally:
+            shutil.rmtree(profile, ignore_errors=True)
+        dom = out.stdout
+        check(S, "KaTeX renders the inline and the display math in Chromium",
+              dom.count('class="katex"') == 2 and dom.count("katex-display") == 1
+              and "katex-error" not in dom, dom[-800:])
+
+
 def main():
-    for t in (lambda: with_katex("/"), lambda: with_katex("/blog/"), switches):
+    for t in (lambda: with_katex("/"), lambda: with_katex("/blog/"), switches, rendered):
         try:
             t()
         except Exception as e:
