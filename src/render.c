@@ -906,9 +906,15 @@ static int render_smart(struct render *r, MD_TEXTTYPE type, const char *text, si
 	if (text > r->doc && text <= r->doc + r->doc_len)
 		while (text - slashes > r->doc && text[-(ptrdiff_t)slashes - 1] == '\\')
 			slashes++;
+	/* A heading's "{#id}" is the author's id as written. */
+	size_t keep = size;
+	for (size_t i = 0; r->in_heading && i + 1 < size; i++)
+		if (text[i] == '{' && text[i + 1] == '#')
+			keep = i;
 	buf_reset(&r->smarted);
-	if (!smart_text(&r->smart, text, size, slashes % 2 == 1, &r->smarted))
+	if (!smart_text(&r->smart, text, keep, slashes % 2 == 1, &r->smarted))
 		return 0;
+	buf_add(&r->smarted, text + keep, size - keep);
 	render_html_escaped(r, r->smarted.data, r->smarted.len);
 	return 1;
 }

@@ -86,6 +86,9 @@ static void test_marks(void)
 	EN("in a heading, whose id is the text's as written", "## \"Don't\" -- stop\n",
 	   "<h2 id=\"dont----stop\">“Don’t” – stop <a class=\"anchor\" href=\"#dont----stop\" "
 	   "aria-label=\"Link to this section\">#</a></h2>\n");
+	EN("a heading's own {#id} is left as written", "## A -- b {#a--b...}\n",
+	   "<h2 id=\"a--b...\">A – b <a class=\"anchor\" href=\"#a--b...\" "
+	   "aria-label=\"Link to this section\">#</a></h2>\n");
 	EN("in a list item and a table cell", "- \"a\"\n\n| \"h\" |\n| --- |\n| 'c' |\n",
 	   "<ul>\n<li>“a”</li>\n</ul>\n<table>\n<thead>\n<tr>\n<th>“h”</th>\n</tr>\n</thead>\n"
 	   "<tbody>\n<tr>\n<td>‘c’</td>\n</tr>\n</tbody>\n</table>\n");
@@ -93,6 +96,21 @@ static void test_marks(void)
 	   "<p><img src=\"/i.png\" alt=\"“a”\"></p>\n");
 	EN("escaped marks stay", "\\\"a\\\" \\'b\\' a\\-\\-b\n", "<p>&quot;a&quot; 'b' a--b</p>\n");
 	EN("an arrow and <!-- stay", "a --> b\n", "<p>a --&gt; b</p>\n");
+}
+
+/* With raw HTML escaped, the <!--more--> line stays the comment. */
+static void test_more(void)
+{
+	struct render_opts o = {
+	    .parser_flags = MD_DIALECT_GITHUB, .raw_html_escape = 1, .additions = 1, .smart = 1};
+	struct buf out = {0};
+	static const char md[] = "\"a\"\n\n<!--more-->\n\n<b>--</b>\n";
+
+	render_html(md, sizeof(md) - 1, &o, &out);
+	check("smart", "raw HTML escaped: <!--more--> stays the comment",
+	      strcmp(buf_cstr(&out), "<p>“a”</p>\n<!--more-->\n<p>&lt;b&gt;–&lt;/b&gt;</p>\n") == 0,
+	      "got \"%s\"", buf_cstr(&out));
+	buf_free(&out);
 }
 
 static void test_never(void)
@@ -177,6 +195,7 @@ int main(void)
 	test_languages();
 	test_marks();
 	test_never();
+	test_more();
 	test_math();
 	test_opts();
 	return check_failed != 0;
