@@ -226,6 +226,7 @@ FUZZ_MAXLEN_fuzz_render      := 16384
 FUZZ_MAXLEN_fuzz_imagesize   := 70000
 FUZZ_MAXLEN_fuzz_attr        := 4096
 FUZZ_MAXLEN_fuzz_footnote    := 16384
+FUZZ_MAXLEN_fuzz_smart       := 16384
 
 build/fuzz/obj/%.o: src/%.c build/emoji-table.h
 	@mkdir -p build/fuzz/obj

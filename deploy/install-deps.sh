@@ -3,7 +3,8 @@
 # that are missing. Uses apt-get as root, or through sudo.
 set -eu
 # Usage: install-deps.sh run|test — what `make run` needs, or all that the tests need too.
-RUN="gcc make pkg-config libyaml-dev libmd4c-html0-dev libmd4c-dev libseccomp-dev nettle-dev libsqlite3-dev unicode-data nginx"
+RUN="gcc make pkg-config libyaml-dev libmd4c-html0-dev libmd4c-dev libseccomp-dev nettle-dev libsqlite3-dev unicode-data nginx
+libjs-katex"
 # libfcgi-dev: only for the benchmark's reference responder (tests/bench/bare_fcgi.c).
 TEST="libfcgi-dev curl python3 tidy chromium python3-feedparser libxml2-utils wrk hyperfine
 apache2-bin libapache2-mod-fcgid systemd mandoc clang libclang-rt-14-dev valgrind

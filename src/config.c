@@ -93,6 +93,8 @@ static const struct config_key config_keys[] = {
     {"markdown", CONFIG_SECTION, 0},
     KEY("markdown.raw_html", CONFIG_RAW_HTML, raw_html_escape),
     KEY("markdown.toc_levels", CONFIG_LEVELS, toc_levels),
+    KEY("markdown.smart", CONFIG_BOOL, markdown_smart),
+    KEY("markdown.math", CONFIG_BOOL, markdown_math),
     {"cache", CONFIG_SECTION, 0},
     KEY("cache.size", CONFIG_BYTES, cache_size),
     {"http", CONFIG_SECTION, 0},
@@ -543,6 +545,7 @@ static void config_defaults(struct config *c, const char *file)
 	c->workers = 8;
 	c->sandbox = 1;
 	c->spare = 1;
+	c->markdown_smart = 1;
 	c->paginate = 10;
 	c->feed_size = 20;
 	c->cache_size = 20L * 1024 * 1024;

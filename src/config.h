@@ -62,6 +62,8 @@ struct config {
 	int spare;             /* keep a spare worker loaded for when one dies (default) */
 	int raw_html_escape;   /* markdown.raw_html: escape */
 	int toc_levels[2];     /* markdown.toc_levels: page.toc's headings, lowest and highest */
+	int markdown_smart;    /* markdown.smart: typographic quotes, dashes (default) */
+	int markdown_math;     /* markdown.math: $...$ is math in every post */
 	long cache_size;       /* cache.size: bytes of rendered pages kept */
 	char *cache_control;   /* http.cache_control: the header on pages */
 	long post_max;         /* limits.post_size, bytes */

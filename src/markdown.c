@@ -383,6 +383,10 @@ void markdown_opts_init(struct markdown_opts *o, const struct config *c)
 {
 	memset(o, 0, sizeof(*o));
 	o->escape_html = c->raw_html_escape;
+	o->smart = c->markdown_smart;
+	o->language = c->site_language;
+	o->language_len = c->site_language != NULL ? strlen(c->site_language) : 0;
+	o->math = c->markdown_math;
 }
 
 uint64_t markdown_opts_key(const struct markdown_opts *o)
@@ -392,6 +396,11 @@ uint64_t markdown_opts_key(const struct markdown_opts *o)
 		k = hash_bytes(o->base, o->base_len, k);
 	if (o->image_size != NULL)
 		k = hash_bytes("image_size", 10, k);
+	if (o->smart)
+		k = hash_bytes(o->language != NULL ? o->language : "", o->language_len,
+		               k ^ 0x736d617274ULL);
+	if (o->math)
+		k = hash_bytes("math", 4, k);
 	return k;
 }
 
@@ -440,13 +449,18 @@ int markdown_render(const char *md, size_t len, const struct markdown_opts *mo, 
 	if (mo == NULL)
 		mo = &none;
 	md = markdown_bound(md, &len, &flags, &b);
+	if (mo->math)
+		flags |= MD_FLAG_LATEXMATHSPANS;
 	struct render_opts o = {.parser_flags = flags,
 	                        .raw_html_escape = mo->escape_html,
 	                        .additions = 1,
 	                        .base = mo->base,
 	                        .base_len = mo->base_len,
 	                        .image_size = mo->image_size,
-	                        .image_ctx = mo->image_ctx};
+	                        .image_ctx = mo->image_ctx,
+	                        .smart = mo->smart,
+	                        .lang = mo->language,
+	                        .lang_len = mo->language_len};
 	int rc = render_html(md, len, &o, out);
 	buf_free(&b);
 	return rc;
@@ -543,7 +557,7 @@ int markdown_text(const char *md, size_t len, const struct markdown_opts *mo, st
 
 	t.escape_html = mo != NULL && mo->escape_html;
 	md = markdown_bound(md, &len, &flags, &b);
-	parser.flags = flags;
+	parser.flags = flags | (mo != NULL && mo->math ? MD_FLAG_LATEXMATHSPANS : 0);
 	parser.enter_block = markdown_text_block;
 	parser.leave_block = markdown_text_block;
 	parser.enter_span = markdown_text_span;

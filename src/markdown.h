@@ -19,14 +19,23 @@ struct markdown_opts {
 	 * rendered. */
 	int (*image_size)(void *ctx, const char *url, size_t len, unsigned *w, unsigned *h);
 	void *image_ctx;
+	/* markdown.smart: curly quotes for the language (site.language, language_len bytes),
+	 * dashes and ellipses in the text. */
+	int smart;
+	const char *language;
+	size_t language_len;
+	/* markdown.math, or the post's math: true: $...$ and $$...$$ are math. */
+	int math;
 };
 
-/* The options configuration c gives every post; base is left NULL. */
+/* The options configuration c gives every post; base is left NULL, math is
+ * markdown.math (a post's math: true sets it too). */
 void markdown_opts_init(struct markdown_opts *o, const struct config *c);
 /* A seed that differs between options that render differently, for cache keys. */
 uint64_t markdown_opts_key(const struct markdown_opts *o);
 
-/* Append the HTML of md to out, with options o (NULL: every default). */
+/* Append the HTML of md to out, with options o (NULL: all zero: raw HTML kept, no
+ * typography, no math). */
 int markdown_render(const char *md, size_t len, const struct markdown_opts *o, struct buf *out);
 /* Append the text of md to out, without its markup: each block's, each line break and each
  * tag of raw HTML a space, runs of white space one space (for the search index). */

@@ -17,7 +17,7 @@
 #include "response.h"
 #include "site.h"
 
-/* A post's HTML body depends on its file's bytes and the raw-HTML policy alone; its
+/* A post's HTML body depends on its file's bytes and its markdown_opts alone; its
  * images' sizes are read when it is rendered (a changed image shows its new size once
  * the post changes or the body leaves the cache). */
 static uint64_t page_post_body_key(uint64_t file_hash, const struct markdown_opts *o)
@@ -197,7 +197,7 @@ static int page_post_layout(const struct site *s, const struct post *v, struct c
 {
 	struct value page = v->fields;
 	size_t n = v->fields.u.map.len;
-	struct member *m = arena_alloc(&rq->arena, (n + 10) * sizeof(*m));
+	struct member *m = arena_alloc(&rq->arena, (n + 11) * sizeof(*m));
 	const struct template *t = layout ? layout : site_post_place(s, v).layout;
 	const char *body = entry->data;
 	size_t len = entry->len;
@@ -225,6 +225,11 @@ static int page_post_layout(const struct site *s, const struct post *v, struct c
 	k += m[k].value.type != VALUE_NULL;
 	page_post_toc(entry, v, s->config, rq, m + k);
 	k += 3;
+	/* page.math: the body holds math, for the layout to load KaTeX. */
+	struct member *math = page_post_member(&m[k++], "math");
+	math->value.type = VALUE_BOOL;
+	static const char math_span[] = "<span class=\"math ";
+	math->value.u.boolean = memmem(body, len, math_span, sizeof(math_span) - 1) != NULL;
 	memcpy(m + k, v->fields.u.map.items, n * sizeof(*m));
 	page.u.map.items = m;
 	page.u.map.len = n + k;
@@ -276,6 +281,7 @@ static struct cache_entry *page_post_body_fresh(const struct site *s, const stru
 	mo.base_len = why.len;
 	mo.image_size = imagesize_site;
 	mo.image_ctx = (void *)s;
+	mo.math |= (fresh ? fresh : p)->math;
 	key = page_post_body_key(hash, &mo);
 	body = cache_get(key);
 	if (body == NULL) {
@@ -429,6 +435,7 @@ int page_post_uncached(const struct site *s, const struct post *p, const struct 
 	mo.base_len = why.len;
 	mo.image_size = imagesize_site;
 	mo.image_ctx = (void *)s;
+	mo.math |= v->math;
 	if (markdown_render(rq->file.data + v->body_offset, rq->file.len - v->body_offset, &mo,
 	                    &rq->html) < 0) {
 		log_msg(LOG_ERROR, "%s: the Markdown could not be rendered", p->path);

@@ -525,6 +525,7 @@ static int post_parse(struct post *p, const char *src, size_t len, time_t mtime,
 	p->authors = fm.authors;
 	p->body_offset = fm.body_offset;
 	p->fields = fm.fields;
+	p->math = value_truthy(value_get(&p->fields, "math", 4));
 	post_computed(p, &fm, c);
 	p->hash = hash_bytes(src, fm.body_offset, 0);
 	rc = 0;

@@ -28,6 +28,7 @@ struct post {
 	int has_order;
 	int draft;            /* draft: true or published: false: neither served nor listed */
 	int page;             /* type: page: served and in the sitemap, never listed */
+	int math;             /* math: true: $...$ and $$...$$ in its Markdown are math */
 	time_t date, lastmod; /* lastmod: the date when not given, else the file's time */
 	int has_date;
 	time_t publish, expiry; /* served from publish on, 410 from expiry on */

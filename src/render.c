@@ -13,6 +13,7 @@
 #include "emoji.h"
 #include "footnote.h"
 #include "mem.h"
+#include "smart.h"
 #include "utf8.h"
 
 struct render_entity {
@@ -61,7 +62,36 @@ struct render {
 	struct footnotes *notes;
 	unsigned link, depth, blocks;
 	MD_BLOCKTYPE block;
+	/* With markdown.smart: the typography's state, its output, the open link's URL (an
+	 * autolink's text is left); src shows a backslash before a piece of text. */
+	int smart_on;
+	struct smart smart;
+	struct buf smarted, href;
+	int in_link;
+	/* The inline math span being written: where its markup starts in out, where its
+	 * text ends in the input. */
+	size_t math_at;
+	const char *math_end;
 };
+
+#define RENDER_MATH_OPEN "<span class=\"math inline\">\\("
+
+/* Inline math whose closing '$' a digit follows ("$5 and $10") is text, as in Pandoc: 1
+ * when the span was made text again. */
+static int render_price(struct render *r)
+{
+	const char *e = r->math_end;
+
+	if (e == NULL || e < r->src || e + 1 >= r->src + r->src_len || *e != '$' || e[1] < '0' ||
+	    e[1] > '9')
+		return 0;
+	size_t at = r->math_at, k = sizeof(RENDER_MATH_OPEN) - 1;
+	memmove(r->out->data + at + 1, r->out->data + at + k, r->out->len - at - k);
+	r->out->data[at] = '$';
+	r->out->len -= k - 1;
+	buf_addc(r->out, '$');
+	return 1;
+}
 
 static int render_space(char c)
 {
@@ -582,6 +612,7 @@ static int render_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 	                  type == MD_BLOCK_H);
 	if (r->depth++ == 1 && r->blocks++ == 0)
 		r->block = type;
+	smart_block(&r->smart);
 	switch (type) {
 	case MD_BLOCK_DOC:
 	case MD_BLOCK_HTML:
@@ -777,6 +808,7 @@ static int render_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 	attr_blocks_leave(&r->attrs, render_takes_attrs(type), type == MD_BLOCK_QUOTE,
 	                  type == MD_BLOCK_H);
 	r->depth--;
+	smart_block(&r->smart);
 	switch (type) {
 	case MD_BLOCK_DOC:
 	case MD_BLOCK_HTML:
@@ -901,6 +933,10 @@ static int render_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 		const MD_SPAN_A_DETAIL *d = detail;
 		r->a_tag = r->out->len;
 		r->link++;
+		/* md4c's detail lasts for this call only. */
+		buf_reset(&r->href);
+		buf_add(&r->href, d->href.text, d->href.size);
+		r->in_link = 1;
 		RENDER_LIT(r, "<a href=\"");
 		render_url(r, &d->href);
 		if (d->title.text != NULL) {
@@ -927,10 +963,18 @@ static int render_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 		RENDER_LIT(r, "<del>");
 		break;
 	case MD_SPAN_LATEXMATH:
-		RENDER_LIT(r, "<x-equation>");
+		r->math_at = r->out->len;
+		r->math_end = NULL;
+		if (r->o->additions)
+			RENDER_LIT(r, RENDER_MATH_OPEN);
+		else
+			RENDER_LIT(r, "<x-equation>");
 		break;
 	case MD_SPAN_LATEXMATH_DISPLAY:
-		RENDER_LIT(r, "<x-equation type=\"display\">");
+		if (r->o->additions)
+			RENDER_LIT(r, "<span class=\"math display\">\\[");
+		else
+			RENDER_LIT(r, "<x-equation type=\"display\">");
 		break;
 	case MD_SPAN_WIKILINK:
 		r->link++;
@@ -969,6 +1013,7 @@ static int render_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 		break;
 	case MD_SPAN_A:
 		r->link--;
+		r->in_link = 0;
 		RENDER_LIT(r, "</a>");
 		r->span_tag = r->o->additions ? r->a_tag + 1 : 0;
 		break;
@@ -981,8 +1026,18 @@ static int render_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 		RENDER_LIT(r, "</del>");
 		break;
 	case MD_SPAN_LATEXMATH:
+		if (r->o->additions && render_price(r))
+			break;
+		if (r->o->additions)
+			RENDER_LIT(r, "\\)</span>");
+		else
+			RENDER_LIT(r, "</x-equation>");
+		break;
 	case MD_SPAN_LATEXMATH_DISPLAY:
-		RENDER_LIT(r, "</x-equation>");
+		if (r->o->additions)
+			RENDER_LIT(r, "\\]</span>");
+		else
+			RENDER_LIT(r, "</x-equation>");
 		break;
 	case MD_SPAN_WIKILINK:
 		r->link--;
@@ -990,6 +1045,51 @@ static int render_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 		break;
 	}
 	return 0;
+}
+
+/* Plain text, with markdown.smart its typography (an autolink's URL, a heading's own
+ * "{#id}" and a character escaped with a backslash left as written). */
+static void render_plain(struct render *r, const char *text, size_t size)
+{
+	size_t slashes = 0;
+
+	if (!r->smart_on) {
+		render_html_escaped(r, text, size);
+		return;
+	}
+	if (r->in_link && size <= r->href.len &&
+	    memcmp(r->href.data + r->href.len - size, text, size) == 0) {
+		smart_word(&r->smart);
+		render_html_escaped(r, text, size);
+		return;
+	}
+	if (text > r->src && text <= r->src + r->src_len)
+		while (text - slashes > r->src && text[-(ptrdiff_t)slashes - 1] == '\\')
+			slashes++;
+	size_t keep = size;
+	for (size_t i = 0; r->in_heading && i + 1 < size; i++)
+		if (text[i] == '{' && text[i + 1] == '#')
+			keep = i;
+	buf_reset(&r->smarted);
+	if (!smart_text(&r->smart, text, keep, slashes % 2 == 1, &r->smarted)) {
+		render_html_escaped(r, text, size);
+		return;
+	}
+	buf_add(&r->smarted, text + keep, size - keep);
+	render_html_escaped(r, r->smarted.data, r->smarted.len);
+}
+
+/* With markdown.smart, what text other than plain text came (it is written as it is). */
+static void render_smart_note(struct render *r, MD_TEXTTYPE type, const char *text, size_t size)
+{
+	if (!r->smart_on || type == MD_TEXT_NORMAL)
+		return;
+	if (type == MD_TEXT_BR || type == MD_TEXT_SOFTBR)
+		smart_space(&r->smart);
+	else if (type == MD_TEXT_HTML)
+		smart_html(&r->smart, text, size);
+	else
+		smart_word(&r->smart);
 }
 
 /* Text with footnote references: each becomes its note's link (in a heading's text, its
@@ -1001,7 +1101,7 @@ static void render_notes_text(struct render *r, const char *p, size_t n)
 	unsigned num, nth;
 
 	while ((ref = footnote_find(r->notes, p, end, &ref_len, &num, &nth)) != NULL) {
-		render_html_escaped(r, p, (size_t)(ref - p));
+		render_plain(r, p, (size_t)(ref - p));
 		if (r->in_heading) {
 			buf_add(&r->htext, p, (size_t)(ref - p));
 			buf_printf(&r->htext, "%u", num);
@@ -1009,7 +1109,7 @@ static void render_notes_text(struct render *r, const char *p, size_t n)
 		footnote_ref_html(r->out, num, nth);
 		p = ref + ref_len;
 	}
-	render_html_escaped(r, p, (size_t)(end - p));
+	render_plain(r, p, (size_t)(end - p));
 	if (r->in_heading)
 		buf_add(&r->htext, p, (size_t)(end - p));
 }
@@ -1017,7 +1117,6 @@ static void render_notes_text(struct render *r, const char *p, size_t n)
 static int render_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *userdata)
 {
 	struct render *r = userdata;
-
 	int in_src = text >= r->src && text < r->src + r->src_len;
 	if (r->attrs.n > 0 && in_src)
 		render_attrs_due(r, (size_t)(text - r->src));
@@ -1036,6 +1135,9 @@ static int render_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void
 		}
 		r->skip_to = NULL;
 	}
+	render_smart_note(r, type, text, size);
+	if (type == MD_TEXT_LATEXMATH)
+		r->math_end = text + size;
 	if (type == MD_TEXT_HTML) {
 		if (r->html_run == 0)
 			r->html_run = r->out->len + 1;
@@ -1071,7 +1173,7 @@ static int render_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void
 		if (notes)
 			render_notes_text(r, text, size);
 		else
-			render_html_escaped(r, text, size);
+			render_plain(r, text, size);
 		break;
 	default:
 		render_html_escaped(r, text, size);
@@ -1359,6 +1461,10 @@ static int render_parse(const char *md, size_t len, const struct render_opts *o,
 		buf_adds(out, RENDER_TOC_MARK "\n");
 	r.src = copy;
 	r.src_len = clen;
+	if (o->additions && o->smart) {
+		r.smart_on = 1;
+		smart_init(&r.smart, o->lang, o->lang_len);
+	}
 	int rc = md_parse(copy, (MD_SIZE)clen, &parser, &r);
 	render_html_end(&r);
 	render_attrs_due(&r, SIZE_MAX);
@@ -1370,6 +1476,8 @@ static int render_parse(const char *md, size_t len, const struct render_opts *o,
 	buf_free(&r.scratch);
 	buf_free(&r.htext);
 	buf_free(&r.ids);
+	buf_free(&r.smarted);
+	buf_free(&r.href);
 	return rc == 0 ? 0 : -1;
 }
 

@@ -26,6 +26,14 @@ struct render_opts {
 	 * a title becomes a <figure> with that title its <figcaption>. */
 	int (*image_size)(void *ctx, const char *url, size_t len, unsigned *w, unsigned *h);
 	void *image_ctx;
+	/* With the additions, typography in plain text (smart.h): quotes for the language
+	 * lang (lang_len bytes, "de"; NULL: English), dashes, ellipses. Heading ids are made
+	 * from the text as written. With MD_FLAG_LATEXMATHSPANS in parser_flags and the
+	 * additions, math is <span class="math inline">\(...\)</span> and <span class="math
+	 * display">\[...\]</span> (as KaTeX's and MathJax's auto-render find it). */
+	int smart;
+	const char *lang;
+	size_t lang_len;
 };
 
 /* Is [p, end) a table delimiter row as GitHub takes it ("| --- | :-: |", and cells of one

@@ -289,6 +289,7 @@ static void search_text(const struct post *p, const struct config *c, struct buf
 	if (file_read(AT_FDCWD, p->path, 0, (size_t)c->post_max, &file, NULL) == 0 &&
 	    file.len >= p->body_offset) {
 		markdown_opts_init(&mo, c);
+		mo.math |= p->math;
 		markdown_text(file.data + p->body_offset, file.len - p->body_offset, &mo, out);
 	}
 	buf_free(&file);

@@ -40,6 +40,7 @@ sed -e "s|unix:/run/quire/quire.sock|unix:$socket|" \
     -e "s|/srv/quire/conf/static/|$static/|" \
     -e "s|listen 80;|listen 127.0.0.1:$port;|" \
     -e "s|location /static/|location ${mount}static/|" \
+    -e "s|location /javascript/katex/|location ${mount}javascript/katex/|" \
     -e "s|location / {|location $mount {|" \
     -e "s|root /srv/quire/static;|$files|" \
     -e "s|include fastcgi_params;|include /etc/nginx/fastcgi_params;|" \

@@ -229,6 +229,10 @@ def apache_proxy():
             try:
                 server.start()
                 same_checks(S, site, site.read_log)
+                for path in ("/javascript/katex/katex.min.js",
+                             "/javascript/katex/fonts/KaTeX_Main-Regular.woff2"):
+                    status, _, body = site.get(path)
+                    check(S, f"Apache serves KaTeX: {path}", status == 200 and body, status)
                 status, _, body = site.get("/%252e%252e%252fetc%252fpasswd")
                 check(S, "a doubly encoded traversal is quire's 404",
                       status == 404 and b"Not Found" in body, status)

@@ -57,6 +57,7 @@ static const struct config_case cases[] = {
      "  language: fr\n  author: A\nmount: blog\nposts: p\nlayouts: l\n"
      "default_layout: Page\nsocket: s.sock\nworkers: 4\nmarkdown:\n  raw_html: escape\n"
      "  toc_levels: 1-4\n"
+     "  smart: false\n  math: true\n"
      "cache:\n  size: 1000\nhttp:\n  cache_control: no-cache\nuser: www-data\nallow_root: false\n"
      "limits:\n  post_size: 2048\n  front_matter_size: 512\nspare: false\n",
      NULL},
@@ -77,6 +78,8 @@ static const struct config_case cases[] = {
      "quire.yaml:2: \"markdown.toc_levels\" must be heading levels"},
     {"toc_levels zero", "markdown:\n  toc_levels: 0\n",
      "quire.yaml:2: \"markdown.toc_levels\" must be heading levels"},
+    {"smart not a boolean", "markdown:\n  smart: curly\n",
+     "quire.yaml:2: \"markdown.smart\" must be"},
     {"post_size negative", "limits:\n  post_size: -1\n",
      "quire.yaml:2: \"limits.post_size\" must be"},
     {"YAML error", "site:\n  title: \"x\n", "quire.yaml:3: "},
@@ -180,6 +183,8 @@ int main(void)
 			check("config", "markdown.toc_levels read",
 			      c.toc_levels[0] == 1 && c.toc_levels[1] == 4, "%d-%d",
 			      c.toc_levels[0], c.toc_levels[1]);
+			check("config", "markdown.smart and markdown.math read",
+			      c.markdown_smart == 0 && c.markdown_math == 1, "");
 		}
 		if (i == 0 && rc == 0)
 			check("config", "default limits are 1 MiB and 64 KiB",
@@ -189,6 +194,9 @@ int main(void)
 			      "");
 		if (i == 0 && rc == 0)
 			check("config", "a spare worker by default", c.spare == 1, "%d", c.spare);
+		if (i == 0 && rc == 0)
+			check("config", "typography by default, math not",
+			      c.markdown_smart == 1 && c.markdown_math == 0, "");
 		if (rc == 0)
 			config_test_taxonomies(i, &c);
 		config_free(&c);

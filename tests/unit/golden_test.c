@@ -1,4 +1,5 @@
-/* golden_test.c — tests/golden/CASE/input.md must render to expected.html.
+/* golden_test.c — tests/golden/CASE/input.md must render to expected.html, with a site's
+ * default markdown options (typography in English; math with the front matter's math: true).
  * With --regen, writes expected.html instead (check the diff by eye). */
 #include <dirent.h>
 #include <stdio.h>
@@ -22,6 +23,22 @@ static int golden_read(const char *path, struct buf *out)
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		buf_add(out, chunk, n);
 	fclose(f);
+	return 0;
+}
+
+/* Does the front matter y (n bytes) have the line "math: true"? */
+static int golden_math(const char *y, size_t n)
+{
+	static const char line[] = "math: true";
+	const char *p = y, *end = y + n;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl != NULL ? nl : end;
+		if ((size_t)(e - p) >= sizeof(line) - 1 && memcmp(p, line, sizeof(line) - 1) == 0)
+			return 1;
+		p = e + 1;
+	}
 	return 0;
 }
 
@@ -53,7 +70,10 @@ int main(int argc, char **argv)
 		if (body < 0)
 			body = 0;
 		buf_reset(&got);
-		markdown_render(in.data + body, in.len - (size_t)body, NULL, &got);
+		/* A site's defaults: typography in English; math for a post with math: true. */
+		struct markdown_opts o = {.smart = 1, .language = "en", .language_len = 2};
+		o.math = body > 0 && golden_math(in.data + yoff, ylen);
+		markdown_render(in.data + body, in.len - (size_t)body, &o, &got);
 		buf_reset(&path);
 		buf_printf(&path, "%s/%s/expected.html", dir, c);
 		if (regen) {

@@ -69,13 +69,15 @@ static int conf_eq(const struct buf *a, const struct buf *b)
 static void conf_example(const char *file, int num, int line, unsigned file_flags, struct buf *md,
                          struct buf *want, struct conf_counts *c)
 {
-	unsigned flag_sets[2] = {file_flags, MD_DIALECT_GITHUB};
+	/* quire's flags, and quire's with math (markdown.math, a post's math: true). */
+	unsigned flag_sets[3] = {file_flags, MD_DIALECT_GITHUB,
+	                         MD_DIALECT_GITHUB | MD_FLAG_LATEXMATHSPANS};
 	struct buf a = {0}, b = {0}, na = {0}, nb = {0}, nw = {0};
 	char name[160];
 
 	conf_tabs(md);
 	conf_tabs(want);
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < 3; k++) {
 		struct render_opts o = {.parser_flags = flag_sets[k]};
 		buf_reset(&a);
 		buf_reset(&b);
@@ -87,7 +89,10 @@ static void conf_example(const char *file, int num, int line, unsigned file_flag
 		int same = rc == 0 && conf_eq(&na, &nb);
 		int bytes = same && conf_eq(&a, &b);
 		snprintf(name, sizeof(name), "%s example %d (line %d), %s flags: as md_html", file,
-		         num, line, k == 0 ? "its" : "quire's");
+		         num, line,
+		         k == 0   ? "its"
+		         : k == 1 ? "quire's"
+		                  : "quire's math");
 		check("render_conformance", name, same, "md_html \"%s\", render_html \"%s\"",
 		      buf_cstr(&a), buf_cstr(&b));
 		if (same && !bytes)
