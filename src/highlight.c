@@ -128,6 +128,12 @@ const struct highlight_lang *highlight_find(const char *name, size_t n)
 {
 	char low[32];
 
+	/* "rust,ignore" (rustdoc's), "go{hl_lines=2}": the name ends there. */
+	for (size_t i = 0; i < n; i++)
+		if (name[i] == ',' || name[i] == '{') {
+			n = i;
+			break;
+		}
 	if (n == 0 || n >= sizeof(low))
 		return NULL;
 	for (size_t i = 0; i < n; i++)
@@ -387,8 +393,8 @@ static size_t hl_number(const struct highlight_lang *l, const char *p, size_t i,
 		                 (hl_lower((unsigned char)p[j]) >= 'a' &&
 		                  hl_lower((unsigned char)p[j]) <= 'f')))
 			j++;
-	} else if (p[j] == '0' && j + 1 < n && (p[j + 1] == 'b' || p[j + 1] == 'B' ||
-	                                          p[j + 1] == 'o' || p[j + 1] == 'O')) {
+	} else if (p[j] == '0' && j + 1 < n &&
+	           (p[j + 1] == 'b' || p[j + 1] == 'B' || p[j + 1] == 'o' || p[j + 1] == 'O')) {
 		*cls = p[j + 1] == 'b' || p[j + 1] == 'B' ? "mb" : "mo";
 		j += 2;
 		while (j < n && (hl_digit((unsigned char)p[j]) || p[j] == '_'))
@@ -420,13 +426,14 @@ static size_t hl_number(const struct highlight_lang *l, const char *p, size_t i,
 }
 
 /* A string whose quote q is at i (triple: three of them): its end. */
-static size_t hl_string(const struct highlight_lang *l, const char *p, size_t i, size_t n,
-                        char q, int triple)
+static size_t hl_string(const struct highlight_lang *l, const char *p, size_t i, size_t n, char q,
+                        int triple)
 {
 	size_t j = i + (triple ? 3 : 1);
 	while (j < n) {
 		char c = p[j];
-		if (c == '\\' && !(l->flags & HL_QUOTE_DOUBLE) && !(q == '\'' && (l->flags & HL_SHELL))) {
+		if (c == '\\' && !(l->flags & HL_QUOTE_DOUBLE) &&
+		    !(q == '\'' && (l->flags & HL_SHELL))) {
 			j += 2;
 			continue;
 		}
@@ -464,7 +471,8 @@ static size_t hl_dollar(const struct highlight_lang *l, const char *p, size_t i,
 			j++;
 		return j;
 	}
-	if ((l->flags & HL_SHELL) && (hl_digit((unsigned char)p[j]) || hl_has("?#@*!$", (unsigned char)p[j])))
+	if ((l->flags & HL_SHELL) &&
+	    (hl_digit((unsigned char)p[j]) || hl_has("?#@*!$", (unsigned char)p[j])))
 		return j + 1;
 	return i;
 }
@@ -551,8 +559,8 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 		if (lc) {
 			j = hl_eol(p, i, n);
 			cls = "c1";
-			if ((fl & HL_RUST) &&
-			    ((hl_at(p, i, n, "///") && !hl_at(p, i, n, "////")) || hl_at(p, i, n, "//!")))
+			if ((fl & HL_RUST) && ((hl_at(p, i, n, "///") && !hl_at(p, i, n, "////")) ||
+			                       hl_at(p, i, n, "//!")))
 				cls = "sd";
 			hl_emit(e, cls, p + i, j - i);
 			i = j;
@@ -582,8 +590,7 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 			i = j;
 			continue;
 		}
-		if ((fl & HL_RUST) && c == '#' &&
-		    (hl_at(p, i, n, "#[") || hl_at(p, i, n, "#!["))) {
+		if ((fl & HL_RUST) && c == '#' && (hl_at(p, i, n, "#[") || hl_at(p, i, n, "#!["))) {
 			unsigned depth = 0;
 			for (j = i; j < n; j++) {
 				if (p[j] == '[') {
@@ -680,7 +687,8 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 			size_t wl = j - i;
 			/* A string's prefix: r"..", b'..', f"..", L"..", and Rust's r#".."#. */
 			if ((fl & HL_RUST) && j < n && (p[j] == '#' || p[j] == '"') &&
-			    ((wl == 1 && p[i] == 'r') || (wl == 2 && p[i] == 'b' && p[i + 1] == 'r'))) {
+			    ((wl == 1 && p[i] == 'r') ||
+			     (wl == 2 && p[i] == 'b' && p[i + 1] == 'r'))) {
 				size_t k = j, h = 0;
 				while (k < n && p[k] == '#' && h < 256) {
 					k++;
@@ -712,7 +720,8 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 				value = 1;
 				continue;
 			}
-			if ((fl & HL_RUST) && j < n && p[j] == '!' && (j + 1 >= n || p[j + 1] != '=')) {
+			if ((fl & HL_RUST) && j < n && p[j] == '!' &&
+			    (j + 1 >= n || p[j + 1] != '=')) {
 				hl_emit(e, "fm", p + i, j + 1 - i);
 				i = j + 1;
 				pending = 0;
@@ -763,15 +772,16 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 			}
 			j = i + 1;
 		}
-		if ((fl & HL_DECORATOR) && c == '@' && j < n && hl_ident_start(l, (unsigned char)p[j])) {
+		if ((fl & HL_DECORATOR) && c == '@' && j < n &&
+		    hl_ident_start(l, (unsigned char)p[j])) {
 			while (j < n && (hl_ident(l, (unsigned char)p[j]) || p[j] == '.'))
 				j++;
 			hl_emit(e, "nd", p + i, j - i);
 			i = j;
 			continue;
 		}
-		if ((fl & HL_REGEX) && c == '/' && !value && i >= no_regex && j < n && p[j] != '/' &&
-		    p[j] != '*') {
+		if ((fl & HL_REGEX) && c == '/' && !value && i >= no_regex && j < n &&
+		    p[j] != '/' && p[j] != '*') {
 			size_t k = j;
 			int cl = 0;
 			while (k < n && p[k] != '\n') {
@@ -936,7 +946,8 @@ static void hl_markup(struct hl_out *e, const struct highlight_lang *l, const ch
 					hl_emit(e, "p", p + i, 1);
 					self = 1;
 				} else if (hl_name_char(c) || c == '@') {
-					while (j < n && (hl_name_char((unsigned char)p[j]) || p[j] == '@'))
+					while (j < n &&
+					       (hl_name_char((unsigned char)p[j]) || p[j] == '@'))
 						j++;
 					hl_emit(e, "na", p + i, j - i);
 				} else {
@@ -951,7 +962,8 @@ static void hl_markup(struct hl_out *e, const struct highlight_lang *l, const ch
 			const struct highlight_lang *in = NULL;
 			if (!closing && !self && name_len == 6 && hl_same(p + name, "script", 6, 1))
 				in = l->inner[0];
-			else if (!closing && !self && name_len == 5 && hl_same(p + name, "style", 5, 1))
+			else if (!closing && !self && name_len == 5 &&
+			         hl_same(p + name, "style", 5, 1))
 				in = l->inner[1];
 			if (in != NULL) {
 				j = hl_find_close(p, i, n, p + name, name_len);
@@ -964,8 +976,9 @@ static void hl_markup(struct hl_out *e, const struct highlight_lang *l, const ch
 			continue;
 		}
 		if (p[i] == '&') {
-			while (j < n && j < i + 40 && (hl_alpha((unsigned char)p[j]) ||
-			                               hl_digit((unsigned char)p[j]) || p[j] == '#'))
+			while (j < n && j < i + 40 &&
+			       (hl_alpha((unsigned char)p[j]) || hl_digit((unsigned char)p[j]) ||
+			        p[j] == '#'))
 				j++;
 			if (j < n && p[j] == ';' && j > i + 1) {
 				hl_emit(e, "ni", p + i, j + 1 - i);
@@ -985,7 +998,8 @@ static void hl_markup(struct hl_out *e, const struct highlight_lang *l, const ch
 
 static size_t hl_css_ident(const char *p, size_t i, size_t n)
 {
-	while (i < n && (hl_alpha((unsigned char)p[i]) || hl_digit((unsigned char)p[i]) || p[i] == '-'))
+	while (i < n &&
+	       (hl_alpha((unsigned char)p[i]) || hl_digit((unsigned char)p[i]) || p[i] == '-'))
 		i++;
 	return i;
 }
@@ -1045,8 +1059,8 @@ static void hl_css(struct hl_out *e, const struct highlight_lang *l, const char 
 			if (c == '#') {
 				j = hl_css_ident(p, i + 1, n);
 				hl_emit(e, "mh", p + i, j - i);
-			} else if (hl_digit(c) ||
-			           ((c == '.' || c == '-') && j < n && hl_digit((unsigned char)p[j]))) {
+			} else if (hl_digit(c) || ((c == '.' || c == '-') && j < n &&
+			                           hl_digit((unsigned char)p[j]))) {
 				while (j < n && (hl_digit((unsigned char)p[j]) || p[j] == '.'))
 					j++;
 				hl_emit(e, memchr(p + i, '.', j - i) ? "mf" : "mi", p + i, j - i);
@@ -1203,8 +1217,8 @@ static void hl_yaml(struct hl_out *e, const struct highlight_lang *l, const char
 static void hl_toml(struct hl_out *e, const struct highlight_lang *l, const char *p, size_t n)
 {
 	size_t i = 0;
-	unsigned depth = 0; /* open arrays and inline tables */
-	int key = 1;        /* a key is expected */
+	unsigned depth = 0;       /* open arrays and inline tables */
+	int key = 1;              /* a key is expected */
 	unsigned long tables = 0; /* bit d: the bracket at depth d is an inline table */
 
 	while (i < n) {
@@ -1230,7 +1244,8 @@ static void hl_toml(struct hl_out *e, const struct highlight_lang *l, const char
 		} else if (c == '"' || c == '\'') {
 			int triple = n - i >= 3 && p[i + 1] == (char)c && p[i + 2] == (char)c;
 			if (c == '\'') {
-				j = triple ? hl_until(p, i + 3, n, "'''") : hl_until(p, i + 1, n, "'");
+				j = triple ? hl_until(p, i + 3, n, "'''")
+				           : hl_until(p, i + 1, n, "'");
 				if (!triple && hl_eol(p, i, n) < j)
 					j = hl_eol(p, i, n);
 			} else {
@@ -1258,12 +1273,15 @@ static void hl_toml(struct hl_out *e, const struct highlight_lang *l, const char
 			hl_emit(e, "p", p + i, 1);
 			key = depth > 0 && depth <= 64 && ((tables >> (depth - 1)) & 1);
 		} else if (key) {
-			while (j < n && (hl_alpha((unsigned char)p[j]) || hl_digit((unsigned char)p[j]) ||
-			                 p[j] == '-' || p[j] == '.'))
+			while (j < n &&
+			       (hl_alpha((unsigned char)p[j]) || hl_digit((unsigned char)p[j]) ||
+			        p[j] == '-' || p[j] == '.'))
 				j++;
 			hl_emit(e, NULL, p + i, j - i);
-		} else if (hl_digit(c) || ((c == '+' || c == '-') && j < n && hl_digit((unsigned char)p[j]))) {
-			while (j < n && (hl_digit((unsigned char)p[j]) || hl_has("_.:-+TZeExXobabcdefABCDEF", (unsigned char)p[j])))
+		} else if (hl_digit(c) ||
+		           ((c == '+' || c == '-') && j < n && hl_digit((unsigned char)p[j]))) {
+			while (j < n && (hl_digit((unsigned char)p[j]) ||
+			                 hl_has("_.:-+TZeExXobabcdefABCDEF", (unsigned char)p[j])))
 				j++;
 			hl_emit(e, memchr(p + i, '.', j - i) ? "mf" : "mi", p + i, j - i);
 		} else if (hl_alpha(c)) {
@@ -1325,7 +1343,8 @@ static size_t hl_prompt(const char *p, size_t i, size_t eol)
 	}
 	if (w > j && !at)
 		w = j;
-	if (w > j && w < eol && p[w] == ' ' && w + 1 < eol && hl_has("$#%", (unsigned char)p[w + 1]))
+	if (w > j && w < eol && p[w] == ' ' && w + 1 < eol &&
+	    hl_has("$#%", (unsigned char)p[w + 1]))
 		w++;
 	if (w < eol && hl_has("$#%", (unsigned char)p[w]) && (w + 1 == eol || p[w + 1] == ' ')) {
 		w++;

@@ -250,8 +250,7 @@ static const struct highlight_lang lang_yaml = {
     .mode = HL_YAML,
 };
 
-static const struct highlight_words toml_words[] = {{"kc", "true false inf nan"},
-                                                    {NULL, NULL}};
+static const struct highlight_words toml_words[] = {{"kc", "true false inf nan"}, {NULL, NULL}};
 
 static const struct highlight_lang lang_toml = {
     .names = "toml",
@@ -391,7 +390,6 @@ static const struct highlight_lang lang_php = {
 };
 
 const struct highlight_lang *const highlight_langs[] = {
-    &lang_rust, &lang_c,    &lang_cpp,     &lang_go,   &lang_python, &lang_js,
-    &lang_ts,   &lang_java, &lang_json,    &lang_yaml, &lang_toml,   &lang_sh,
-    &lang_console, &lang_html, &lang_xml,  &lang_css,  &lang_sql,    &lang_diff,
-    &lang_ruby, &lang_php,  NULL};
+    &lang_rust, &lang_c,    &lang_cpp,  &lang_go,   &lang_python, &lang_js,      &lang_ts,
+    &lang_java, &lang_json, &lang_yaml, &lang_toml, &lang_sh,     &lang_console, &lang_html,
+    &lang_xml,  &lang_css,  &lang_sql,  &lang_diff, &lang_ruby,   &lang_php,     NULL};

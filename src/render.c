@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "emoji.h"
+#include "highlight.h"
 #include "mem.h"
 #include "utf8.h"
 
@@ -39,6 +40,10 @@ struct render {
 	size_t heading;
 	int in_heading;
 	struct buf htext, ids;
+	/* The fenced code being collected to be highlighted (with the additions). */
+	const struct highlight_lang *hl;
+	struct highlight_opts hlo;
+	struct buf code;
 };
 
 static int render_space(char c)
@@ -541,6 +546,30 @@ static void render_heading_id(struct render *r)
 	buf_free(&id);
 }
 
+/* With the additions, fenced code in a language the highlighter knows: its text is
+ * collected, and written highlighted when the block ends. */
+static void render_code_begin(struct render *r, const MD_BLOCK_CODE_DETAIL *d)
+{
+	const char *info = d->info.text, *end = info + d->info.size, *rest;
+
+	if (!r->o->additions || d->lang.text == NULL)
+		return;
+	r->hl = highlight_find(d->lang.text, d->lang.size);
+	if (r->hl == NULL)
+		return;
+	buf_reset(&r->code);
+	rest = d->lang.text >= info && d->lang.text <= end ? d->lang.text + d->lang.size : info;
+	highlight_opts_parse(rest, (size_t)(end - rest), &r->hlo);
+}
+
+static void render_code_end(struct render *r)
+{
+	highlight_html(r->hl, r->code.data != NULL ? r->code.data : "", r->code.len, &r->hlo,
+	               r->out);
+	highlight_opts_free(&r->hlo);
+	r->hl = NULL;
+}
+
 static int render_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 {
 	struct render *r = userdata;
@@ -602,6 +631,7 @@ static int render_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 			RENDER_LIT(r, "\"");
 		}
 		RENDER_LIT(r, ">");
+		render_code_begin(r, d);
 		break;
 	}
 	case MD_BLOCK_P:
@@ -682,6 +712,8 @@ static int render_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 		break;
 	}
 	case MD_BLOCK_CODE:
+		if (r->hl != NULL)
+			render_code_end(r);
 		RENDER_LIT(r, "</code></pre>\n");
 		break;
 	case MD_BLOCK_P:
@@ -824,6 +856,15 @@ static int render_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void
 {
 	struct render *r = userdata;
 
+	if (r->hl != NULL) { /* code to highlight: well-formed, a NUL as U+FFFD */
+		if (type == MD_TEXT_NULLCHAR)
+			buf_adds(&r->code, "\xEF\xBF\xBD");
+		else if (utf8_valid(text, size) == size)
+			buf_add(&r->code, text, size);
+		else
+			utf8_clean(&r->code, text, size, 0);
+		return 0;
+	}
 	if (type == MD_TEXT_HTML) {
 		if (r->html_run == 0)
 			r->html_run = r->out->len + 1;
@@ -1119,6 +1160,9 @@ int render_html(const char *md, size_t len, const struct render_opts *o, struct 
 	buf_free(&r.scratch);
 	buf_free(&r.htext);
 	buf_free(&r.ids);
+	buf_free(&r.code);
+	if (r.hl != NULL)
+		highlight_opts_free(&r.hlo);
 	return rc == 0 ? 0 : -1;
 }
 
