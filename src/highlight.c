@@ -502,12 +502,48 @@ static void hl_shell_string(struct hl_out *e, const struct highlight_lang *l, co
 		hl_emit(e, "s2", p + beg, (end > beg ? end : beg) - beg);
 }
 
+/* A string [i, end) with ${...} (or #{...}) inside: those as si around plain code. */
+static void hl_interp_string(struct hl_out *e, const char *cls, char mark, const char *p, size_t i,
+                             size_t end)
+{
+	size_t beg = i;
+	for (size_t j = i + 1; j + 1 < end;) {
+		if (p[j] == '\\') {
+			j += 2;
+			continue;
+		}
+		if (p[j] != mark || p[j + 1] != '{') {
+			j++;
+			continue;
+		}
+		size_t k = j + 2;
+		unsigned depth = 1;
+		while (k < end && depth > 0) {
+			if (p[k] == '{')
+				depth++;
+			else if (p[k] == '}')
+				depth--;
+			k++;
+		}
+		if (depth > 0)
+			break;
+		hl_emit(e, cls, p + beg, j - beg);
+		hl_emit(e, "si", p + j, 2);
+		hl_emit(e, NULL, p + j + 2, k - 1 - (j + 2));
+		hl_emit(e, "si", p + k - 1, 1);
+		beg = j = k;
+	}
+	hl_emit(e, cls, p + beg, end - beg);
+}
+
 /* --- the code scanner --- */
 
 static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char *p, size_t n)
 {
 	size_t i = 0, no_regex = 0;
-	int line_start = 1, pending = 0, value = 0; /* value: the last token ends a value */
+	/* pending: what the next name is (1 function, 2 type, 3 attribute, 4 namespace);
+	 * value: the last token ends a value; decl: a name, then a space, went before. */
+	int line_start = 1, pending = 0, value = 0, decl = 0;
 	unsigned fl = l->flags;
 
 	while (i < n) {
@@ -518,6 +554,7 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 		if (c == '\n') {
 			hl_emit(e, NULL, "\n", 1);
 			line_start = 1;
+			decl = 0;
 			i++;
 			continue;
 		}
@@ -525,9 +562,12 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 			while (j < n && hl_space((unsigned char)p[j]))
 				j++;
 			hl_emit(e, NULL, p + i, j - i);
+			decl = decl == 1 ? 2 : decl;
 			i = j;
 			continue;
 		}
+		int was_decl = decl;
+		decl = 0;
 		int first = line_start;
 		line_start = 0;
 		if (first && (fl & HL_PREPROC) && c == '#') {
@@ -543,10 +583,9 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 			i = j;
 			continue;
 		}
-		if ((fl & HL_PHP_OPEN) && (hl_at(p, i, n, "<?php") || hl_at(p, i, n, "?>"))) {
-			j = i + (p[i] == '<' ? 5 : 2);
-			hl_emit(e, "cp", p + i, j - i);
-			i = j;
+		if ((fl & HL_PHP_OPEN) && (hl_at(p, i, n, "<?") || hl_at(p, i, n, "?>"))) {
+			hl_emit(e, "cp", p + i, 2);
+			i += 2;
 			continue;
 		}
 		int lc = 0;
@@ -650,6 +689,8 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 			}
 			if ((fl & HL_SHELL) && c == '"')
 				hl_shell_string(e, l, p, i, j);
+			else if ((fl & HL_INTERP) && (c == '`' || (c == '"' && (fl & HL_SYMBOL))))
+				hl_interp_string(e, cls, c == '`' ? '$' : '#', p, i, j);
 			else
 				hl_emit(e, cls, p + i, j - i);
 			i = j;
@@ -728,20 +769,37 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 				value = 0;
 				continue;
 			}
+			if (pending == 4) {
+				while (j < n && (hl_ident(l, (unsigned char)p[j]) || p[j] == '.' ||
+				                 p[j] == '*'))
+					j++;
+				hl_emit(e, "nn", p + i, j - i);
+				pending = 0;
+				i = j;
+				continue;
+			}
 			const struct hl_entry *w = hl_word(l, p + i, wl);
 			if (w != NULL && !(pending && w->cls[0] != 'k')) {
 				cls = w->cls;
 			} else if (pending == 1) {
 				cls = "nf";
 			} else if (pending == 2) {
-				cls = "nc";
+				cls = l->type_cls != NULL ? l->type_cls : "nc";
+			} else if (pending == 3) {
+				cls = "na";
+			} else if ((fl & HL_DECL_FN) && was_decl == 2 && j < n && p[j] == '(') {
+				cls = "nf";
 			} else if ((fl & HL_CALL_FN) && j < n && p[j] == '(') {
 				cls = "nf";
 			} else if ((fl & HL_CAP_TYPE) && p[i] >= 'A' && p[i] <= 'Z') {
 				cls = "nc";
 			}
 			pending = w != NULL ? w->next : 0;
+			if (w != NULL && hl_in_list(l->ns_after, p + i, wl))
+				pending = 4;
 			value = w == NULL || w->cls[0] != 'k' || w->cls[1] == 'c';
+			decl = w == NULL ||
+			       (w->cls[0] == 'k' && (w->cls[1] == 't' || w->cls[1] == 'd'));
 			hl_emit(e, cls, p + i, wl);
 			i = j;
 			continue;
@@ -832,11 +890,23 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 			}
 			if (best > 0) {
 				hl_emit(e, NULL, p + i, best);
-				pending = hl_in_list(l->type_ops, p + i, best) ? 2 : 0;
+				pending = hl_in_list(l->type_ops, p + i, best)   ? 2
+				          : hl_in_list(l->attr_ops, p + i, best) ? 3
+				                                                 : 0;
 				i += best;
 				value = 0;
 				continue;
 			}
+		}
+		if ((fl & HL_SYMBOL) && c == ':' && j < n &&
+		    hl_ident_start(l, (unsigned char)p[j]) &&
+		    !(i > 0 && (p[i - 1] == ':' || hl_ident(l, (unsigned char)p[i - 1])))) {
+			while (j < n && hl_ident(l, (unsigned char)p[j]))
+				j++;
+			hl_emit(e, "ss", p + i, j - i);
+			i = j;
+			value = 1;
+			continue;
 		}
 		if ((fl & HL_RUST) && c == '&' && pending == 2) {
 			hl_emit(e, "kp", p + i, 1); /* a reference type's '&' */
@@ -854,7 +924,14 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 		} else {
 			hl_emit(e, NULL, p + i, 1);
 		}
-		pending = pending && (c == '<' || c == '*' || c == '&') ? pending : 0;
+		if (hl_in_list(l->attr_ops, p + i, j - i))
+			pending = 3;
+		else if (hl_in_list(l->type_ops, p + i, j - i))
+			pending = 2;
+		else if (!(pending && (c == '<' || c == '*' || c == '&')))
+			pending = 0;
+		if (c == '*' || c == '&' || c == '>' || c == ']')
+			decl = was_decl;
 		i = j;
 	}
 }
@@ -908,9 +985,10 @@ static void hl_markup(struct hl_out *e, const struct highlight_lang *l, const ch
 		}
 		if (p[i] == '<' && j < n && (hl_alpha((unsigned char)p[j]) || p[j] == '/')) {
 			int closing = p[j] == '/';
-			hl_emit(e, "p", p + i, 1);
+			const char *tp = (l->flags & HL_XML) ? "nt" : "p";
+			hl_emit(e, tp, p + i, 1);
 			if (closing) {
-				hl_emit(e, "p", p + j, 1);
+				hl_emit(e, tp, p + j, 1);
 				j++;
 			}
 			size_t ns = j;
@@ -927,7 +1005,7 @@ static void hl_markup(struct hl_out *e, const struct highlight_lang *l, const ch
 				if (hl_space(c) || c == '\n') {
 					hl_emit(e, NULL, p + i, 1);
 				} else if (c == '=') {
-					hl_emit(e, "o", p + i, 1);
+					hl_emit(e, (l->flags & HL_XML) ? "na" : "o", p + i, 1);
 					j = i + 1;
 					while (j < n && hl_space((unsigned char)p[j]))
 						j++;
@@ -943,7 +1021,7 @@ static void hl_markup(struct hl_out *e, const struct highlight_lang *l, const ch
 					}
 					hl_emit(e, "s", p + i, j - i);
 				} else if (c == '/') {
-					hl_emit(e, "p", p + i, 1);
+					hl_emit(e, tp, p + i, 1);
 					self = 1;
 				} else if (hl_name_char(c) || c == '@') {
 					while (j < n &&
@@ -956,7 +1034,7 @@ static void hl_markup(struct hl_out *e, const struct highlight_lang *l, const ch
 				i = j;
 			}
 			if (i < n && p[i] == '>') {
-				hl_emit(e, "p", p + i, 1);
+				hl_emit(e, tp, p + i, 1);
 				i++;
 			}
 			const struct highlight_lang *in = NULL;
@@ -1047,8 +1125,8 @@ static void hl_css(struct hl_out *e, const struct highlight_lang *l, const char 
 			at = 1;
 		} else if (decl && !value) {
 			if (hl_alpha(c) || c == '-') {
-				j = hl_css_ident(p, i, n);
-				hl_emit(e, "k", p + i, j - i);
+				j = hl_css_ident(p, i, n); /* a property; --name a custom one */
+				hl_emit(e, hl_at(p, i, n, "--") ? "nv" : "k", p + i, j - i);
 			} else if (c == ':') {
 				hl_emit(e, "p", p + i, 1);
 				value = 1;
@@ -1070,6 +1148,8 @@ static void hl_css(struct hl_out *e, const struct highlight_lang *l, const char 
 				else
 					j = hl_css_ident(p, i, n);
 				hl_emit(e, "kt", p + i, j - i);
+				i = j; /* the number took at least a character */
+				continue;
 			} else if (c == '!') {
 				j = hl_css_ident(p, i + 1, n);
 				hl_emit(e, "cp", p + i, j - i);

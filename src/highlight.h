@@ -37,6 +37,10 @@ enum {
 	HL_SHELL = 1 << 14,        /* ${...}, $(...), -options, words as plain text */
 	HL_PHP_OPEN = 1 << 15,     /* <?php and ?> are preprocessor marks */
 	HL_REGEX = 1 << 16,        /* /re/ after an operator is a regular expression (JS) */
+	HL_XML = 1 << 17,          /* a tag's brackets and an attribute's '=' are the tag's */
+	HL_DECL_FN = 1 << 18,      /* "type name(" declares function name (nf) */
+	HL_INTERP = 1 << 19,       /* ${...} in `strings` (JS), #{...} in "strings" (Ruby) */
+	HL_SYMBOL = 1 << 20,       /* :name is a symbol (Ruby) */
 };
 
 /* Words of one class ("k", "kt", ...): space-separated. */
@@ -57,7 +61,10 @@ struct highlight_lang {
 	const char *fn_after;    /* words whose next name is a function (nf) */
 	const char *class_after; /* words whose next name is a class or type (nc) */
 	const char *plain_ops;   /* space-separated operators left without a class */
-	const char *type_ops;    /* plain_ops after which the next name is a type (nc) */
+	const char *type_ops;    /* operators after which the next name is a type */
+	const char *type_cls;    /* that type's class: "nc" when NULL */
+	const char *attr_ops;    /* operators after which the next name is an attribute (na) */
+	const char *ns_after;    /* words whose next dotted name is a namespace (nn) */
 	const char *ops;         /* operator characters (o) */
 	const char *punct;       /* punctuation characters (p) */
 	const char *ident_extra; /* characters in names besides letters, digits, '_' */

@@ -83,7 +83,7 @@ static const struct highlight_words cpp_words[] = {
 static const struct highlight_lang lang_cpp = {
     .names = "cpp c++ cxx cc hpp hxx h++",
     .mode = HL_CODE,
-    .flags = HL_PREPROC | HL_STR_LINE | HL_CALL_FN,
+    .flags = HL_PREPROC | HL_STR_LINE | HL_DECL_FN,
     .words = cpp_words,
     .line_comment = {"//"},
     .block_open = "/*",
@@ -163,7 +163,7 @@ static const struct highlight_words js_words[] = {
 static const struct highlight_lang lang_js = {
     .names = "javascript js jsx mjs cjs node",
     .mode = HL_CODE,
-    .flags = HL_REGEX,
+    .flags = HL_REGEX | HL_INTERP,
     .words = js_words,
     .line_comment = {"//"},
     .block_open = "/*",
@@ -179,12 +179,12 @@ static const struct highlight_lang lang_js = {
 static const struct highlight_words ts_words[] = {
     {"k", "await break case catch continue debugger default delete do else export extends "
           "finally for if import in instanceof new return super switch this throw try typeof "
-          "void while with yield of as from async get set static implements keyof readonly "
+          "void while with yield of as from async get set static implements readonly "
           "declare is infer satisfies abstract"},
     {"kd", "var let const function class interface type enum namespace module"},
     {"kc", "true false null undefined NaN Infinity"},
     {"kr", "private protected public"},
-    {"kt", "string number boolean any unknown never object symbol bigint"},
+    {"kt", "string number boolean any never object symbol bigint"},
     {"nb", "Array Boolean Date Error Function Math Number Object RegExp String Promise Map "
            "Set JSON Symbol console window document"},
     {NULL, NULL}};
@@ -192,7 +192,9 @@ static const struct highlight_words ts_words[] = {
 static const struct highlight_lang lang_ts = {
     .names = "typescript ts tsx mts cts",
     .mode = HL_CODE,
-    .flags = HL_REGEX | HL_DECORATOR,
+    .flags = HL_REGEX | HL_DECORATOR | HL_INTERP,
+    .type_ops = ":",
+    .type_cls = "kt",
     .words = ts_words,
     .line_comment = {"//"},
     .block_open = "/*",
@@ -219,7 +221,9 @@ static const struct highlight_words java_words[] = {
 static const struct highlight_lang lang_java = {
     .names = "java",
     .mode = HL_CODE,
-    .flags = HL_DECORATOR | HL_STR_LINE,
+    .flags = HL_DECORATOR | HL_STR_LINE | HL_DECL_FN,
+    .ns_after = "package import",
+    .attr_ops = ".",
     .words = java_words,
     .line_comment = {"//"},
     .block_open = "/*",
@@ -298,6 +302,7 @@ static const struct highlight_lang lang_html = {
 static const struct highlight_lang lang_xml = {
     .names = "xml svg xsd xsl xslt rss atom plist wsdl",
     .mode = HL_MARKUP,
+    .flags = HL_XML,
 };
 
 static const struct highlight_lang lang_css = {
@@ -343,16 +348,17 @@ static const struct highlight_words ruby_words[] = {
           "module next not or redo rescue retry return then undef unless until when while "
           "yield super __FILE__ __LINE__"},
     {"kp", "attr_accessor attr_reader attr_writer include extend private protected public "
-           "raise require require_relative loop"},
+           "loop"},
     {"kc", "true false nil"},
     {"bp", "self"},
-    {"nb", "puts print p format lambda proc"},
+    {"nb", "puts print p format lambda proc raise require require_relative warn printf "
+           "sprintf exit gets"},
     {NULL, NULL}};
 
 static const struct highlight_lang lang_ruby = {
     .names = "ruby rb duby gemfile rake podspec",
     .mode = HL_CODE,
-    .flags = HL_CAP_TYPE,
+    .flags = HL_REGEX | HL_INTERP | HL_SYMBOL,
     .words = ruby_words,
     .line_comment = {"#"},
     .quotes = "\"'`",
@@ -371,7 +377,10 @@ static const struct highlight_words php_words[] = {
           "new or print private protected public readonly require require_once return static "
           "switch throw trait try unset use var while xor yield"},
     {"kc", "true false null TRUE FALSE NULL"},
-    {"kt", "int float bool string array object void mixed callable iterable"},
+    {"nb", "trim isset min max count strlen json_encode json_decode header "
+           "http_response_code file_get_contents file_put_contents array_map array_filter "
+           "array_keys array_values in_array implode explode sprintf printf str_replace "
+           "strtolower strtoupper substr strpos is_array is_string intval var_dump"},
     {NULL, NULL}};
 
 static const struct highlight_lang lang_php = {
@@ -385,6 +394,7 @@ static const struct highlight_lang lang_php = {
     .quotes = "\"'`",
     .fn_after = "function",
     .class_after = "class interface trait extends implements new",
+    .attr_ops = "->",
     .ops = "+-*/%=&|<>!~^?.",
     .punct = "()[]{},;:",
 };

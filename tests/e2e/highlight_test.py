@@ -138,11 +138,16 @@ def main():
                 print("FAIL highlight: %s: %s: the characters differ" % (name, src))
                 failed += 1
                 continue
-            for (ch, a), (_, b) in zip(ours, theirs):
+            run = ""
+            for k, ((ch, a), (_, b)) in enumerate(zip(ours, theirs)):
                 total += 1
                 same += a == b
                 if verbose == name and a != b:
-                    print("  %s: %r quire %s, pygments %s" % (src, ch, a, b))
+                    run += ch
+                    nxt = ours[k + 1][1] + theirs[k + 1][1] if k + 1 < len(ours) else ""
+                    if nxt != a + b:
+                        print("  %s: %r quire %s, pygments %s" % (src, run, a, b))
+                        run = ""
         pct = 100.0 * same / total if total else 100.0
         status = "PASS" if pct >= THRESHOLD else "FAIL"
         failed += status == "FAIL"
