@@ -78,6 +78,7 @@ build/tests-asan/mustache_spec: tests/mustache_spec.c $(LIB_SAN_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
 TEST_BINS := build/quire build/asan/quire build/tsan/quire build/tests/mustache_spec build/tests-asan/mustache_spec \
+             build/tests/highlight_tool \
              build/bench/layout_bench build/bench/render_bench build/bench/search_bench build/bench/bare_fcgi \
              $(UNIT_TESTS:%=build/tests/%) $(UNIT_TESTS:%=build/tests-asan/%)
 
@@ -223,6 +224,7 @@ FUZZ_MAXLEN_fuzz_preview     := 2048
 FUZZ_MAXLEN_fuzz_range       := 4096
 FUZZ_MAXLEN_fuzz_query       := 1024
 FUZZ_MAXLEN_fuzz_render      := 16384
+FUZZ_MAXLEN_fuzz_highlight   := 16384
 
 build/fuzz/obj/%.o: src/%.c build/emoji-table.h
 	@mkdir -p build/fuzz/obj

@@ -206,16 +206,16 @@ void highlight_opts_parse(const char *info, size_t n, struct highlight_opts *o)
 					i++;
 				}
 			}
+		} else if (n - i > 11 && memcmp(info + i, "linenostart", 11) == 0) {
+			i += 11;
+			while (i < n && (info[i] == ' ' || info[i] == '=' || info[i] == ':'))
+				i++;
+			i = hl_num(info, i, n, &o->linestart);
 		} else if (n - i > 7 && memcmp(info + i, "linenos", 7) == 0) {
 			i += 7;
 			while (i < n && (info[i] == ' ' || info[i] == '=' || info[i] == ':'))
 				i++;
 			o->linenos = !(n - i >= 5 && memcmp(info + i, "false", 5) == 0);
-		} else if (n - i > 16 && memcmp(info + i, "linenostart", 11) == 0) {
-			i += 11;
-			while (i < n && (info[i] == ' ' || info[i] == '=' || info[i] == ':'))
-				i++;
-			i = hl_num(info, i, n, &o->linestart);
 		} else {
 			i++;
 		}
@@ -738,10 +738,15 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 				if (k < n && p[k] == '"') {
 					k++;
 					while (k < n) {
-						if (p[k] == '"' && n - k - 1 >= h &&
-						    strspn(p + k + 1, "#") >= h) {
-							k += 1 + h;
-							break;
+						if (p[k] == '"') { /* '"' and h of '#' close it */
+							size_t m = 0;
+							while (m < h && k + 1 + m < n &&
+							       p[k + 1 + m] == '#')
+								m++;
+							if (m == h) {
+								k += 1 + h;
+								break;
+							}
 						}
 						k++;
 					}
@@ -779,7 +784,8 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 				continue;
 			}
 			const struct hl_entry *w = hl_word(l, p + i, wl);
-			if (w != NULL && !(pending && w->cls[0] != 'k')) {
+			/* A word keeps its class, but for a function's or attribute's name. */
+			if (w != NULL && (pending == 0 || pending == 2 || w->cls[0] == 'k')) {
 				cls = w->cls;
 			} else if (pending == 1) {
 				cls = "nf";

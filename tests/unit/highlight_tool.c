@@ -20,6 +20,12 @@ int main(int argc, char **argv)
 		printf("%.*s\n", (int)strcspn(l->names, " "), l->names);
 		return 0;
 	}
+	struct highlight_opts o = {0}, *op = NULL;
+	if (argc == 4 && strcmp(argv[2], "--opts") == 0) { /* LANG --opts "{hl_lines=[2]}" */
+		highlight_opts_parse(argv[3], strlen(argv[3]), &o);
+		op = &o;
+		argc = 2;
+	}
 	if (argc != 2) {
 		fprintf(stderr, "usage: highlight_tool LANG < code\n");
 		return 2;
@@ -29,8 +35,10 @@ int main(int argc, char **argv)
 		return 1;
 	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
 		buf_add(&in, chunk, n);
-	highlight_html(l, in.data != NULL ? in.data : "", in.len, NULL, &out);
+	highlight_html(l, in.data != NULL ? in.data : "", in.len, op, &out);
 	fwrite(out.data, 1, out.len, stdout);
+	if (op != NULL)
+		highlight_opts_free(op);
 	buf_free(&in);
 	buf_free(&out);
 	return 0;
