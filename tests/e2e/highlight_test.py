@@ -47,6 +47,11 @@ def category(cls):
     return "other"
 
 
+def plain(cls):
+    """The class for the finer figure: a plain name or text is no class."""
+    return "" if cls in ("", "n", "w", "x", "nx") else cls
+
+
 def fenced_blocks(text):
     """(info word, code) of each fenced block of a Markdown text."""
     out, lines, i = [], text.split("\n"), 0
@@ -86,7 +91,8 @@ def quire_chars(lang, code):
             stack.pop()
         else:
             cls = stack[-1] if stack else ""
-            out.extend((ch, category(cls)) for ch in html.unescape(m.group(2)) if not ch.isspace())
+            out.extend((ch, category(cls), plain(cls)) for ch in html.unescape(m.group(2))
+                       if not ch.isspace())
     return out
 
 
@@ -95,8 +101,8 @@ def pygments_chars(lexer, code):
     from pygments.formatters.html import _get_ttype_class
     out = []
     for ttype, value in lex(code, lexer):
-        cat = category(_get_ttype_class(ttype))
-        out.extend((ch, cat) for ch in value if not ch.isspace())
+        cls = _get_ttype_class(ttype)
+        out.extend((ch, category(cls), plain(cls)) for ch in value if not ch.isspace())
     return out
 
 
@@ -131,17 +137,18 @@ def main():
             continue
         opts = {"startinline": True} if name == "php" else {}
         lexer = get_lexer_by_name(LANGS[name], stripnl=False, ensurenl=False, **opts)
-        same = total = 0
+        same = total = exact = 0
         for lang, code, src in blocks:
             ours, theirs = quire_chars(lang, code), pygments_chars(lexer, code)
-            if [c for c, _ in ours] != [c for c, _ in theirs]:
+            if [c[0] for c in ours] != [c[0] for c in theirs]:
                 print("FAIL highlight: %s: %s: the characters differ" % (name, src))
                 failed += 1
                 continue
             run = ""
-            for k, ((ch, a), (_, b)) in enumerate(zip(ours, theirs)):
+            for k, ((ch, a, ca), (_, b, cb)) in enumerate(zip(ours, theirs)):
                 total += 1
                 same += a == b
+                exact += ca == cb
                 if verbose == name and a != b:
                     run += ch
                     nxt = ours[k + 1][1] + theirs[k + 1][1] if k + 1 < len(ours) else ""
@@ -151,8 +158,9 @@ def main():
         pct = 100.0 * same / total if total else 100.0
         status = "PASS" if pct >= THRESHOLD else "FAIL"
         failed += status == "FAIL"
-        print("%s highlight: %-10s %5.1f %% of %d characters agree (%d blocks)"
-              % (status, name, pct, total, len(blocks)))
+        print("%s highlight: %-10s %5.1f %% of %d characters agree (%d blocks; %.1f %% in the "
+              "very class)" % (status, name, pct, total, len(blocks),
+                               100.0 * exact / total if total else 100.0))
     return 1 if failed else 0
 
 
