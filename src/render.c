@@ -550,15 +550,16 @@ static void render_heading_id(struct render *r)
  * collected, and written highlighted when the block ends. */
 static void render_code_begin(struct render *r, const MD_BLOCK_CODE_DETAIL *d)
 {
-	const char *info = d->info.text, *end = info + d->info.size, *rest;
+	const char *info = d->info.text, *end, *rest;
 
-	if (!r->o->additions || d->lang.text == NULL)
+	if (!r->o->additions || d->lang.text == NULL || info == NULL)
 		return;
 	r->hl = highlight_find(d->lang.text, d->lang.size);
 	if (r->hl == NULL)
 		return;
 	buf_reset(&r->code);
-	rest = d->lang.text >= info && d->lang.text <= end ? d->lang.text + d->lang.size : info;
+	end = info + d->info.size; /* the options follow the language's name */
+	rest = d->lang.text >= info && d->lang.text <= end ? d->lang.text + d->lang.size : end;
 	highlight_opts_parse(rest, (size_t)(end - rest), &r->hlo);
 }
 
