@@ -1198,13 +1198,14 @@ static void hl_css(struct hl_out *e, const struct highlight_lang *l, const char 
 static size_t hl_yaml_quoted(const char *p, size_t i, size_t n)
 {
 	char q = p[i];
-	for (size_t j = i + 1; j < n && p[j] != '\n'; j++) {
-		if (q == '"' && p[j] == '\\')
+	size_t j = i + 1;
+	for (; j < n && p[j] != '\n'; j++) {
+		if (q == '"' && p[j] == '\\' && j + 1 < n && p[j + 1] != '\n')
 			j++;
 		else if (p[j] == q)
 			return j + 1;
 	}
-	return hl_eol(p, i, n);
+	return j;
 }
 
 static void hl_yaml(struct hl_out *e, const struct highlight_lang *l, const char *p, size_t n)
@@ -1320,20 +1321,24 @@ static void hl_toml(struct hl_out *e, const struct highlight_lang *l, const char
 			j = hl_eol(p, i, n);
 			hl_emit(e, "c1", p + i, j - i);
 		} else if (c == '[' && depth == 0 && key) {
-			size_t eol = hl_eol(p, i, n);
-			j = i + 1;
-			while (j < eol && p[j] != ']')
+			j = i + 1; /* up to "]" or "]]", within the line */
+			while (j < n && p[j] != ']' && p[j] != '\n')
 				j++;
-			while (j < eol && p[j] == ']')
+			while (j < n && p[j] == ']')
 				j++;
 			hl_emit(e, "k", p + i, j - i);
 		} else if (c == '"' || c == '\'') {
 			int triple = n - i >= 3 && p[i + 1] == (char)c && p[i + 2] == (char)c;
 			if (c == '\'') {
-				j = triple ? hl_until(p, i + 3, n, "'''")
-				           : hl_until(p, i + 1, n, "'");
-				if (!triple && hl_eol(p, i, n) < j)
-					j = hl_eol(p, i, n);
+				if (triple) {
+					j = hl_until(p, i + 3, n, "'''");
+				} else { /* a literal string: no escapes, one line */
+					j = i + 1;
+					while (j < n && p[j] != '\'' && p[j] != '\n')
+						j++;
+					if (j < n && p[j] == '\'')
+						j++;
+				}
 			} else {
 				j = hl_string(l, p, i, n, '"', triple);
 			}

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "check.h"
@@ -280,6 +281,41 @@ static void test_hostile(void)
 	buf_free(&want);
 }
 
+/* 128 KB of what makes a scanner look ahead, in every language, each under half a second:
+ * a scan that went back over the line or the rest byte by byte would take many seconds. */
+static void test_linear(void)
+{
+	static const char *const pats[] = {"'a",  "[a]",   "'",    "\"\\",  "/a",
+	                                   "${",  "#[",    "r#\"", "<a b=", "<script>",
+	                                   "`${", "k: \"", "$ ",   "'''a"};
+	struct buf in = {0}, out = {0};
+	double worst = 0;
+	const char *worst_what = "";
+
+	for (size_t k = 0; k < sizeof(pats) / sizeof(pats[0]); k++) {
+		buf_reset(&in);
+		while (in.len < 1 << 17)
+			buf_adds(&in, pats[k]);
+		for (size_t i = 0; highlight_langs[i] != NULL; i++) {
+			struct timespec a, b;
+			clock_gettime(CLOCK_MONOTONIC, &a);
+			buf_reset(&out);
+			highlight_html(highlight_langs[i], in.data, in.len, NULL, &out);
+			clock_gettime(CLOCK_MONOTONIC, &b);
+			double t =
+			    (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+			if (t > worst) {
+				worst = t;
+				worst_what = pats[k];
+			}
+		}
+	}
+	check("highlight", "128 KB of look-ahead bait in each language, each under half a second",
+	      worst < 0.5, "%.2f s for \"%s\"", worst, worst_what);
+	buf_free(&in);
+	buf_free(&out);
+}
+
 static void test_opts(void)
 {
 	struct highlight_opts o;
@@ -348,6 +384,7 @@ int main(void)
 	test_names();
 	test_tokens();
 	test_hostile();
+	test_linear();
 	test_opts();
 	test_render();
 	return check_exit();
