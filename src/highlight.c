@@ -25,6 +25,19 @@ struct hl_entry {
 static struct hl_entry hl_table[HL_HASH_SIZE];
 static pthread_once_t hl_once = PTHREAD_ONCE_INIT;
 
+/* Each language's bytes: what they may be or start (made once, with the words). */
+#define HL_LANGS_MAX 64
+enum {
+	HL_C_IDENT = 1,    /* in a name */
+	HL_C_START = 2,    /* starts a name */
+	HL_C_OP = 4,       /* an operator */
+	HL_C_PUNCT = 8,    /* punctuation */
+	HL_C_QUOTE = 16,   /* opens a string */
+	HL_C_COMMENT = 32, /* may start a comment */
+	HL_C_PLAIN = 64,   /* may start an operator left plain, a type's or an attribute's */
+};
+static unsigned char hl_ctab[HL_LANGS_MAX + 1][256];
+
 static unsigned char hl_lower(unsigned char c)
 {
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
@@ -91,10 +104,60 @@ static void hl_add_list(const struct highlight_lang *l, const char *s, const cha
 	}
 }
 
+static void hl_mark_firsts(unsigned char *ct, const char *list, unsigned char bit)
+{
+	while (list != NULL && *list) {
+		while (*list == ' ')
+			list++;
+		if (*list)
+			ct[(unsigned char)*list] |= bit;
+		list += strcspn(list, " ");
+	}
+}
+
+static void hl_init_chars(const struct highlight_lang *l, unsigned char *ct)
+{
+	for (int c = 1; c < 256; c++) {
+		int alpha =
+		    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+		int extra = l->ident_extra != NULL && strchr(l->ident_extra, c) != NULL;
+		if (alpha || extra)
+			ct[c] |= HL_C_IDENT | HL_C_START;
+		if (c >= '0' && c <= '9')
+			ct[c] |= HL_C_IDENT;
+		if (l->ops != NULL && strchr(l->ops, c) != NULL)
+			ct[c] |= HL_C_OP;
+		if (l->punct != NULL && strchr(l->punct, c) != NULL)
+			ct[c] |= HL_C_PUNCT;
+		if (l->quotes != NULL && strchr(l->quotes, c) != NULL)
+			ct[c] |= HL_C_QUOTE;
+	}
+	for (int k = 0; k < 3 && l->line_comment[k] != NULL; k++)
+		ct[(unsigned char)l->line_comment[k][0]] |= HL_C_COMMENT;
+	if (l->block_open != NULL)
+		ct[(unsigned char)l->block_open[0]] |= HL_C_COMMENT;
+	hl_mark_firsts(ct, l->plain_ops, HL_C_PLAIN);
+	hl_mark_firsts(ct, l->type_ops, HL_C_PLAIN);
+	hl_mark_firsts(ct, l->attr_ops, HL_C_PLAIN);
+}
+
+/* The byte table of l (one for a language not in highlight_langs: letters, digits). */
+static const unsigned char *hl_chars(const struct highlight_lang *l)
+{
+	for (size_t i = 0; i < HL_LANGS_MAX && highlight_langs[i] != NULL; i++)
+		if (highlight_langs[i] == l)
+			return hl_ctab[i];
+	return hl_ctab[HL_LANGS_MAX];
+}
+
 static void hl_init(void)
 {
+	static const struct highlight_lang none = {.names = ""};
+	hl_init_chars(&none, hl_ctab[HL_LANGS_MAX]);
 	for (size_t i = 0; highlight_langs[i] != NULL; i++) {
 		const struct highlight_lang *l = highlight_langs[i];
+		if (i < HL_LANGS_MAX)
+			hl_init_chars(l, hl_ctab[i]);
 		for (const struct highlight_words *w = l->words; w != NULL && w->cls != NULL; w++)
 			hl_add_list(l, w->words, w->cls, 0);
 		hl_add_list(l, l->fn_after, NULL, 1);
@@ -243,7 +306,7 @@ struct hl_out {
 static void hl_close(struct hl_out *e)
 {
 	if (e->cur != NULL) {
-		buf_adds(e->out, "</span>");
+		buf_add(e->out, "</span>", 7);
 		e->cur = NULL;
 	}
 }
@@ -291,9 +354,9 @@ static void hl_emit(struct hl_out *e, const char *cls, const char *p, size_t n)
 		if (cls != e->cur && (cls == NULL || e->cur == NULL || strcmp(cls, e->cur) != 0)) {
 			hl_close(e);
 			if (cls != NULL) {
-				buf_adds(e->out, "<span class=\"");
+				buf_add(e->out, "<span class=\"", 13);
 				buf_adds(e->out, cls);
-				buf_adds(e->out, "\">");
+				buf_add(e->out, "\">", 2);
 				e->cur = cls;
 			}
 		}
@@ -348,14 +411,14 @@ static int hl_has(const char *set, unsigned char c)
 	return set != NULL && c != 0 && strchr(set, c) != NULL;
 }
 
-static int hl_ident_start(const struct highlight_lang *l, unsigned char c)
+static int hl_ident_start(const unsigned char *ct, unsigned char c)
 {
-	return hl_alpha(c) || hl_has(l->ident_extra, c);
+	return (ct[c] & HL_C_START) != 0;
 }
 
-static int hl_ident(const struct highlight_lang *l, unsigned char c)
+static int hl_ident(const unsigned char *ct, unsigned char c)
 {
-	return hl_alpha(c) || hl_digit(c) || hl_has(l->ident_extra, c);
+	return (ct[c] & HL_C_IDENT) != 0;
 }
 
 static int hl_at(const char *p, size_t i, size_t n, const char *s)
@@ -381,7 +444,7 @@ static size_t hl_until(const char *p, size_t i, size_t n, const char *s)
 }
 
 /* A number at i: its end, and its class in *cls. */
-static size_t hl_number(const struct highlight_lang *l, const char *p, size_t i, size_t n,
+static size_t hl_number(const unsigned char *ct, const char *p, size_t i, size_t n,
                         const char **cls)
 {
 	size_t j = i;
@@ -420,7 +483,7 @@ static size_t hl_number(const struct highlight_lang *l, const char *p, size_t i,
 			}
 		}
 	}
-	while (j < n && hl_ident(l, (unsigned char)p[j])) /* suffixes: 1u8, 10UL, 2.0f */
+	while (j < n && hl_ident(ct, (unsigned char)p[j])) /* suffixes: 1u8, 10UL, 2.0f */
 		j++;
 	return j;
 }
@@ -463,11 +526,12 @@ static const char *hl_quote_class(char q)
 /* A shell variable at i ('$'): its end (i when there is none). */
 static size_t hl_dollar(const struct highlight_lang *l, const char *p, size_t i, size_t n)
 {
+	const unsigned char *ct = hl_chars(l);
 	size_t j = i + 1;
 	if (j >= n)
 		return i;
-	if (hl_ident_start(l, (unsigned char)p[j]) && p[j] != '-') {
-		while (j < n && hl_ident(l, (unsigned char)p[j]) && p[j] != '-')
+	if (hl_ident_start(ct, (unsigned char)p[j]) && p[j] != '-') {
+		while (j < n && hl_ident(ct, (unsigned char)p[j]) && p[j] != '-')
 			j++;
 		return j;
 	}
@@ -545,6 +609,7 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 	 * value: the last token ends a value; decl: a name, then a space, went before. */
 	int line_start = 1, pending = 0, value = 0, decl = 0;
 	unsigned fl = l->flags;
+	const unsigned char *ct = hl_chars(l);
 
 	while (i < n) {
 		unsigned char c = (unsigned char)p[i];
@@ -589,7 +654,7 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 			continue;
 		}
 		int lc = 0;
-		for (int k = 0; k < 3 && l->line_comment[k] != NULL; k++)
+		for (int k = 0; k < 3 && (ct[c] & HL_C_COMMENT) && l->line_comment[k] != NULL; k++)
 			if (hl_at(p, i, n, l->line_comment[k]))
 				lc = 1;
 		if (lc && (fl & HL_HASH_WORD) && i > 0 && !hl_space((unsigned char)p[i - 1]) &&
@@ -605,7 +670,8 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 			i = j;
 			continue;
 		}
-		if (l->block_open != NULL && hl_at(p, i, n, l->block_open)) {
+		if ((ct[c] & HL_C_COMMENT) && l->block_open != NULL &&
+		    hl_at(p, i, n, l->block_open)) {
 			size_t ol = strlen(l->block_open), cl = strlen(l->block_close);
 			if (fl & HL_NEST_COMMENT) {
 				unsigned depth = 0;
@@ -666,16 +732,16 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 			}
 			hl_emit(e, "o", p + i, 1);
 			i++;
-			if (i < n && hl_ident_start(l, (unsigned char)p[i])) {
+			if (i < n && hl_ident_start(ct, (unsigned char)p[i])) {
 				j = i;
-				while (j < n && hl_ident(l, (unsigned char)p[j]))
+				while (j < n && hl_ident(ct, (unsigned char)p[j]))
 					j++;
 				hl_emit(e, "na", p + i, j - i);
 				i = j;
 			}
 			continue;
 		}
-		if (hl_has(l->quotes, c)) {
+		if (ct[c] & HL_C_QUOTE) {
 			int triple = (fl & HL_TRIPLE) && n - i >= 3 && p[i + 1] == (char)c &&
 			             p[i + 2] == (char)c;
 			j = hl_string(l, p, i, n, (char)c, triple);
@@ -709,7 +775,7 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 				i = j;
 				continue;
 			}
-			j = hl_number(l, p, i, n, &cls);
+			j = hl_number(ct, p, i, n, &cls);
 			if ((fl & HL_SHELL) && j < n && !hl_space((unsigned char)p[j]) &&
 			    p[j] != '\n' && !hl_has(";|&()<>", (unsigned char)p[j])) {
 				while (j < n && !hl_space((unsigned char)p[j]) && p[j] != '\n' &&
@@ -722,8 +788,8 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 			value = 1;
 			continue;
 		}
-		if (hl_ident_start(l, c) && !((fl & HL_SHELL) && c == '-')) {
-			while (j < n && hl_ident(l, (unsigned char)p[j]))
+		if (hl_ident_start(ct, c) && !((fl & HL_SHELL) && c == '-')) {
+			while (j < n && hl_ident(ct, (unsigned char)p[j]))
 				j++;
 			size_t wl = j - i;
 			/* A string's prefix: r"..", b'..', f"..", L"..", and Rust's r#".."#. */
@@ -756,7 +822,7 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 					continue;
 				}
 			}
-			if (j < n && hl_has(l->quotes, (unsigned char)p[j]) &&
+			if (j < n && (ct[(unsigned char)p[j]] & HL_C_QUOTE) &&
 			    hl_in_list(l->str_prefix, p + i, wl)) {
 				int triple = (fl & HL_TRIPLE) && n - j >= 3 && p[j + 1] == p[j] &&
 				             p[j + 2] == p[j];
@@ -775,7 +841,7 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 				continue;
 			}
 			if (pending == 4) {
-				while (j < n && (hl_ident(l, (unsigned char)p[j]) || p[j] == '.' ||
+				while (j < n && (hl_ident(ct, (unsigned char)p[j]) || p[j] == '.' ||
 				                 p[j] == '*'))
 					j++;
 				hl_emit(e, "nn", p + i, j - i);
@@ -837,8 +903,8 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 			j = i + 1;
 		}
 		if ((fl & HL_DECORATOR) && c == '@' && j < n &&
-		    hl_ident_start(l, (unsigned char)p[j])) {
-			while (j < n && (hl_ident(l, (unsigned char)p[j]) || p[j] == '.'))
+		    hl_ident_start(ct, (unsigned char)p[j])) {
+			while (j < n && (hl_ident(ct, (unsigned char)p[j]) || p[j] == '.'))
 				j++;
 			hl_emit(e, "nd", p + i, j - i);
 			i = j;
@@ -883,7 +949,7 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 			}
 		}
 		/* Operators left plain, as the reference highlighter leaves them. */
-		if (l->plain_ops != NULL) {
+		if ((ct[c] & HL_C_PLAIN) && l->plain_ops != NULL) {
 			const char *s = l->plain_ops;
 			size_t best = 0;
 			while (*s) {
@@ -905,9 +971,9 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 			}
 		}
 		if ((fl & HL_SYMBOL) && c == ':' && j < n &&
-		    hl_ident_start(l, (unsigned char)p[j]) &&
-		    !(i > 0 && (p[i - 1] == ':' || hl_ident(l, (unsigned char)p[i - 1])))) {
-			while (j < n && hl_ident(l, (unsigned char)p[j]))
+		    hl_ident_start(ct, (unsigned char)p[j]) &&
+		    !(i > 0 && (p[i - 1] == ':' || hl_ident(ct, (unsigned char)p[i - 1])))) {
+			while (j < n && hl_ident(ct, (unsigned char)p[j]))
 				j++;
 			hl_emit(e, "ss", p + i, j - i);
 			i = j;
@@ -919,20 +985,20 @@ static void hl_code(struct hl_out *e, const struct highlight_lang *l, const char
 			i++;
 			continue;
 		}
-		if (hl_has(l->ops, c)) {
-			while (j < n && hl_has(l->ops, (unsigned char)p[j]) && j < i + 3)
+		if (ct[c] & HL_C_OP) {
+			while (j < n && (ct[(unsigned char)p[j]] & HL_C_OP) && j < i + 3)
 				j++;
 			hl_emit(e, "o", p + i, j - i);
 			value = 0;
-		} else if (hl_has(l->punct, c)) {
+		} else if (ct[c] & HL_C_PUNCT) {
 			hl_emit(e, "p", p + i, 1);
 			value = c == ')' || c == ']' || c == '}';
 		} else {
 			hl_emit(e, NULL, p + i, 1);
 		}
-		if (hl_in_list(l->attr_ops, p + i, j - i))
+		if ((ct[c] & HL_C_PLAIN) && hl_in_list(l->attr_ops, p + i, j - i))
 			pending = 3;
-		else if (hl_in_list(l->type_ops, p + i, j - i))
+		else if ((ct[c] & HL_C_PLAIN) && hl_in_list(l->type_ops, p + i, j - i))
 			pending = 2;
 		else if (!(pending && (c == '<' || c == '*' || c == '&')))
 			pending = 0;
@@ -1303,6 +1369,7 @@ static void hl_yaml(struct hl_out *e, const struct highlight_lang *l, const char
 
 static void hl_toml(struct hl_out *e, const struct highlight_lang *l, const char *p, size_t n)
 {
+	const unsigned char *ct = hl_chars(l);
 	size_t i = 0;
 	unsigned depth = 0;       /* open arrays and inline tables */
 	int key = 1;              /* a key is expected */
@@ -1376,7 +1443,7 @@ static void hl_toml(struct hl_out *e, const struct highlight_lang *l, const char
 				j++;
 			hl_emit(e, memchr(p + i, '.', j - i) ? "mf" : "mi", p + i, j - i);
 		} else if (hl_alpha(c)) {
-			while (j < n && hl_ident(l, (unsigned char)p[j]))
+			while (j < n && hl_ident(ct, (unsigned char)p[j]))
 				j++;
 			const struct hl_entry *w = hl_word(l, p + i, j - i);
 			hl_emit(e, w != NULL ? w->cls : NULL, p + i, j - i);
