@@ -78,6 +78,7 @@ build/tests-asan/mustache_spec: tests/mustache_spec.c $(LIB_SAN_OBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
 TEST_BINS := build/quire build/asan/quire build/tsan/quire build/tests/mustache_spec build/tests-asan/mustache_spec \
+             build/tests/highlight_tool \
              build/bench/layout_bench build/bench/render_bench build/bench/search_bench build/bench/bare_fcgi \
              $(UNIT_TESTS:%=build/tests/%) $(UNIT_TESTS:%=build/tests-asan/%)
 
@@ -227,6 +228,7 @@ FUZZ_MAXLEN_fuzz_imagesize   := 70000
 FUZZ_MAXLEN_fuzz_attr        := 4096
 FUZZ_MAXLEN_fuzz_footnote    := 16384
 FUZZ_MAXLEN_fuzz_smart       := 16384
+FUZZ_MAXLEN_fuzz_highlight   := 16384
 
 build/fuzz/obj/%.o: src/%.c build/emoji-table.h
 	@mkdir -p build/fuzz/obj

@@ -8,7 +8,7 @@ libjs-katex"
 # libfcgi-dev: only for the benchmark's reference responder (tests/bench/bare_fcgi.c).
 TEST="libfcgi-dev curl python3 tidy chromium python3-feedparser libxml2-utils wrk hyperfine
 apache2-bin libapache2-mod-fcgid systemd mandoc clang libclang-rt-14-dev valgrind
-faketime"
+faketime python3-pygments"
 PKGS=$RUN
 [ "${1:-test}" = run ] || PKGS="$RUN $TEST"
 missing=""

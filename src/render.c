@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "emoji.h"
 #include "footnote.h"
+#include "highlight.h"
 #include "mem.h"
 #include "smart.h"
 #include "utf8.h"
@@ -72,6 +73,10 @@ struct render {
 	 * text ends in the input. */
 	size_t math_at;
 	const char *math_end;
+	/* The fenced code being collected to be highlighted (with the additions). */
+	const struct highlight_lang *hl;
+	struct highlight_opts hlo;
+	struct buf code;
 };
 
 #define RENDER_MATH_OPEN "<span class=\"math inline\">\\("
@@ -601,6 +606,31 @@ static int render_takes_attrs(MD_BLOCKTYPE type)
 	       type == MD_BLOCK_TABLE;
 }
 
+/* With the additions, fenced code in a language the highlighter knows: its text is
+ * collected, and written highlighted when the block ends. */
+static void render_code_begin(struct render *r, const MD_BLOCK_CODE_DETAIL *d)
+{
+	const char *info = d->info.text, *end, *rest;
+
+	if (!r->o->additions || d->lang.text == NULL || info == NULL)
+		return;
+	r->hl = highlight_find(d->lang.text, d->lang.size);
+	if (r->hl == NULL)
+		return;
+	buf_reset(&r->code);
+	end = info + d->info.size; /* the options follow the language's name */
+	rest = d->lang.text >= info && d->lang.text <= end ? d->lang.text + d->lang.size : end;
+	highlight_opts_parse(rest, (size_t)(end - rest), &r->hlo);
+}
+
+static void render_code_end(struct render *r)
+{
+	highlight_html(r->hl, r->code.data != NULL ? r->code.data : "", r->code.len, &r->hlo,
+	               r->out);
+	highlight_opts_free(&r->hlo);
+	r->hl = NULL;
+}
+
 static int render_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 {
 	struct render *r = userdata;
@@ -668,6 +698,7 @@ static int render_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 			RENDER_LIT(r, "\"");
 		}
 		RENDER_LIT(r, ">");
+		render_code_begin(r, d);
 		break;
 	}
 	case MD_BLOCK_P:
@@ -835,6 +866,8 @@ static int render_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 		break;
 	}
 	case MD_BLOCK_CODE:
+		if (r->hl != NULL)
+			render_code_end(r);
 		RENDER_LIT(r, "</code></pre>\n");
 		break;
 	case MD_BLOCK_P:
@@ -1138,6 +1171,15 @@ static int render_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void
 	render_smart_note(r, type, text, size);
 	if (type == MD_TEXT_LATEXMATH)
 		r->math_end = text + size;
+	if (r->hl != NULL) { /* code to highlight: well-formed, a NUL as U+FFFD */
+		if (type == MD_TEXT_NULLCHAR)
+			buf_adds(&r->code, "\xEF\xBF\xBD");
+		else if (utf8_valid(text, size) == size)
+			buf_add(&r->code, text, size);
+		else
+			utf8_clean(&r->code, text, size, 0);
+		return 0;
+	}
 	if (type == MD_TEXT_HTML) {
 		if (r->html_run == 0)
 			r->html_run = r->out->len + 1;
@@ -1478,6 +1520,9 @@ static int render_parse(const char *md, size_t len, const struct render_opts *o,
 	buf_free(&r.ids);
 	buf_free(&r.smarted);
 	buf_free(&r.href);
+	buf_free(&r.code);
+	if (r.hl != NULL)
+		highlight_opts_free(&r.hlo);
 	return rc == 0 ? 0 : -1;
 }
 

@@ -185,8 +185,8 @@ int main(void)
 	            "<blockquote class=\"bq\">\n<p>q</p>\n</blockquote>\n");
 	test_render("a paragraph in a block quote", "> q\n> {: .p}\n",
 	            "<blockquote>\n<p class=\"p\">q</p>\n</blockquote>\n");
-	test_render("a fenced code block", "```rust\nfn x() {}\n```\n{: .code}\n",
-	            "<pre class=\"code\"><code class=\"language-rust\">fn x() {}\n</code></pre>\n");
+	test_render("a fenced code block", "```text\nfn x() {}\n```\n{: .code}\n",
+	            "<pre class=\"code\"><code class=\"language-text\">fn x() {}\n</code></pre>\n");
 	test_render("a table", "| a |\n| - |\n| 1 |\n{: .t}\n",
 	            "<table class=\"t\">\n<thead>\n<tr>\n<th>a</th>\n</tr>\n</thead>\n<tbody>\n"
 	            "<tr>\n<td>1</td>\n</tr>\n</tbody>\n</table>\n");

@@ -143,7 +143,7 @@ static void test_ordinary(void)
 	test_same("15 nested containers, and thematic breaks of 40 spaced marks", &md);
 
 	buf_reset(&md);
-	buf_adds(&md, "```c\n");
+	buf_adds(&md, "```text\n");
 	for (int i = 0; i < 3000; i++)
 		buf_printf(&md, "a[%d] = b[c[%d]]; /* http://x.org/%d */\n", i, i, i);
 	buf_adds(&md, "```\n");
