@@ -117,7 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p.summary = fm.summary;
 	struct cache_entry *e = cache_make(html.data ? html.data : "", html.len, 0);
 	struct value summary;
-	page_post_summary(&p, e, &summary);
+	page_post_summary(&p, e, &summary, &a);
 	set_string(&page, "summary", summary.u.string.p, summary.u.string.len, &a);
 	cache_release(e);
 
