@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "mdline.h"
 #include "mem.h"
 
 struct footnote_def {
@@ -373,23 +374,6 @@ static void footnote_body_links(struct footnotes *f, size_t note, const char *md
 	buf_free(&key);
 }
 
-/* The fence the line opens or closes ("```", "~~~~"): its length, with its character. */
-static size_t footnote_fence(const char *p, const char *end, char *c)
-{
-	size_t n = 0;
-
-	if (p >= end || (*p != '`' && *p != '~'))
-		return 0;
-	*c = *p;
-	while (p + n < end && p[n] == *c)
-		n++;
-	if (n < 3)
-		return 0;
-	if (*c == '`' && memchr(p + n, '`', (size_t)(end - p - n)) != NULL)
-		return 0;
-	return n;
-}
-
 /* Is the line a thematic break ("---", "* * *")? */
 static int footnote_hr(const char *p, const char *end)
 {
@@ -486,7 +470,7 @@ static int footnote_interrupts(const char *p, const char *end)
 		return 1;
 	if (*p == '#')
 		return footnote_atx(p, end);
-	if (*p == '>' || footnote_fence(p, end, &c) != 0 || footnote_hr(p, end))
+	if (*p == '>' || mdline_fence(p, end, &c) != 0 || footnote_hr(p, end))
 		return 1;
 	/* A list item ends it when it is not empty, and a numbered one when it is the first. */
 	int first;
@@ -625,7 +609,7 @@ char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *
 					const char *s = footnote_dedent(rest, lend, 4);
 					size_t ind;
 					const char *st = s + footnote_indent(s, lend, &ind);
-					if (ind < 4 && footnote_fence(st, lend, &c) >= def_fence &&
+					if (ind < 4 && mdline_fence(st, lend, &c) >= def_fence &&
 					    c == def_fence_c)
 						def_fence = 0;
 					for (; blanks > 0; blanks--)
@@ -639,7 +623,7 @@ char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *
 					const char *s = footnote_dedent(rest, lend, 4);
 					size_t ind;
 					const char *st = s + footnote_indent(s, lend, &ind);
-					size_t fl = ind < 4 ? footnote_fence(st, lend, &c) : 0;
+					size_t fl = ind < 4 ? mdline_fence(st, lend, &c) : 0;
 					if (fl != 0) {
 						def_fence = fl;
 						def_fence_c = c;
@@ -681,7 +665,7 @@ char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *
 		if (fence != 0 && depth < fence_depth)
 			fence = 0; /* the quote holding it ended */
 		if (fence != 0) {
-			if (cols < 4 && footnote_fence(t, lend, &c) >= fence && c == fence_c)
+			if (cols < 4 && mdline_fence(t, lend, &c) >= fence && c == fence_c)
 				fence = 0;
 			after_break = 1;
 		} else if (blank) {
@@ -689,7 +673,7 @@ char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *
 			after_break = 1;
 		} else if (cols >= 4 && (after_break || code)) {
 			code = 1;
-		} else if (cols < 4 && (fence = footnote_fence(t, lend, &c)) != 0) {
+		} else if (cols < 4 && (fence = mdline_fence(t, lend, &c)) != 0) {
 			fence_c = c;
 			fence_depth = depth;
 			code = 0;

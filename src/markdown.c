@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "config.h"
 #include "hash.h"
+#include "mdline.h"
 #include "render.h"
 
 /* md4c 0.4.8 takes more than linear time or output on four shapes of input. Each bound
@@ -122,7 +123,7 @@ static size_t markdown_table_cols(const char *p, const char *end)
 {
 	int short_cell;
 
-	return render_delimiter_cols(p, end, &short_cell);
+	return mdline_delimiter_cols(p, end, &short_cell);
 }
 
 /* The offset of the ']' that may end a reference definition's label on the line

@@ -13,6 +13,7 @@
 #include "emoji.h"
 #include "footnote.h"
 #include "highlight.h"
+#include "mdline.h"
 #include "mem.h"
 #include "smart.h"
 #include "utf8.h"
@@ -1224,76 +1225,6 @@ static int render_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void
 	return 0;
 }
 
-/* The cells of a table row [p, end): '|' not escaped, less a leading and a trailing one. */
-static size_t render_row_cells(const char *p, const char *end)
-{
-	size_t n = 1;
-
-	while (p < end && render_space(*p))
-		p++;
-	while (end > p && (render_space(end[-1]) || end[-1] == '\r'))
-		end--;
-	if (p < end && *p == '|')
-		p++;
-	if (end > p && end[-1] == '|' && (end - 1 == p || end[-2] != '\\'))
-		end--;
-	for (; p < end; p++) {
-		if (*p == '\\')
-			p++;
-		else if (*p == '|')
-			n++;
-	}
-	return n;
-}
-
-size_t render_delimiter_cols(const char *p, const char *end, int *short_cell)
-{
-	size_t cols = 0;
-	int pipe = 0;
-
-	*short_cell = 0;
-
-	while (end > p && (render_space(end[-1]) || end[-1] == '\r'))
-		end--;
-	if (p < end && *p == '|') {
-		pipe = 1;
-		p++;
-	} else if (end - p >= 2 && p[0] == '-' && render_space(p[1])) {
-		return 0;
-	}
-	for (;;) {
-		while (p < end && render_space(*p))
-			p++;
-		const char *cell = p, *dash;
-		if (p < end && *p == ':')
-			p++;
-		dash = p;
-		while (p < end && *p == '-')
-			p++;
-		if (p == dash)
-			return 0;
-		if (p < end && *p == ':')
-			p++;
-		if (p - cell < 3)
-			*short_cell = 1;
-		cols++;
-		while (p < end && render_space(*p))
-			p++;
-		int delimited = p < end && *p == '|';
-		if (delimited) {
-			pipe = 1;
-			p++;
-			while (p < end && render_space(*p))
-				p++;
-		}
-		if (p >= end)
-			break;
-		if (!delimited)
-			return 0;
-	}
-	return pipe ? cols : 0;
-}
-
 /* Append the delimiter row [p, end) with each cell of fewer than three characters
  * made three ("-" "---", ":-" ":--"). */
 static void render_pad_delimiter(struct buf *b, const char *p, const char *end)
@@ -1330,23 +1261,6 @@ static size_t render_prefix(const char *p, const char *end, size_t *indent)
 		q++;
 	}
 	return (size_t)(q - p);
-}
-
-/* The fence a line opens or closes ("```", "~~~~"): its length, with its character. */
-static size_t render_fence(const char *p, const char *end, char *c)
-{
-	size_t n = 0;
-
-	if (p >= end || (*p != '`' && *p != '~'))
-		return 0;
-	*c = *p;
-	while (p + n < end && p[n] == *c)
-		n++;
-	if (n < 3)
-		return 0;
-	if (*c == '`' && memchr(p + n, '`', (size_t)(end - p - n)) != NULL)
-		return 0;
-	return n;
 }
 
 /* The post as md4c reads it for the additions: each short table delimiter row under a
@@ -1389,7 +1303,7 @@ static char *render_prepass(const char *md, size_t len, unsigned flags, size_t *
 		size_t t = i + render_prefix(md + i, md + end, &indent);
 		int blank = t == end || (t + 1 == end && md[t] == '\r');
 		char c = 0;
-		size_t f = indent < 4 ? render_fence(md + t, md + end, &c) : 0;
+		size_t f = indent < 4 ? mdline_fence(md + t, md + end, &c) : 0;
 		int text = 0;
 
 		if (fence != 0) {
@@ -1444,10 +1358,10 @@ static char *render_prepass(const char *md, size_t len, unsigned flags, size_t *
 				continue;
 			} else if (tables && prev_first && t - i == prev_t - prev &&
 			           memcmp(md + i, md + prev, t - i) == 0 &&
-			           (cols = render_delimiter_cols(md + t, md + end, &short_cell)) !=
+			           (cols = mdline_delimiter_cols(md + t, md + end, &short_cell)) !=
 			               0 &&
 			           short_cell &&
-			           render_row_cells(md + prev_t, md + prev_end) == cols) {
+			           mdline_row_cells(md + prev_t, md + prev_end) == cols) {
 				buf_add(&b, md + done, t - done);
 				render_pad_delimiter(&b, md + t, md + end);
 				done = end;

@@ -36,12 +36,6 @@ struct render_opts {
 	size_t lang_len;
 };
 
-/* Is [p, end) a table delimiter row as GitHub takes it ("| --- | :-: |", and cells of one
- * or two characters, "| - | :- |", which md4c 0.4.8 does not take)? Its columns then, with
- * *short_cell set when a cell has fewer than three characters; else 0. A lone "-" starting
- * it would be a list item's mark. */
-size_t render_delimiter_cols(const char *p, const char *end, int *short_cell);
-
 /* Append the HTML of the Markdown md to out: 0, or -1 when md4c fails. With the additions
  * every heading gets an id (GitHub's from its text, or the author's "{#id}" ending it) and
  * a self-link, a "{:toc}" line (kramdown's, with the list item before it) becomes
