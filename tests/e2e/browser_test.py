@@ -34,6 +34,19 @@ WIDE = ("---\ntitle: Wide things\nroute: wide\norder: 9\ndescription: A table an
         "```sh\n" + "echo " + "a-very-long-argument " * 20 + "\n```\n\n"
         "A long unbroken word: " + "x" * 120 + ".\n")
 
+# WCAG 2's contrast ratio of two colours and an element's background, for the checks below.
+RATIO_JS = r"""  const rgb = s => s.match(/[\d.]+/g).slice(0, 3).map(Number);
+  const lum = c => { const [r, g, b] = c.map(v => { v /= 255;
+    return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05); };
+  const bgOf = el => { for (; el; el = el.parentElement) {
+    const c = getComputedStyle(el).backgroundColor;
+    if (!/rgba\(.*, 0\)$/.test(c) && c !== 'transparent') return rgb(c); }
+    return [255, 255, 255]; };
+"""
+
 # What the renderer adds (issue 17), on one post: a table of contents, highlighted code,
 # footnotes, a heading's self-link, a figure.
 RENDERED = ("---\ntitle: What the renderer adds\nroute: /renderer\ntoc: true\n"
@@ -48,17 +61,7 @@ RENDERED = ("---\ntitle: What the renderer adds\nroute: /renderer\ntoc: true\n"
 # Every text of the renderer's page (tokens of highlighted code, footnotes, the table of
 # contents) against its background: the lowest ratio of each kind of element.
 TOKENS_JS = r"""(() => {
-  const rgb = s => s.match(/[\d.]+/g).slice(0, 3).map(Number);
-  const lum = c => { const [r, g, b] = c.map(v => { v /= 255;
-    return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
-  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
-    return (x + 0.05) / (y + 0.05); };
-  const bgOf = el => { for (; el; el = el.parentElement) {
-    const c = getComputedStyle(el).backgroundColor;
-    if (!/rgba\(.*, 0\)$/.test(c) && c !== 'transparent') return rgb(c); }
-    return [255, 255, 255]; };
-  const out = {};
+""" + RATIO_JS + r"""  const out = {};
   for (const el of document.querySelectorAll('pre code span, pre code, .footnotes li, ' +
                                              '.footnotes a, nav.toc a, sup a')) {
     if (!el.textContent.trim()) continue;
@@ -72,17 +75,7 @@ TOKENS_JS = r"""(() => {
 # The contrast of the first element each selector finds against its background, as WCAG 2
 # computes it; the theme promises AA (4.5:1) for all of them.
 CONTRAST_JS = r"""(() => {
-  const rgb = s => s.match(/[\d.]+/g).slice(0, 3).map(Number);
-  const lum = c => { const [r, g, b] = c.map(v => { v /= 255;
-    return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
-  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
-    return (x + 0.05) / (y + 0.05); };
-  const bgOf = el => { for (; el; el = el.parentElement) {
-    const c = getComputedStyle(el).backgroundColor;
-    if (!/rgba\(.*, 0\)$/.test(c) && c !== 'transparent') return rgb(c); }
-    return [255, 255, 255]; };
-  const out = {};
+""" + RATIO_JS + r"""  const out = {};
   for (const sel of ['h1', '.post-body > p, .entry p, main > p', '.lede', '.meta', 'main a',
                      '.site-nav a', '.site-footer', 'code', 'pre', 'blockquote']) {
     const el = document.querySelector(sel);
