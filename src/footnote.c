@@ -567,7 +567,7 @@ char *footnote_extract(struct footnotes *f, const char *md, size_t len, size_t *
 
 	f->md = md;
 	f->link_budget = len;
-	if (memmem(md, len, "[^", 2) == NULL)
+	if (mdline_pair(md, len, '[', '^') == NULL)
 		return NULL;
 	while (i < len) {
 		const char *nl = memchr(md + i, '\n', len - i);

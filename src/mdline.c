@@ -92,3 +92,15 @@ size_t mdline_delimiter_cols(const char *p, const char *end, int *short_cell)
 	}
 	return pipe ? cols : 0;
 }
+
+const char *mdline_pair(const char *p, size_t n, char a, char b)
+{
+	const char *end = p + n;
+
+	while (p + 1 < end && (p = memchr(p, a, (size_t)(end - p - 1))) != NULL) {
+		if (p[1] == b)
+			return p;
+		p++;
+	}
+	return NULL;
+}

@@ -15,6 +15,10 @@ size_t mdline_fence(const char *p, const char *end, char *c);
  * it would be a list item's mark. */
 size_t mdline_delimiter_cols(const char *p, const char *end, int *short_cell);
 
+/* Where in [p, p + n) the two bytes a, b first stand together, or NULL: memchr() for a,
+ * which is rare in text ('[' of "[^", '{' of "{:"), is many times faster than memmem(). */
+const char *mdline_pair(const char *p, size_t n, char a, char b);
+
 /* The cells of a table row [p, end): '|' not escaped, less a leading and a trailing one. */
 size_t mdline_row_cells(const char *p, const char *end);
 

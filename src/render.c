@@ -1294,7 +1294,7 @@ static char *render_prepass(const char *md, size_t len, unsigned flags, size_t *
 	int prev_first = 0, after_break = 1, code = 0, prev_blank = 1;
 
 	int tables = (flags & MD_FLAG_TABLES) && memchr(md, '|', len) != NULL;
-	if (!tables && memmem(md, len, "{:", 2) == NULL)
+	if (!tables && mdline_pair(md, len, '{', ':') == NULL)
 		return NULL;
 	while (i < len) {
 		const char *nl = memchr(md + i, '\n', len - i);
