@@ -214,6 +214,9 @@ static void smart_close(struct smart *s, const char *mark, struct buf *out, size
 	s->prev = SMART_PUNCT;
 }
 
+/* The characters typography may change. */
+static const unsigned char smart_marks[256] = {['"'] = 1, ['\''] = 1, ['-'] = 1, ['.'] = 1};
+
 int smart_text(struct smart *s, const char *p, size_t n, int escaped, struct buf *out)
 {
 	size_t start = out->len, done = 0, i = 0;
@@ -229,11 +232,18 @@ int smart_text(struct smart *s, const char *p, size_t n, int escaped, struct buf
 	}
 	for (; i < n; i++) {
 		char c = p[i];
-		if (c != '"' && c != '\'' && c != '-' && c != '.') {
-			int k = smart_class(p, i, n);
-			/* A UTF-8 sequence is one character: its lead byte tells. */
-			if ((unsigned char)c < 0x80 || (unsigned char)c >= 0xC0)
-				s->prev = k;
+		if (!smart_marks[(unsigned char)c]) {
+			/* What comes before the next mark is the class of the last character of the
+			 * run (a UTF-8 sequence's lead byte tells). */
+			size_t last = i;
+			while (last + 1 < n && !smart_marks[(unsigned char)p[last + 1]])
+				last++;
+			size_t lead = last;
+			while (lead > i && ((unsigned char)p[lead] & 0xC0) == 0x80)
+				lead--;
+			if (((unsigned char)p[lead] & 0xC0) != 0x80)
+				s->prev = smart_class(p, lead, n);
+			i = last;
 			continue;
 		}
 		size_t run = 1;
