@@ -101,7 +101,7 @@ run: deps-run
 
 # Benchmarks against nginx static and a bare libfcgi responder; appends to tests/bench/RESULTS.md.
 bench: deps build/quire build/bench/bare_fcgi build/bench/layout_bench build/bench/render_bench \
-       build/bench/markdown_bench build/bench/search_bench
+       build/bench/markdown_bench build/bench/search_bench build/bench/render_corpus_bench
 	@./build/bench/layout_bench conf/quire.yaml
 	@./build/bench/markdown_bench
 	@/usr/bin/python3 tests/bench/bench.py

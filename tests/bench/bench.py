@@ -110,9 +110,9 @@ def build():
         subprocess.run(["cc", "-std=c11", "-O2", "-g", "-D_GNU_SOURCE", "-Wall", "-Wextra",
                         "-Werror", "-o", BARE, src] + fcgi + ["-pthread"], check=True)
     build_render_bench()
-    if subprocess.run(["make", "--no-print-directory", "-C", TOP, "build/bench/search_bench"]
-                      ).returncode:
-        sys.exit("bench: `make build/bench/search_bench` failed (see above)")
+    for b in ("build/bench/search_bench", "build/bench/render_corpus_bench"):
+        if subprocess.run(["make", "--no-print-directory", "-C", TOP, b]).returncode:
+            sys.exit(f"bench: `make {b}` failed (see above)")
 
 
 def build_render_bench():
@@ -585,6 +585,35 @@ def cold():
     for key, what in names:
         v = res[f"{key}_us"]
         t.add(what, f"{v[0]:.2f}", f"{v[1]:.2f}", f"{v[0] / md4c[0]:.2f}")
+    return t
+
+
+def renderer():
+    """Every rust-blog post rendered by quire's renderer with every addition a site has by
+    default (headings, footnotes, highlighting, typography, images' attributes, bounds)
+    against md_html alone on the same bodies (build/bench/render_corpus_bench)."""
+    posts = os.path.join(TOP, "tests", "data", "rust-blog", "posts")
+    cmd = [os.path.join(BUILD, "render_corpus_bench"), posts, "30"]
+    print(f"bench: renderer: {' '.join(cmd)}", file=sys.stderr, flush=True)
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    if r.returncode:
+        raise RuntimeError(f"render_corpus_bench failed: {r.stdout}{r.stderr}")
+    rows = {}
+    for line in r.stdout.splitlines():
+        m = re.match(r"(.*?)\s+([\d.]+) ms a pass,\s+([\d.]+) MB/s", line)
+        if m:
+            rows[m.group(1).strip()] = (float(m.group(2)), float(m.group(3)))
+    base = rows["md_html (md4c-html 0.4.8)"][0]
+    t = Table("Renderer: the rust-blog corpus (274 posts) against md_html alone",
+              ["what", "ms a pass (fastest of 30)", "MB/s", "vs md_html"])
+    for what, (msec, mbs) in rows.items():
+        t.add(what, f"{msec:.2f}", f"{mbs:.1f}", f"{msec / base:.2f}")
+    full = rows["markdown_render (additions on)"][0]
+    t.notes.append("build/bench/render_corpus_bench (tests/bench/render_corpus_bench.c): each "
+                   "post's body through md_html, render_html with the additions off, and "
+                   "markdown_render() with a site's defaults (typography in English)")
+    t.notes.append("target markdown_render ≤ 1.3 × md_html: "
+                   f"{verdict(full / base, 1.3, False)}")
     return t
 
 
@@ -1382,6 +1411,7 @@ BENCHMARKS = {
     "fastcgi": fastcgi,
     "microcache": microcache,
     "cold": cold,
+    "renderer": renderer,
     "scale": scale,
     "cgi": cgi,
     "hugo": hugo,
