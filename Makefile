@@ -82,8 +82,9 @@ TEST_BINS := build/quire build/asan/quire build/tsan/quire build/tests/mustache_
              build/bench/layout_bench build/bench/render_bench build/bench/search_bench build/bench/bare_fcgi \
              $(UNIT_TESTS:%=build/tests/%) $(UNIT_TESTS:%=build/tests-asan/%)
 
+# Built two at a time: the machines have two cores, and the build is a third of the run.
 test: deps
-	@$(MAKE) -s --no-print-directory $(TEST_BINS) fuzz-build
+	@$(MAKE) -s -j2 --no-print-directory $(TEST_BINS) fuzz-build
 	@sh tests/run.sh
 
 # Only the ThreadSanitizer runs (make test runs them too).

@@ -42,6 +42,16 @@ run_suite() {
 TSAN_SUITES="serve reload soak deploy hostile_request sandbox files search"
 export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=0:second_deadlock_stack=1}
 
+# The fuzz targets, briefly, on their seed corpora (make fuzz runs them for long), beside
+# the plain suites: they keep one core busy while those mostly wait on servers.
+fuzz_pid=
+case " $parts " in
+*" plain "*)
+	run_suite fuzz "" sh tests/fuzz/run.sh >"$out/fuzz.summary" 2>&1 &
+	fuzz_pid=$!
+	;;
+esac
+
 for part in $parts; do
 	case $part in
 	plain)
@@ -56,8 +66,6 @@ for part in $parts; do
 		run_suite memcheck "" env QUIRE_BIN="$top/build/quire" "$PY" tests/e2e/memcheck.py
 		# make run at a terminal, stopped with Ctrl-C (once: it runs the plain build).
 		run_suite run "" "$PY" tests/e2e/run_check.py
-		# The fuzz targets, briefly, on their seed corpora (make fuzz runs them for long).
-		run_suite fuzz "" sh tests/fuzz/run.sh
 		;;
 	asan)
 		for t in build/tests-asan/*_test; do
@@ -78,6 +86,11 @@ for part in $parts; do
 		;;
 	esac
 done
+
+if [ -n "$fuzz_pid" ]; then
+	wait "$fuzz_pid"
+	cat "$out/fuzz.summary"
+fi
 
 passed=$(cat "$out"/*.log | grep -c '^PASS ')
 failed=$(cat "$out"/*.log | grep -c '^FAIL ')
