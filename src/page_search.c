@@ -31,12 +31,11 @@ struct page_search {
 	unsigned long generation; /* the index's, read before the search: see page_search_key */
 };
 
-/* The query string's q and page, checked; then the search, when there is one to make. */
-static void page_search_run(const struct site *s, struct request *rq, struct page_search *ps)
+/* The query string's q and page, checked: all a search's answer is kept under. */
+static void page_search_parse(struct request *rq, struct page_search *ps)
 {
 	struct buf page = {0};
 	const char *qs = rq->query ? rq->query : "";
-	size_t per = (size_t)s->config->search_per_page;
 
 	memset(ps, 0, sizeof(*ps));
 	ps->page = 1;
@@ -59,16 +58,26 @@ static void page_search_run(const struct site *s, struct request *rq, struct pag
 		}
 		ps->page = n;
 	}
+out:
+	buf_free(&page);
+}
+
+/* The search ps asks for, when no answer to it is kept: 404 past the last page, 503 when
+ * the index cannot be read. */
+static void page_search_find(const struct site *s, struct request *rq, struct page_search *ps)
+{
+	size_t per = (size_t)s->config->search_per_page;
+
+	if (ps->status != 0)
+		return;
 	if (search_open_for(s) < 0 ||
 	    search_run(s, &ps->query, (ps->page - 1) * per, per, &ps->result, &rq->arena) < 0) {
 		ps->status = 503;
-		goto out;
+		return;
 	}
 	ps->pages = ps->result.count ? (ps->result.count + per - 1) / per : 1;
 	if (ps->page > ps->pages)
 		ps->status = 404;
-out:
-	buf_free(&page);
 }
 
 static void page_search_free(struct page_search *ps)
@@ -195,14 +204,15 @@ void page_search(const struct site *s, struct request *rq, struct response *rs,
 		page_error(s, rq, rs, 404);
 		return;
 	}
-	page_search_run(s, rq, &ps);
-	if (ps.status == 404 || ps.status == 503) {
-		page_error(s, rq, rs, ps.status);
-		goto out;
-	}
+	page_search_parse(rq, &ps);
 	uint64_t key = page_search_key(s, &ps, "html");
 	struct cache_entry *page = ps.status ? NULL : cache_get(key);
 	if (page == NULL) {
+		page_search_find(s, rq, &ps);
+		if (ps.status == 404 || ps.status == 503) {
+			page_error(s, rq, rs, ps.status);
+			goto out;
+		}
 		page_search_fields(s, rq, &ps, &pg);
 		buf_reset(&rs->body);
 		if (layout_render(&s->context, layout, &pg, NULL, &rs->body) < 0) {
@@ -233,11 +243,12 @@ void page_search_json(const struct site *s, struct request *rq, struct response 
 		page_error(s, rq, rs, 404);
 		return;
 	}
-	page_search_run(s, rq, &ps);
+	page_search_parse(rq, &ps);
 	rs->content_type = "application/json; charset=utf-8";
 	uint64_t key = page_search_key(s, &ps, "json");
 	struct cache_entry *page = ps.status ? NULL : cache_get(key);
 	if (page == NULL) {
+		page_search_find(s, rq, &ps);
 		buf_reset(o);
 		if (ps.status != 0) {
 			buf_printf(o, "{\"error\": %d}\n", ps.status);

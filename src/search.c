@@ -595,14 +595,15 @@ out:
 	return rc;
 }
 
-/* The WAL copied into the database and emptied, if no reader holds it for long: the first
+/* The WAL copied into the database and emptied, unless a reader holds it (then the next
+ * change tries again; nothing waits, or the snapshot would be published later): the first
  * connection of a process (each CGI request's) reads the whole WAL to rebuild its index
  * (10 ms for one of 10 MB, a thousand posts written at once). */
 static void search_checkpoint(sqlite3 *db)
 {
 	if (search_path == NULL)
 		return;
-	sqlite3_busy_timeout(db, 50);
+	sqlite3_busy_timeout(db, 0);
 	sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 	sqlite3_busy_timeout(db, 5000);
 }
