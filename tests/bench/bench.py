@@ -1233,9 +1233,13 @@ def search():
         generate_posts(q.posts, 10000)
         q.start()
         wait_for(lambda: b"<article" in q.get("/search?q=rust")[2], 60)
+        # Each query asked once before: what is measured is a repeated query.
+        for w in SEARCH_WORDS:
+            for page in (1, 2, 3):
+                q.get(f"/search?q={w}&page={page}")
         rps, p50, p99, _ = search_wrk(q)
-        t.add("the same, the render cache as shipped (a repeated query is answered from "
-              "it): requests/s", f"{rps:,.0f}", "")
+        t.add("the same, the render cache as shipped, each query asked once before (a "
+              "repeated query is answered from the cache): requests/s", f"{rps:,.0f}", "")
         t.add("... p50 / p99", f"{p50:.2f} ms / {p99:.2f} ms", "p99 ≤ 5 ms: " +
               verdict(p99, 5, False))
         still_up(t, q, "quire")
