@@ -23,6 +23,19 @@ static void fuzz_sink(const MD_CHAR *text, MD_SIZE size, void *userdata)
 	buf_add(userdata, text, size);
 }
 
+/* Images whose address holds a digit are 640 × 480; the others have no size. */
+static int fuzz_image_size(void *ctx, const char *url, size_t len, unsigned *w, unsigned *h)
+{
+	(void)ctx;
+	for (size_t i = 0; i < len; i++)
+		if (url[i] >= '0' && url[i] <= '9') {
+			*w = 640;
+			*h = 480;
+			return 0;
+		}
+	return -1;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const unsigned flag_sets[] = {
@@ -56,6 +69,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.additions = 1;
 	o.base = "/posts/x/";
 	o.base_len = strlen(o.base);
+	/* Every addition at once, as a site has them: typography in a language the first
+	 * byte picks, images sized, math. */
+	static const char *const langs[] = {"en", "de", "fr", "pl", "ru", "sv"};
+	o.smart = (data[0] & 0x40) != 0;
+	o.lang = langs[data[0] % 6];
+	o.lang_len = 2;
+	o.image_size = fuzz_image_size;
+	if (data[0] & 0x80)
+		o.parser_flags |= MD_FLAG_LATEXMATHSPANS;
 	rc = render_html(md, len, &o, &got);
 	FUZZ_CHECK(rc == 0 && utf8_valid(got.data, got.len) == got.len,
 	           "the additions left ill-formed UTF-8 at byte %zu",
