@@ -54,8 +54,6 @@ void moved_routes(const struct config *c, const struct moved_posts *posts,
 	 * file, when the file now has another route. Lines are read from the last, so the
 	 * first of a route met is the one that counts. The tables' keys point into text,
 	 * which does not change until they are freed. */
-	route_init(&seen, 64);
-	route_init(&owner, 64);
 	/* The served posts by file name. */
 	route_init(&named, posts->nserved);
 	for (size_t i = 0; i < posts->nserved; i++)
@@ -75,6 +73,9 @@ void moved_routes(const struct config *c, const struct moved_posts *posts,
 		lines[nlines][0] = (size_t)(line - text.data);
 		lines[nlines++][1] = end;
 	}
+	/* Made as large as they will be: growing them rehashes every key again. */
+	route_init(&seen, nlines + 16);
+	route_init(&owner, nlines + 16);
 	for (size_t i = nlines; i-- > 0;) {
 		char *line = text.data + lines[i][0], *end = text.data + lines[i][1];
 		char *tab = memchr(line, '\t', (size_t)(end - line));
