@@ -12,6 +12,7 @@
 #include "hash.h"
 #include "mdline.h"
 #include "render.h"
+#include "scan.h"
 
 /* md4c 0.4.8 takes more than linear time or output on four shapes of input. Each bound
  * keeps a 1 MB post's render to a few tens of milliseconds; a post beyond one is rendered
@@ -54,8 +55,9 @@ struct markdown_shape {
 	size_t row_prefix, row_prefix_len;   /* the container prefix of its rows (+ 1), while each
 	                                        line surely is a row (a paragraph of its own) */
 	size_t prev_prefix, prev_prefix_len; /* the previous line's container prefix */
-	size_t ref_open; /* offset + 1 of the first definition that may go on, or 0 */
-	int tables;      /* md4c parses tables: their rows are paragraphs of their own */
+	size_t ref_open;          /* offset + 1 of the first definition that may go on, or 0 */
+	size_t colon, dot, close; /* the next ':', '.' and ']' of the post, or its length */
+	int tables;               /* md4c parses tables: their rows are paragraphs of their own */
 	/* Rewriting: out is NULL while only measuring. */
 	struct buf *out;
 	int unref;     /* escape the ']' ending each definition's label */
@@ -63,21 +65,12 @@ struct markdown_shape {
 	int deep;      /* a line opens more than MARKDOWN_DEPTH containers: escape the next */
 };
 
-/* What a byte is to markdown_shape_measure(): md4c's mark characters with the GitHub
- * dialect (a '[' costs four marks), ']' besides, and the letters an autolink starts with. */
-#define MARKDOWN_KIND_MARK   1
-#define MARKDOWN_KIND_OPEN   2
-#define MARKDOWN_KIND_CLOSE  3
-#define MARKDOWN_KIND_LETTER 4
-static const unsigned char markdown_kinds[256] = {
-    ['\0'] = MARKDOWN_KIND_MARK,  ['\\'] = MARKDOWN_KIND_MARK,  ['*'] = MARKDOWN_KIND_MARK,
-    ['_'] = MARKDOWN_KIND_MARK,   ['`'] = MARKDOWN_KIND_MARK,   ['&'] = MARKDOWN_KIND_MARK,
-    [';'] = MARKDOWN_KIND_MARK,   ['<'] = MARKDOWN_KIND_MARK,   ['>'] = MARKDOWN_KIND_MARK,
-    ['!'] = MARKDOWN_KIND_MARK,   ['~'] = MARKDOWN_KIND_MARK,   ['@'] = MARKDOWN_KIND_MARK,
-    [':'] = MARKDOWN_KIND_MARK,   ['.'] = MARKDOWN_KIND_MARK,   ['|'] = MARKDOWN_KIND_MARK,
-    ['['] = MARKDOWN_KIND_OPEN,   [']'] = MARKDOWN_KIND_CLOSE,  ['w'] = MARKDOWN_KIND_LETTER,
-    ['W'] = MARKDOWN_KIND_LETTER, ['h'] = MARKDOWN_KIND_LETTER, ['H'] = MARKDOWN_KIND_LETTER,
-    ['f'] = MARKDOWN_KIND_LETTER, ['F'] = MARKDOWN_KIND_LETTER,
+/* What a byte is to the autolink bound: md4c's mark characters with the GitHub dialect
+ * ('[' costs four marks). */
+static const unsigned char markdown_marks[256] = {
+    ['\0'] = 1, ['\\'] = 1, ['*'] = 1, ['_'] = 1, ['`'] = 1, ['&'] = 1,
+    [';'] = 1,  ['<'] = 1,  ['>'] = 1, ['!'] = 1, ['~'] = 1, ['@'] = 1,
+    [':'] = 1,  ['.'] = 1,  ['|'] = 1, ['['] = 4, [']'] = 1,
 };
 
 static int markdown_space(char c)
@@ -95,26 +88,46 @@ static int markdown_escaped(const char *md, size_t i)
 	return (i - b) % 2 == 1;
 }
 
-/* Can a permissive URL or www. autolink start at i? md4c 0.4.8 wants "www." or
- * "http://", "https://", "ftp://" after the start of a line, a space or one of "*_~(["
- * (this counts any case, after anything but a letter or digit: the caller looks at
- * what comes before). */
-static int markdown_autolink_at(const char *md, size_t i, size_t end)
+/* The offset of the next c in md from i on, or len. */
+static size_t markdown_next(const char *md, size_t i, size_t len, char c)
 {
-	static const char *const starts[] = {"www.", "http://", "https://", "ftp://"};
+	const char *p = i < len ? memchr(md + i, c, len - i) : NULL;
 
-	/* The second letter tells which it may be: "ww", "tt" or "tp". */
-	if (end - i < 4)
+	return p != NULL ? (size_t)(p - md) : len;
+}
+
+/* Does a word start at i (the line's text starting at t): is the byte before it neither
+ * a letter nor a digit? */
+static int markdown_word_start(const char *md, size_t i)
+{
+	unsigned char c = i > 0 ? (unsigned char)md[i - 1] : ' ';
+
+	return (unsigned)((c | 0x20) - 'a') >= 26 && (unsigned)(c - '0') >= 10;
+}
+
+/* Is the ':' at k of the line [t, end) that of a permissive URL autolink's start? md4c
+ * 0.4.8 wants "http://", "https://" or "ftp://" (counted in any case) at the start of a
+ * line, after a space or one of "*_~([" (counted after anything but a letter or digit). */
+static int markdown_autolink_colon(const char *md, size_t t, size_t k, size_t end)
+{
+	static const char *const schemes[] = {"http", "https", "ftp"};
+
+	if (end - k < 3 || md[k + 1] != '/' || md[k + 2] != '/')
 		return 0;
-	unsigned char second = (unsigned char)md[i + 1] | 0x20;
-	if (second != 'w' && second != 't')
-		return 0;
-	for (size_t k = 0; k < sizeof(starts) / sizeof(starts[0]); k++) {
-		size_t n = strlen(starts[k]);
-		if (end - i >= n && strncasecmp(md + i, starts[k], n) == 0)
+	for (size_t j = 0; j < sizeof(schemes) / sizeof(schemes[0]); j++) {
+		size_t n = strlen(schemes[j]);
+		if (k - t >= n && strncasecmp(md + k - n, schemes[j], n) == 0 &&
+		    markdown_word_start(md, k - n))
 			return 1;
 	}
 	return 0;
+}
+
+/* Is the '.' at k of the line starting at t that of a www. autolink's start? */
+static int markdown_autolink_dot(const char *md, size_t t, size_t k)
+{
+	return k - t >= 3 && (md[k - 1] | 0x20) == 'w' && (md[k - 2] | 0x20) == 'w' &&
+	       (md[k - 3] | 0x20) == 'w' && markdown_word_start(md, k - 3);
 }
 
 /* Columns of a table delimiter row as the renderer takes it ("| --- | :-: |", "| - |"),
@@ -245,6 +258,17 @@ static void markdown_shape_break(struct markdown_shape *s, const char *md, size_
 {
 	size_t brackets = s->para_brackets * s->para_lines + s->para_dest;
 
+	/* The marks are counted only where there is an autolink to weigh them, and only
+	 * when four a byte (what a '[' costs) would take the post to a quarter of the bound. */
+	if (s->para_links != 0) {
+		size_t most =
+		    s->para_links * (4 * s->para_bytes + s->para_lines + s->para_bytes / 16);
+		if (s->autolink_work + most <= MARKDOWN_AUTOLINK_WORK / 4)
+			s->para_marks = 4 * s->para_bytes;
+		else
+			for (size_t k = s->para_beg; k < at; k++)
+				s->para_marks += markdown_marks[(unsigned char)md[k]];
+	}
 	s->autolink_work += s->para_links * (s->para_marks + s->para_lines + s->para_bytes / 16);
 	s->bracket_work += brackets;
 	if (s->out != NULL) {
@@ -281,6 +305,9 @@ static void markdown_shape_measure(const char *md, size_t len, struct markdown_s
 {
 	size_t i = 0;
 
+	s->colon = markdown_next(md, 0, len, ':');
+	s->dot = markdown_next(md, 0, len, '.');
+	s->close = markdown_next(md, 0, len, ']');
 	while (i < len) {
 		const char *nl = memchr(md + i, '\n', len - i);
 		size_t end = nl != NULL ? (size_t)(nl - md) : len;
@@ -288,13 +315,18 @@ static void markdown_shape_measure(const char *md, size_t len, struct markdown_s
 		if (end > i && md[end - 1] == '\r')
 			end--;
 		/* The container prefix: block quote marks and indentation. */
-		size_t t = i;
+		size_t t = i, quotes = 0;
 		long indent = 0;
 		while (t < end && (markdown_space(md[t]) || md[t] == '>')) {
+			quotes += md[t] == '>';
 			indent += md[t] == '>' ? -1 : md[t] == '\t' ? 4 : 1;
 			t++;
 		}
-		if (s->out == NULL && !s->deep && markdown_deep(md, i, end) < end)
+		/* Too many containers take that many '>' or a list mark after them. */
+		int may_nest = quotes > MARKDOWN_DEPTH ||
+		               (t < end && (md[t] == '-' || md[t] == '*' || md[t] == '+' ||
+		                            (unsigned)(md[t] - '0') < 10));
+		if (s->out == NULL && !s->deep && may_nest && markdown_deep(md, i, end) < end)
 			s->deep = 1;
 		if (t == end) {
 			markdown_shape_break(s, md, i, 1);
@@ -320,7 +352,8 @@ static void markdown_shape_measure(const char *md, size_t len, struct markdown_s
 				else
 					s->row_prefix_len = 0;
 			}
-		} else if ((s->table_cols = markdown_table_cols(md + t, md + end)) != 0) {
+		} else if ((md[t] == '|' || md[t] == ':' || md[t] == '-') &&
+		           (s->table_cols = markdown_table_cols(md + t, md + end)) != 0) {
 			if (s->tables && s->para_lines == 1 && same) {
 				markdown_shape_break(s, md, i, 0);
 				s->row_prefix = i;
@@ -329,25 +362,23 @@ static void markdown_shape_measure(const char *md, size_t len, struct markdown_s
 		}
 		s->prev_prefix = i;
 		s->prev_prefix_len = prefix_len;
-		/* Autolink candidates, marks and ']' of the line. */
-		size_t links = 0, marks = 0, brackets = 0, run = t;
-		for (size_t k = t; k < end; k++) {
-			while (k < end && markdown_kinds[(unsigned char)md[k]] == 0)
-				k++;
-			if (k == end)
-				break;
-			unsigned char kind = markdown_kinds[(unsigned char)md[k]];
-			if (kind == MARKDOWN_KIND_LETTER) {
-				/* Only where a word starts: most are inside one. */
-				unsigned char c = k > 0 ? (unsigned char)md[k - 1] : ' ';
-				if ((unsigned)((c | 0x20) - 'a') >= 26 && (unsigned)(c - '0') >= 10)
-					links += (size_t)markdown_autolink_at(md, k, end);
-				continue;
-			}
-			marks += kind == MARKDOWN_KIND_OPEN ? 4 : 1;
-			if (kind != MARKDOWN_KIND_CLOSE)
+		/* Autolink candidates and ']' of the line, from the post's next ':', '.' and ']'
+		 * (each found once, by memchr, for the whole post). */
+		size_t links = 0, brackets = 0, run = t, at = end;
+		for (; s->colon < end; s->colon = markdown_next(md, s->colon + 1, len, ':'))
+			if (s->colon >= t)
+				links += (size_t)markdown_autolink_colon(md, t, s->colon, end);
+		for (; s->dot < end; s->dot = markdown_next(md, s->dot + 1, len, '.'))
+			if (s->dot >= t)
+				links += (size_t)markdown_autolink_dot(md, t, s->dot);
+		for (; s->close < end; s->close = markdown_next(md, s->close + 1, len, ']')) {
+			size_t k = s->close;
+			if (k < t)
 				continue;
 			brackets++;
+			/* The first unescaped ']' of the line may end a definition's label. */
+			if (at == end && !markdown_escaped(md, k))
+				at = k + 1 < end && md[k + 1] == ':' ? k : end + 1;
 			if (k + 1 < end && md[k + 1] == '(') {
 				if (k >= run) { /* the end of the run of non-spaces k is in */
 					run = k;
@@ -357,14 +388,12 @@ static void markdown_shape_measure(const char *md, size_t len, struct markdown_s
 				s->para_dest += run - k < 4096 ? run - k : 4096;
 			}
 		}
-		s->para_marks += marks;
 		s->brackets += brackets;
 		s->para_brackets += brackets;
 		s->para_links += links;
 		s->para_bytes += next - i;
 		s->para_lines++;
 		/* Reference definitions. */
-		size_t at = markdown_ref_label(md, t, end);
 		if (at < end) {
 			size_t q = next;
 			while (q < len && (markdown_space(md[q]) || md[q] == '>'))
@@ -405,13 +434,106 @@ uint64_t markdown_opts_key(const struct markdown_opts *o)
 	return k;
 }
 
+/* The bytes markdown_within() stops at: line ends, ']' and '|'. */
+static const struct scan_set markdown_stops = {
+    .lanes = {SCAN_LANE('\n'), SCAN_LANE(']'), SCAN_LANE('|')},
+    .count = 3,
+    .is = {['\n'] = 1, [']'] = 1, ['|'] = 1},
+};
+
+/* May the line at i open more than MARKDOWN_DEPTH containers? Each of its marks ('>',
+ * "- ", "12. ") is a byte or more of these, so only if its first MARKDOWN_DEPTH + 1 are. */
+static int markdown_may_nest(const char *md, size_t i, size_t len)
+{
+	if (len - i <= MARKDOWN_DEPTH)
+		return 0;
+	for (size_t k = i; k <= i + MARKDOWN_DEPTH; k++) {
+		char c = md[k];
+		if (!markdown_space(c) && c != '>' && c != '-' && c != '*' && c != '+' &&
+		    c != '.' && c != ')' && (unsigned)(c - '0') >= 10)
+			return 0;
+	}
+	return 1;
+}
+
+/* Is the line at i blank to markdown_shape_measure() (spaces and block quote marks)? */
+static int markdown_blank(const char *md, size_t i, size_t len)
+{
+	while (i < len && (markdown_space(md[i]) || md[i] == '>' || md[i] == '\r'))
+		i++;
+	return i == len || md[i] == '\n';
+}
+
+/* Is the post surely within every bound? One quick pass over the bytes that tell, each
+ * shape's measure taken at its highest (every autolink in one paragraph of the whole
+ * post, every ']' on all its lines, every line a row of the widest table, each
+ * definition running to a blank line): 1 when even so none is beyond its bound, and
+ * markdown_shape_measure() would find the same; 0 when it must measure. */
+static int markdown_within(const char *md, size_t len)
+{
+	size_t lines = 1, links = 0, brackets = 0, pipes = 0, pipes_most = 0;
+	size_t line = 0, ref = 0, ref_most = 0; /* ref: offset + 1 of an open definition */
+
+	if (markdown_may_nest(md, 0, len))
+		return 0;
+	for (size_t at = 0; at < len; at += 16) {
+		/* Autolinks: each "://" and "www." (in any case), what is before it looked at (a
+		 * scheme's letters hold no line end: the post's start will do for the line's). */
+		for (unsigned m = scan_match(md + at, len - at, "://", 3, 0); m != 0; m &= m - 1)
+			links += (size_t)markdown_autolink_colon(
+			    md, 0, at + (size_t)__builtin_ctz(m), len);
+		for (unsigned m = scan_match(md + at, len - at, "www.", 4, 1); m != 0; m &= m - 1)
+			links +=
+			    (size_t)markdown_autolink_dot(md, 0, at + (size_t)__builtin_ctz(m) + 3);
+		/* Line ends, ']' and '|' in order: a definition opens at "]:" and ends at a
+		 * blank line. */
+		for (unsigned m = scan_mask(&markdown_stops, md + at, len - at); m != 0;
+		     m &= m - 1) {
+			size_t k = at + (size_t)__builtin_ctz(m);
+			if (md[k] == ']') {
+				brackets++;
+				if (ref == 0 && k + 1 < len && md[k + 1] == ':')
+					ref = k + 1;
+				continue;
+			}
+			if (md[k] == '|') {
+				pipes++;
+				continue;
+			}
+			pipes_most = pipes > pipes_most ? pipes : pipes_most;
+			pipes = 0;
+			lines++;
+			line = k + 1;
+			if (markdown_may_nest(md, line, len))
+				return 0;
+			if (ref != 0 && markdown_blank(md, line, len)) {
+				ref_most =
+				    line - (ref - 1) > ref_most ? line - (ref - 1) : ref_most;
+				ref = 0;
+			}
+		}
+	}
+	pipes_most = pipes > pipes_most ? pipes : pipes_most;
+	if (ref != 0 && len - (ref - 1) > ref_most)
+		ref_most = len - (ref - 1);
+	/* Each product compared by division: none can overflow. */
+	size_t weight = 4 * len + lines + len / 16;
+	return (links == 0 || MARKDOWN_AUTOLINK_WORK / links >= weight) &&
+	       (brackets == 0 || MARKDOWN_BRACKET_WORK / brackets >= lines + 4096) &&
+	       MARKDOWN_TABLE_CELLS / lines >= pipes_most + 1 &&
+	       (brackets == 0 || ref_most == 0 || MARKDOWN_REF_OUTPUT / brackets >= ref_most);
+}
+
 /* md as md4c may parse it within the bounds: the parser's flags, and the source, which is
- * md or, rewritten, b's. */
-static const char *markdown_bound(const char *md, size_t *len, unsigned *flags, struct buf *b)
+ * md or, rewritten, b's; quick: markdown_within() answers where it can. */
+static const char *markdown_bound(const char *md, size_t *len, unsigned *flags, struct buf *b,
+                                  int quick)
 {
 	struct markdown_shape shape;
 
 	*flags = MD_DIALECT_GITHUB;
+	if (quick && markdown_within(md, *len))
+		return md;
 	memset(&shape, 0, sizeof(shape));
 	shape.tables = 1;
 	markdown_shape_measure(md, *len, &shape);
@@ -441,6 +563,15 @@ static const char *markdown_bound(const char *md, size_t *len, unsigned *flags, 
 	return md;
 }
 
+int markdown_bounds(const char *md, size_t len, int quick, unsigned *flags)
+{
+	struct buf b = {0};
+	const char *p = markdown_bound(md, &len, flags, &b, quick);
+
+	buf_free(&b);
+	return p != md;
+}
+
 int markdown_render(const char *md, size_t len, const struct markdown_opts *mo, struct buf *out)
 {
 	static const struct markdown_opts none;
@@ -449,7 +580,7 @@ int markdown_render(const char *md, size_t len, const struct markdown_opts *mo, 
 
 	if (mo == NULL)
 		mo = &none;
-	md = markdown_bound(md, &len, &flags, &b);
+	md = markdown_bound(md, &len, &flags, &b, 1);
 	if (mo->math)
 		flags |= MD_FLAG_LATEXMATHSPANS;
 	struct render_opts o = {.parser_flags = flags,
@@ -557,7 +688,7 @@ int markdown_text(const char *md, size_t len, const struct markdown_opts *mo, st
 	unsigned flags;
 
 	t.escape_html = mo != NULL && mo->escape_html;
-	md = markdown_bound(md, &len, &flags, &b);
+	md = markdown_bound(md, &len, &flags, &b, 1);
 	parser.flags = flags | (mo != NULL && mo->math ? MD_FLAG_LATEXMATHSPANS : 0);
 	parser.enter_block = markdown_text_block;
 	parser.leave_block = markdown_text_block;

@@ -15,6 +15,7 @@
 #include "highlight.h"
 #include "mdline.h"
 #include "mem.h"
+#include "scan.h"
 #include "smart.h"
 #include "utf8.h"
 
@@ -31,6 +32,8 @@ struct render_entity {
 /* Bytes that HTML text escapes (&, <, >, ", and NUL dropped) and that a URL attribute
  * escapes (all but letters, digits, NUL and -_.+!*(),%#@?=;:/$). */
 static unsigned char render_esc[256];
+/* The same bytes of HTML text to scan_find(), and with every byte >= 0x80 (UTF-8 to check). */
+static struct scan_set render_html_set, render_html_utf8_set;
 
 struct render {
 	struct buf *out;
@@ -122,6 +125,8 @@ static void render_init_esc(void)
 			v |= RENDER_URL_ESC;
 		render_esc[i] = v;
 	}
+	scan_init(&render_html_set, "\0\"&<>", 5, 0);
+	scan_init(&render_html_utf8_set, "\0\"&<>", 5, 1);
 }
 
 static void render_out(struct render *r, const char *p, size_t n)
@@ -144,16 +149,32 @@ static const char *render_utf8(struct render *r, const char *p, size_t *n)
 
 static void render_html_escaped(struct render *r, const char *p, size_t n)
 {
+	const struct scan_set *set = r->o->additions ? &render_html_utf8_set : &render_html_set;
 	size_t beg = 0, off = 0;
 
-	p = render_utf8(r, p, &n);
 	for (;;) {
-		while (off < n && !(render_esc[(unsigned char)p[off]] & RENDER_HTML_ESC))
-			off++;
-		if (off > beg)
+		off += scan_find(set, p + off, n - off);
+		if (off >= n) {
+			render_out(r, p + beg, n - beg);
+			return;
+		}
+		if ((unsigned char)p[off] >= 0x80) {
+			size_t len = utf8_len(p + off, n - off);
+			if (len > 0) {
+				off += len;
+				continue;
+			}
+			/* Ill-formed: the rest made well-formed, then escaped. */
 			render_out(r, p + beg, off - beg);
-		if (off >= n)
-			break;
+			buf_reset(&r->scratch);
+			utf8_clean(&r->scratch, p + off, n - off, 0);
+			p = r->scratch.data;
+			n = r->scratch.len;
+			beg = off = 0;
+			set = &render_html_set;
+			continue;
+		}
+		render_out(r, p + beg, off - beg);
 		switch (p[off]) {
 		case '&':
 			RENDER_LIT(r, "&amp;");

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "scan.h"
 
 /* What a character is to a quote next to it. */
 enum {
@@ -215,7 +216,11 @@ static void smart_close(struct smart *s, const char *mark, struct buf *out, size
 }
 
 /* The characters typography may change. */
-static const unsigned char smart_marks[256] = {['"'] = 1, ['\''] = 1, ['-'] = 1, ['.'] = 1};
+static const struct scan_set smart_marks = {
+    .lanes = {SCAN_LANE('"'), SCAN_LANE('\''), SCAN_LANE('-'), SCAN_LANE('.')},
+    .count = 4,
+    .is = {['"'] = 1, ['\''] = 1, ['-'] = 1, ['.'] = 1},
+};
 
 int smart_text(struct smart *s, const char *p, size_t n, int escaped, struct buf *out)
 {
@@ -232,12 +237,10 @@ int smart_text(struct smart *s, const char *p, size_t n, int escaped, struct buf
 	}
 	for (; i < n; i++) {
 		char c = p[i];
-		if (!smart_marks[(unsigned char)c]) {
+		if (!smart_marks.is[(unsigned char)c]) {
 			/* What comes before the next mark is the class of the last character of the
 			 * run (a UTF-8 sequence's lead byte tells). */
-			size_t last = i;
-			while (last + 1 < n && !smart_marks[(unsigned char)p[last + 1]])
-				last++;
+			size_t last = i + scan_find(&smart_marks, p + i, n - i) - 1;
 			size_t lead = last;
 			while (lead > i && ((unsigned char)p[lead] & 0xC0) == 0x80)
 				lead--;

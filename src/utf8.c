@@ -45,6 +45,14 @@ static size_t utf8_char(const unsigned char *u, size_t n, unsigned *cp, size_t *
 	return len;
 }
 
+size_t utf8_len(const char *p, size_t n)
+{
+	unsigned cp;
+	size_t bad;
+
+	return n > 0 ? utf8_char((const unsigned char *)p, n, &cp, &bad) : 0;
+}
+
 size_t utf8_valid(const char *p, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)p;

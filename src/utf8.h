@@ -10,6 +10,9 @@ struct buf;
  * and CR; U+FFFE and U+FFFF). */
 #define UTF8_XML 1
 
+/* The length of the well-formed UTF-8 character that p (n bytes) starts with, or 0 when
+ * it is ill-formed (or n is 0). */
+size_t utf8_len(const char *p, size_t n);
 /* The length of the well-formed UTF-8 that p (n bytes) starts with: n when all of it is. */
 size_t utf8_valid(const char *p, size_t n);
 /* Append p to out with each ill-formed sequence replaced by one U+FFFD (one for each

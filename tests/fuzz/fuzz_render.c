@@ -1,12 +1,14 @@
 /* fuzz_render.c — render_html with the additions off against Debian's md_html on the same
  * Markdown (the first byte picks md4c's flags): any difference is a crash. With the
- * additions on, the HTML must be well-formed UTF-8, and its headings read back. */
+ * additions on, the HTML must be well-formed UTF-8, and its headings read back. The
+ * bounds' quick pass must answer as their measure does. */
 #include <md4c-html.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "buf.h"
 #include "fuzz.h"
+#include "markdown.h"
 #include "mem.h"
 #include "render.h"
 #include "utf8.h"
@@ -64,6 +66,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(rc == 0 && want.len == got.len && at == want.len,
 	           "render_html differs from md_html at byte %zu (of %zu and %zu)", at, want.len,
 	           got.len);
+
+	unsigned quick, measured;
+	int q = markdown_bounds(md, len, 1, &quick), m = markdown_bounds(md, len, 0, &measured);
+	FUZZ_CHECK(q == m && quick == measured,
+	           "the bounds' quick pass gives flags %#x%s, the measure %#x%s", quick,
+	           q ? " rewritten" : "", measured, m ? " rewritten" : "");
 
 	buf_reset(&got);
 	o.additions = 1;

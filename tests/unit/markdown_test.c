@@ -175,11 +175,84 @@ static void test_short_delimiter(void)
 	buf_free(&html);
 }
 
+/* The bounds' quick pass (markdown_bounds(..., 1, ...)) answers as their measure does:
+ * every pathological shape at sizes from 256 bytes to a megabyte, and posts made at
+ * random of the pieces each bound counts, at every size that crosses a bound. */
+static void test_quick(void)
+{
+	static const char *const pieces[] = {"www.x.org ",
+	                                     "http://x.org/a ",
+	                                     "HTTPS://X.ORG ",
+	                                     "WwW.y.",
+	                                     "x://",
+	                                     "[a]",
+	                                     "](/u)",
+	                                     "[r]: /u\n",
+	                                     "[r]: /u 'title\n",
+	                                     "|a|b|\n",
+	                                     "| - | - |\n",
+	                                     "> ",
+	                                     "- ",
+	                                     "1. ",
+	                                     ">>>>>>>>",
+	                                     "* * * *",
+	                                     "\n",
+	                                     "\n\n",
+	                                     "text ",
+	                                     "```\ncode\n```\n",
+	                                     "\\]"};
+	struct buf md = {0};
+	unsigned seed = 12345, bad = 0, cases = 0;
+
+	for (size_t i = 0; i < MARKDOWN_SHAPES; i++)
+		for (size_t size = 256; size <= POST_SIZE; size *= 4) {
+			unsigned quick, measured;
+			buf_reset(&md);
+			markdown_shape_make(&markdown_shapes[i], size, &md);
+			int q = markdown_bounds(md.data, md.len, 1, &quick);
+			int m = markdown_bounds(md.data, md.len, 0, &measured);
+			cases++;
+			if (q != m || quick != measured) {
+				if (bad++ == 0)
+					printf("# quick pass differs: %s at %zu bytes\n",
+					       markdown_shapes[i].name, size);
+			}
+		}
+	for (unsigned n = 0; n < 400; n++) {
+		/* Few kinds of piece a post, so that one shape dominates it. */
+		size_t kinds[3], size = (size_t)64 << (n % 12);
+		for (size_t k = 0; k < 3; k++) {
+			seed = seed * 1103515245u + 12345u;
+			kinds[k] = (seed >> 16) % (sizeof(pieces) / sizeof(pieces[0]));
+		}
+		buf_reset(&md);
+		while (md.len < size) {
+			seed = seed * 1103515245u + 12345u;
+			buf_adds(&md, pieces[kinds[(seed >> 16) % 3]]);
+		}
+		unsigned quick, measured;
+		int q = markdown_bounds(md.data, md.len, 1, &quick);
+		int m = markdown_bounds(md.data, md.len, 0, &measured);
+		cases++;
+		if (q != m || quick != measured) {
+			if (bad++ == 0)
+				printf("# quick pass differs: random post %u (%zu bytes)\n", n,
+				       md.len);
+		}
+	}
+	char name[96];
+	snprintf(name, sizeof(name), "the bounds' quick pass answers as their measure (%u posts)",
+	         cases);
+	check("markdown", name, bad == 0, "%u differ", bad);
+	buf_free(&md);
+}
+
 int main(void)
 {
 	struct buf md = {0}, html = {0};
 
 	test_ordinary();
+	test_quick();
 	test_short_delimiter();
 	for (size_t i = 0; i < MARKDOWN_SHAPES; i++) {
 		buf_reset(&md);
