@@ -67,11 +67,11 @@ struct render {
 	struct footnotes *notes;
 	unsigned link, depth, blocks;
 	MD_BLOCKTYPE block;
-	/* With markdown.smart: the typography's state, its output, the open link's URL (an
+	/* With markdown.smart: the typography's state, the open link's URL (an
 	 * autolink's text is left); src shows a backslash before a piece of text. */
 	int smart_on;
 	struct smart smart;
-	struct buf smarted, href;
+	struct buf href;
 	int in_link;
 	/* The inline math span being written: where its markup starts in out, where its
 	 * text ends in the input. */
@@ -1125,13 +1125,11 @@ static void render_plain(struct render *r, const char *text, size_t size)
 	for (size_t i = 0; r->in_heading && i + 1 < size; i++)
 		if (text[i] == '{' && text[i + 1] == '#')
 			keep = i;
-	buf_reset(&r->smarted);
-	if (!smart_text(&r->smart, text, keep, slashes % 2 == 1, &r->smarted)) {
+	if (!smart_text(&r->smart, text, keep, slashes % 2 == 1, r->out)) {
 		render_html_escaped(r, text, size);
 		return;
 	}
-	buf_add(&r->smarted, text + keep, size - keep);
-	render_html_escaped(r, r->smarted.data, r->smarted.len);
+	render_html_escaped(r, text + keep, size - keep);
 }
 
 /* With markdown.smart, what text other than plain text came (it is written as it is). */
@@ -1453,7 +1451,6 @@ static int render_parse(const char *md, size_t len, const struct render_opts *o,
 	buf_free(&r.scratch);
 	buf_free(&r.htext);
 	buf_free(&r.ids);
-	buf_free(&r.smarted);
 	buf_free(&r.href);
 	buf_free(&r.code);
 	if (r.hl != NULL)

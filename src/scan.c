@@ -15,8 +15,6 @@ void scan_init(struct scan_set *set, const char *bytes, size_t count, int high)
 	}
 	set->count = (unsigned char)count;
 	set->high = high != 0;
-	if (high)
-		memset(set->is + 0x80, 1, 0x80);
 }
 
 size_t scan_find(const struct scan_set *set, const char *p, size_t n)
@@ -29,7 +27,7 @@ size_t scan_find(const struct scan_set *set, const char *p, size_t n)
 			return i + (size_t)__builtin_ctz(mask);
 	}
 	/* Most of md4c's pieces of text are shorter than sixteen bytes. */
-	while (i < n && !set->is[(unsigned char)p[i]])
+	while (i < n && !scan_in(set, (unsigned char)p[i]))
 		i++;
 	return i;
 }

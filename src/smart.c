@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "scan.h"
+#include "utf8.h"
 
 /* What a character is to a quote next to it. */
 enum {
@@ -215,61 +216,109 @@ static void smart_close(struct smart *s, const char *mark, struct buf *out, size
 	s->prev = SMART_PUNCT;
 }
 
-/* The characters typography may change. */
-static const struct scan_set smart_marks = {
-    .lanes = {SCAN_LANE('"'), SCAN_LANE('\''), SCAN_LANE('-'), SCAN_LANE('.')},
-    .count = 4,
-    .is = {['"'] = 1, ['\''] = 1, ['-'] = 1, ['.'] = 1},
+/* What smart_text() stops at: the characters typography may change, those HTML text
+ * escapes (and a NUL, dropped), and every byte of 0x80 and above (UTF-8 to check). */
+static const struct scan_set smart_stops = {
+    .lanes = {SCAN_LANE('"'), SCAN_LANE('\''), SCAN_LANE('-'), SCAN_LANE('.'), SCAN_LANE('&'),
+              SCAN_LANE('<'), SCAN_LANE('>'), SCAN_LANE('\0')},
+    .count = 8,
+    .high = 1,
+    .is =
+        {['"'] = 1, ['\''] = 1, ['-'] = 1, ['.'] = 1, ['&'] = 1, ['<'] = 1, ['>'] = 1, ['\0'] = 1},
 };
+
+/* Append the ASCII character c to out as HTML text. */
+static void smart_escape(struct buf *out, char c)
+{
+	switch (c) {
+	case '&':
+		buf_adds(out, "&amp;");
+		break;
+	case '<':
+		buf_adds(out, "&lt;");
+		break;
+	case '>':
+		buf_adds(out, "&gt;");
+		break;
+	case '"':
+		buf_adds(out, "&quot;");
+		break;
+	case '\0':
+		break;
+	default:
+		buf_addc(out, c);
+		break;
+	}
+}
 
 int smart_text(struct smart *s, const char *p, size_t n, int escaped, struct buf *out)
 {
 	size_t start = out->len, done = 0, i = 0;
-	int changed = 0;
+	struct smart before = *s;
 
 	if (s->skip > 0) {
 		s->prev = SMART_WORD;
 		return 0;
 	}
-	if (escaped && n > 0) {
+	if (escaped && n > 0 && (unsigned char)p[0] < 0x80) {
+		/* Written as it is (a backslash escapes only ASCII punctuation). */
 		s->prev = smart_class(p, 0, n) == SMART_SPACE ? SMART_SPACE : SMART_WORD;
-		i = 1;
+		smart_escape(out, p[0]);
+		done = i = 1;
 	}
-	for (; i < n; i++) {
-		char c = p[i];
-		if (!smart_marks.is[(unsigned char)c]) {
-			/* What comes before the next mark is the class of the last character of the
-			 * run (a UTF-8 sequence's lead byte tells). */
-			size_t last = i + scan_find(&smart_marks, p + i, n - i) - 1;
-			size_t lead = last;
-			while (lead > i && ((unsigned char)p[lead] & 0xC0) == 0x80)
-				lead--;
-			if (((unsigned char)p[lead] & 0xC0) != 0x80)
-				s->prev = smart_class(p, lead, n);
-			i = last;
+	for (;;) {
+		size_t k = i + scan_find(&smart_stops, p + i, n - i);
+		/* What comes before a stop is the class of the last character of the run (ASCII:
+		 * every byte of 0x80 and above is a stop). */
+		if (k > i)
+			s->prev = smart_class(p, k - 1, n);
+		if (k >= n)
+			break;
+		unsigned char c = (unsigned char)p[k];
+		if (c >= 0x80) {
+			size_t len = utf8_len(p + k, n - k);
+			if (len == 0) {
+				/* Ill-formed: all of it again, made well-formed first. */
+				struct buf clean = {0};
+				*s = before;
+				out->len = start;
+				utf8_clean(&clean, p, n, 0);
+				smart_text(s, clean.data, clean.len, escaped, out);
+				buf_free(&clean);
+				return 1;
+			}
+			s->prev = smart_class(p, k, n);
+			i = k + len;
 			continue;
 		}
+		if (c == '&' || c == '<' || c == '>' || c == '\0') {
+			buf_add(out, p + done, k - done);
+			smart_escape(out, (char)c);
+			s->prev = smart_class(p, k, n);
+			done = i = k + 1;
+			continue;
+		}
+		i = k;
 		size_t run = 1;
 		if (c == '-' || c == '.')
-			while (i + run < n && p[i + run] == c)
+			while (i + run < n && p[i + run] == (char)c)
 				run++;
 		/* "<!--", "-->" (a comment shown as text, an arrow) stay. */
 		int arrow =
 		    c == '-' && ((i > 0 && p[i - 1] == '!') || (i + run < n && p[i + run] == '>'));
 		if ((c == '-' && (run < 2 || arrow)) || (c == '.' && run < 3)) {
 			s->prev = c == '-' ? SMART_OPEN : SMART_PUNCT;
-			i += run - 1;
+			i += run;
 			continue;
 		}
 		buf_add(out, p + done, i - done);
-		changed = 1;
 		int next = smart_class(p, i + run, n);
 		int opening =
 		    s->prev == SMART_START || s->prev == SMART_SPACE || s->prev == SMART_OPEN;
 		size_t skip = 0;
 		if (c == '-') {
 			size_t em = run / 3, rest = run % 3;
-			for (size_t k = 0; k < em; k++)
+			for (size_t k2 = 0; k2 < em; k2++)
 				buf_adds(out, "\xE2\x80\x94"); /* — */
 			if (rest == 2)
 				buf_adds(out, "\xE2\x80\x93"); /* – */
@@ -277,9 +326,9 @@ int smart_text(struct smart *s, const char *p, size_t n, int escaped, struct buf
 				buf_addc(out, '-');
 			s->prev = SMART_OPEN;
 		} else if (c == '.') {
-			for (size_t k = 0; k < run / 3; k++)
+			for (size_t k2 = 0; k2 < run / 3; k2++)
 				buf_adds(out, "\xE2\x80\xA6"); /* … */
-			for (size_t k = 0; k < run % 3; k++)
+			for (size_t k2 = 0; k2 < run % 3; k2++)
 				buf_addc(out, '.');
 			s->prev = SMART_PUNCT;
 		} else if (c == '"') {
@@ -293,7 +342,7 @@ int smart_text(struct smart *s, const char *p, size_t n, int escaped, struct buf
 				if (s->open1 > 0)
 					s->open1--;
 			} else {
-				buf_addc(out, '"');
+				buf_adds(out, "&quot;");
 				s->prev = SMART_PUNCT;
 			}
 		} else if (s->prev == SMART_WORD && smart_alnum(p, i + 1, n)) {
@@ -315,11 +364,9 @@ int smart_text(struct smart *s, const char *p, size_t n, int escaped, struct buf
 			buf_addc(out, '\'');
 			s->prev = SMART_PUNCT;
 		}
-		i += run - 1 + skip;
-		done = i + 1;
+		i += run + skip;
+		done = i;
 	}
-	if (!changed)
-		return 0;
 	buf_add(out, p + done, n - done);
 	return 1;
 }

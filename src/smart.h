@@ -42,9 +42,10 @@ void smart_space(struct smart *s);
 void smart_html(struct smart *s, const char *p, size_t n);
 
 /* The text p (n bytes, md4c's plain text) with straight quotes curled, "--" an en dash,
- * "---" an em dash, "..." an ellipsis, appended to out as text (not escaped): 1; 0 when
- * it needs no change and nothing was appended. escaped: its first character was
- * escaped with a backslash (it stays as it is). */
+ * "---" an em dash, "..." an ellipsis, appended to out as HTML text (escaped, ill-formed
+ * UTF-8 replaced as utf8_clean() does): 1; 0 when it is to be left as it is (inside raw
+ * HTML's <code> and the like) and nothing was appended. escaped: its first character
+ * was escaped with a backslash (it stays as it is). */
 int smart_text(struct smart *s, const char *p, size_t n, int escaped, struct buf *out);
 
 #endif

@@ -12,7 +12,7 @@
 static size_t naive_find(const struct scan_set *set, const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (set->is[(unsigned char)p[i]])
+		if (scan_in(set, (unsigned char)p[i]))
 			return i;
 	return n;
 }
@@ -59,7 +59,10 @@ int main(void)
 				bad_find++;
 			unsigned want = 0;
 			for (size_t i = 0; i < n && i < 16; i++)
-				want |= (unsigned)sets[s].is[(unsigned char)p[i]] << i;
+				want |= (unsigned)((unsigned char)p[i] >= 0x80
+				                       ? sets[s].high
+				                       : sets[s].is[(unsigned char)p[i]])
+				        << i;
 			if (scan_mask(&sets[s], p, n) != want)
 				bad_mask++;
 		}
