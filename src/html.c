@@ -35,6 +35,29 @@ void html_escape(struct buf *out, const char *p, size_t n)
 	buf_add(out, p + start, n - start);
 }
 
+void html_text_char(struct buf *out, char c)
+{
+	switch (c) {
+	case '&':
+		buf_adds(out, "&amp;");
+		break;
+	case '<':
+		buf_adds(out, "&lt;");
+		break;
+	case '>':
+		buf_adds(out, "&gt;");
+		break;
+	case '"':
+		buf_adds(out, "&quot;");
+		break;
+	case '\0':
+		break;
+	default:
+		buf_addc(out, c);
+		break;
+	}
+}
+
 void html_url_path(struct buf *out, const char *p, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";

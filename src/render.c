@@ -13,6 +13,7 @@
 #include "emoji.h"
 #include "footnote.h"
 #include "highlight.h"
+#include "html.h"
 #include "mdline.h"
 #include "mem.h"
 #include "scan.h"
@@ -175,22 +176,7 @@ static void render_html_escaped(struct render *r, const char *p, size_t n)
 			continue;
 		}
 		render_out(r, p + beg, off - beg);
-		switch (p[off]) {
-		case '&':
-			RENDER_LIT(r, "&amp;");
-			break;
-		case '<':
-			RENDER_LIT(r, "&lt;");
-			break;
-		case '>':
-			RENDER_LIT(r, "&gt;");
-			break;
-		case '"':
-			RENDER_LIT(r, "&quot;");
-			break;
-		default: /* a NUL */
-			break;
-		}
+		html_text_char(r->out, p[off]);
 		beg = ++off;
 	}
 }

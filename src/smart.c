@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "html.h"
 #include "scan.h"
 #include "utf8.h"
 
@@ -227,30 +228,6 @@ static const struct scan_set smart_stops = {
         {['"'] = 1, ['\''] = 1, ['-'] = 1, ['.'] = 1, ['&'] = 1, ['<'] = 1, ['>'] = 1, ['\0'] = 1},
 };
 
-/* Append the ASCII character c to out as HTML text. */
-static void smart_escape(struct buf *out, char c)
-{
-	switch (c) {
-	case '&':
-		buf_adds(out, "&amp;");
-		break;
-	case '<':
-		buf_adds(out, "&lt;");
-		break;
-	case '>':
-		buf_adds(out, "&gt;");
-		break;
-	case '"':
-		buf_adds(out, "&quot;");
-		break;
-	case '\0':
-		break;
-	default:
-		buf_addc(out, c);
-		break;
-	}
-}
-
 int smart_text(struct smart *s, const char *p, size_t n, int escaped, struct buf *out)
 {
 	size_t start = out->len, done = 0, i = 0;
@@ -263,7 +240,7 @@ int smart_text(struct smart *s, const char *p, size_t n, int escaped, struct buf
 	if (escaped && n > 0 && (unsigned char)p[0] < 0x80) {
 		/* Written as it is (a backslash escapes only ASCII punctuation). */
 		s->prev = smart_class(p, 0, n) == SMART_SPACE ? SMART_SPACE : SMART_WORD;
-		smart_escape(out, p[0]);
+		html_text_char(out, p[0]);
 		done = i = 1;
 	}
 	for (;;) {
@@ -293,7 +270,7 @@ int smart_text(struct smart *s, const char *p, size_t n, int escaped, struct buf
 		}
 		if (c == '&' || c == '<' || c == '>' || c == '\0') {
 			buf_add(out, p + done, k - done);
-			smart_escape(out, (char)c);
+			html_text_char(out, (char)c);
 			s->prev = smart_class(p, k, n);
 			done = i = k + 1;
 			continue;
