@@ -287,7 +287,11 @@ static int files_open_walk(int dfd, const char *rel)
 
 int files_open(const struct config *c, const struct files_entry *e, struct stat *st)
 {
-	const char *dir = e->root == FILES_STATIC ? c->static_dir : c->posts_dir;
+	return files_open_in(e->root == FILES_STATIC ? c->static_dir : c->posts_dir, e->rel, st);
+}
+
+int files_open_in(const char *dir, const char *rel, struct stat *st)
+{
 	struct open_how how = {.flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
 	                       .resolve =
 	                           RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
@@ -295,9 +299,9 @@ int files_open(const struct config *c, const struct files_entry *e, struct stat 
 
 	if (dfd < 0)
 		return -1;
-	fd = (int)syscall(SYS_openat2, dfd, e->rel, &how, sizeof(how));
+	fd = (int)syscall(SYS_openat2, dfd, rel, &how, sizeof(how));
 	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
-		fd = files_open_walk(dfd, e->rel);
+		fd = files_open_walk(dfd, rel);
 	saved = errno;
 	close(dfd);
 	if (fd < 0) {

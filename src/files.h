@@ -68,5 +68,7 @@ void files_free(struct files *f);
  * O_NOFOLLOW where the kernel has no openat2). A regular file only. The descriptor with
  * *st filled, or -1 (errno set). */
 int files_open(const struct config *c, const struct files_entry *e, struct stat *st);
+/* The same for the file rel of any folder dir (the theme's static folder, for export). */
+int files_open_in(const char *dir, const char *rel, struct stat *st);
 
 #endif

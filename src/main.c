@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "command.h"
 #include "config.h"
+#include "export.h"
 #include "log.h"
 #include "mem.h"
 #include "preview.h"
@@ -30,7 +32,7 @@ static void main_usage(FILE *f)
 {
 	fprintf(f,
 	        "usage: quire [-t] [-c config] [-s socket]\n"
-	        "       quire [-c config] preview FILE [--days N]\n"
+	        "       quire [-c config] COMMAND [ARGUMENTS]\n"
 	        "\n"
 	        "Serves a blog of Markdown posts as a FastCGI responder, or answers one\n"
 	        "request as a CGI program when a web server starts it as one.\n"
@@ -38,12 +40,22 @@ static void main_usage(FILE *f)
 	        "  -c config   configuration file (default: $QUIRE_CONFIG, else conf/quire.yaml)\n"
 	        "  -s socket   listen on this Unix socket instead of the configured one\n"
 	        "  -t          check the configuration, layouts and posts, then exit\n"
-	        "  preview FILE\n"
-	        "              print an address that shows the post FILE (a draft, a post\n"
-	        "              scheduled for later) for N days (--days N, 1 to 365; 7)\n"
 	        "  -h, --help  show this help\n"
 	        "  -v, --version\n"
-	        "              show the version\n");
+	        "              show the version\n"
+	        "\n"
+	        "Commands (quire COMMAND --help tells more):\n"
+	        "  new [--page] TITLE...\n"
+	        "              write a new draft post (a page) from its archetype\n"
+	        "  preview FILE [--days N]\n"
+	        "              print an address that shows the post FILE (a draft, a post\n"
+	        "              scheduled for later) for N days (1 to 365; 7)\n"
+	        "  routes [--kind K,...] [--sort address|kind|state|file]\n"
+	        "              print every address of the site: its kind, state and file\n"
+	        "  routes --nginx | --apache | --redirects\n"
+	        "              print the redirects of old addresses for a web server\n"
+	        "  export [--force] [--meta-refresh] DIR\n"
+	        "              write the site as files for a static host (again: what changed)\n");
 }
 
 static int main_config(const struct main_opts *o, struct config *c)
@@ -178,6 +190,62 @@ static int main_worker(int listen_fd, int ready_fd, int start_fd, void *arg)
 	exit(server_run(listen_fd, &c, ready_fd) < 0 ? 1 : 0);
 }
 
+/* The commands: their names, in the order of main_run()'s cases. */
+static const char *const main_commands[] = {"preview", "new", "routes", "export"};
+
+static int main_command(const char *word)
+{
+	for (size_t i = 0; i < sizeof(main_commands) / sizeof(main_commands[0]); i++)
+		if (strcmp(word, main_commands[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* quire preview FILE [--days N] */
+static int main_preview(const struct config *c, int argc, char **argv)
+{
+	const char *file = NULL, *days = NULL;
+	int bad = 0;
+
+	for (int i = 0; i < argc && !bad; i++) {
+		if (strcmp(argv[i], "--days") == 0 && i + 1 < argc)
+			days = argv[++i];
+		else if (file == NULL && argv[i][0] != '-')
+			file = argv[i];
+		else
+			bad = 1;
+	}
+	if (file == NULL || bad) {
+		fprintf(stderr, "usage: quire [-c config] preview FILE [--days N]\n");
+		return 2;
+	}
+	char *end = NULL;
+	long n = days ? strtol(days, &end, 10) : 7;
+	if (days != NULL && (end == days || *end != '\0'))
+		n = 0;
+	return preview_command(c, file, n);
+}
+
+/* Run command k of main_commands with its arguments. */
+static int main_run(const struct config *c, int k, int argc, char **argv)
+{
+	struct site *site;
+	int rc;
+
+	switch (k) {
+	case 0:
+		return main_preview(c, argc, argv);
+	case 1:
+		return command_new(c, argc, argv);
+	default:
+		if ((site = main_site(c)) == NULL)
+			return 1;
+		rc = k == 2 ? command_routes(site, argc, argv) : export_run(site, argc, argv);
+		site_release(site);
+		return rc;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct main_opts o = {getenv("QUIRE_CONFIG"), NULL};
@@ -186,9 +254,11 @@ int main(int argc, char **argv)
 	struct site *site = NULL;
 	int check = 0, rc = 1, fd = -1;
 	enum server_mode mode;
-	const char *preview = NULL, *days = NULL;
+	const char *command = NULL;
+	char **args = NULL;
+	int nargs = 0;
 
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc && command == NULL; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			main_usage(stdout);
@@ -202,31 +272,26 @@ int main(int argc, char **argv)
 			o.file = argv[++i];
 		} else if (strcmp(a, "-s") == 0 && i + 1 < argc) {
 			o.socket_path = argv[++i];
-		} else if (strcmp(a, "preview") == 0 && i + 1 < argc && preview == NULL) {
-			preview = argv[++i];
-		} else if (strcmp(a, "--days") == 0 && i + 1 < argc) {
-			days = argv[++i];
+		} else if (main_command(a) >= 0) {
+			command = a;
+			args = argv + i + 1;
+			nargs = argc - i - 1;
 		} else {
-			fprintf(stderr, "quire: unknown option or missing value: %s\n", a);
+			fprintf(stderr, "quire: unknown option, command or missing value: %s\n", a);
 			main_usage(stderr);
 			return 2;
 		}
 	}
 	if (o.file == NULL || *o.file == '\0')
 		o.file = "conf/quire.yaml";
-	if (days != NULL && preview == NULL) {
-		fprintf(stderr, "quire: --days goes with preview FILE\n");
-		main_usage(stderr);
-		return 2;
-	}
-	if (preview != NULL) {
-		char *end = NULL;
-		long n = days ? strtol(days, &end, 10) : 7;
-		if (days != NULL && (end == days || *end != '\0'))
-			n = 0;
+	if (command != NULL) {
+		if (nargs > 0 && (strcmp(args[0], "--help") == 0 || strcmp(args[0], "-h") == 0)) {
+			main_usage(stdout);
+			return 0;
+		}
 		if (main_config(&o, &config) < 0)
 			return 1;
-		rc = preview_command(&config, preview, n);
+		rc = main_run(&config, main_command(command), nargs, args);
 		config_free(&config);
 		return rc;
 	}

@@ -278,8 +278,7 @@ int post_live(const struct post *p, time_t now)
 	return (!p->has_publish || p->publish <= now) && (!p->has_expiry || p->expiry > now);
 }
 
-/* A title or file name made into a slug: letters and digits, '-' between words. */
-static void post_slugify(const char *s, size_t len, struct buf *out)
+void post_slug(const char *s, size_t len, struct buf *out)
 {
 	int dash = 0;
 
@@ -324,7 +323,7 @@ static int post_permalink(const char *pattern, const struct post *p, const char 
 		} else if (strncmp(q + 1, "slug", n) == 0) {
 			buf_add(out, slug, slug_len);
 		} else {
-			post_slugify(p->title, strlen(p->title), out);
+			post_slug(p->title, strlen(p->title), out);
 		}
 		q += n;
 	}

@@ -76,6 +76,9 @@ int post_read(const struct post *p, const struct config *c, struct buf *file, st
 void post_add_urls(struct value *fields, const char *route, size_t route_len,
                    const struct config *c, struct arena *a);
 
+/* A title or file name made into a slug, appended to out: letters (of any script) and
+ * digits, in lower case, '-' between words. */
+void post_slug(const char *s, size_t len, struct buf *out);
 /* The path of a term's page, in the site: "/" + taxonomy + "/" + the term made
  * URL-friendly ("/tags/rust", "/categories/release-notes"). */
 void post_term_route(const char *taxonomy, const char *term, struct buf *out);

@@ -35,6 +35,17 @@ void route_free(struct route_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
+int route_at(const struct route_table *t, size_t i, const char **path, size_t *len,
+             const struct post **post)
+{
+	if (i >= t->cap || t->slots[i].path == NULL)
+		return 0;
+	*path = t->slots[i].path;
+	*len = t->slots[i].len;
+	*post = t->slots[i].post;
+	return 1;
+}
+
 static struct route_slot *route_slot(const struct route_table *t, const char *path, size_t len,
                                      uint64_t h)
 {

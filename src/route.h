@@ -20,6 +20,9 @@ void route_free(struct route_table *t);
 const struct post *route_add(struct route_table *t, const char *path, size_t len,
                              const struct post *p);
 const struct post *route_find(const struct route_table *t, const char *path, size_t len);
+/* The i-th slot of t (i < t->cap): its path, length and post; 0 when it holds none. */
+int route_at(const struct route_table *t, size_t i, const char **path, size_t *len,
+             const struct post **post);
 
 /* The addresses quire makes itself, for dispatch.c's table and route_reserved(). */
 #define ROUTE_PAGE        "/page"    /* the index's pages: /page/N */

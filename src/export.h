@@ -1,0 +1,18 @@
+/* export.h — quire export DIR: the whole site as files a static host serves (GitHub Pages,
+ * Netlify, Cloudflare Pages, S3, Codeberg Pages, or nginx alone), each body the bytes the
+ * FastCGI server sends for its address, and the redirects in each host's form. */
+#ifndef QUIRE_EXPORT_H
+#define QUIRE_EXPORT_H
+
+struct site;
+
+/* The file that lists what an export wrote, in its folder: only those are ever replaced
+ * or removed by the next. */
+#define EXPORT_MANIFEST ".quire-export"
+
+/* quire export [--force] [--meta-refresh] DIR: write s into DIR (made when missing).
+ * Again, it writes only what changed and removes what went away. A folder holding files
+ * it did not write is refused unless --force. The exit status: 0, 1 (said), 2 (usage). */
+int export_run(const struct site *s, int argc, char **argv);
+
+#endif

@@ -1,0 +1,92 @@
+/* redirects.c — a site's old addresses for nginx, Apache, Netlify and hosts with none. */
+#include "redirects.h"
+
+#include <string.h>
+
+#include "address.h"
+#include "buf.h"
+#include "config.h"
+#include "html.h"
+#include "post.h"
+
+/* Can path go between double quotes in an nginx or Apache configuration as it is? */
+static int redirects_quotable(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c < 0x20 || c == 0x7F || c == '"' || c == '\\' || c == '$')
+			return 0;
+	}
+	return 1;
+}
+
+/* The mount and a path of the site ("/blog" + "/a-post"). */
+static void redirects_address(const struct config *c, const char *p, size_t n, struct buf *out)
+{
+	size_t m = strlen(c->mount);
+
+	buf_add(out, c->mount, m > 0 && c->mount[m - 1] == '/' ? m - 1 : m);
+	buf_add(out, p, n);
+}
+
+size_t redirects_write(const struct address_list *l, const struct config *c, enum redirects_form f,
+                       struct buf *out)
+{
+	struct buf from = {0}, to = {0};
+	size_t skipped = 0;
+
+	if (f == REDIRECTS_NGINX)
+		buf_adds(out,
+		         "# quire's redirects: include in the http block, and in the server's\n"
+		         "#     if ($quire_redirect) { return 301 $quire_redirect; }\n"
+		         "map $uri $quire_redirect {\n");
+	for (size_t i = 0; i < l->n; i++) {
+		const struct address *a = &l->v[i];
+		if (a->state != ADDRESS_REDIRECT || a->post == NULL)
+			continue;
+		buf_reset(&from);
+		buf_reset(&to);
+		redirects_address(c, a->path, a->len, &from);
+		redirects_address(c, a->post->route, a->post->route_len, &to);
+		if (f == REDIRECTS_NETLIFY) {
+			html_url_path(out, from.data, from.len);
+			buf_addc(out, ' ');
+			html_url_path(out, to.data, to.len);
+			buf_adds(out, " 301\n");
+			continue;
+		}
+		if (!redirects_quotable(from.data, from.len) ||
+		    !redirects_quotable(to.data, to.len)) {
+			skipped++;
+			continue;
+		}
+		buf_printf(out,
+		           f == REDIRECTS_NGINX ? "    \"%s\" \"%s\";\n"
+		                                : "Redirect 301 \"%s\" \"%s\"\n",
+		           buf_cstr(&from), buf_cstr(&to));
+	}
+	if (f == REDIRECTS_NGINX)
+		buf_adds(out, "}\n");
+	buf_free(&from);
+	buf_free(&to);
+	return skipped;
+}
+
+void redirects_page(const char *target, size_t len, struct buf *out)
+{
+	struct buf url = {0};
+
+	html_url_path(&url, target, len);
+	buf_adds(out,
+	         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n<title>Moved</title>\n"
+	         "<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"");
+	html_escape(out, url.data, url.len);
+	buf_adds(out, "\">\n<meta http-equiv=\"refresh\" content=\"0; url=");
+	html_escape(out, url.data, url.len);
+	buf_adds(out, "\">\n</head><body><p>This page has moved to <a href=\"");
+	html_escape(out, url.data, url.len);
+	buf_adds(out, "\">");
+	html_escape(out, target, len);
+	buf_adds(out, "</a>.</p></body></html>\n");
+	buf_free(&url);
+}
