@@ -10,6 +10,7 @@
 #include "config.h"
 #include "dispatch.h"
 #include "files.h"
+#include "html.h"
 #include "post.h"
 #include "route.h"
 #include "site.h"
@@ -188,4 +189,41 @@ const char *address_state_name(enum address_state s)
 	                                    "scheduled", "expired",  "taken"};
 
 	return (size_t)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+/* A request's parameters: a GET of the address. */
+static const char *address_param(const char *name, void *ctx)
+{
+	if (strcmp(name, "REQUEST_METHOD") == 0)
+		return "GET";
+	if (strcmp(name, "REQUEST_URI") == 0)
+		return ctx;
+	return NULL;
+}
+
+int address_fetch(const struct site *s, const char *path, size_t len, struct address_fetch *f)
+{
+	struct buf uri = {0};
+	const char *mount = s->config->mount, *body;
+	size_t m = strlen(mount), n;
+
+	html_url_path(&uri, mount, m > 0 && mount[m - 1] == '/' ? m - 1 : m);
+	html_url_path(&uri, path, len);
+	struct request_env env = {address_param, (void *)buf_cstr(&uri)};
+	response_reset(&f->rs);
+	dispatch(s, &env, &f->rq, &f->rs);
+	buf_reset(&f->head);
+	buf_reset(&f->body);
+	response_serialize(&f->rs, &f->head, &body, &n);
+	buf_add(&f->body, body, n);
+	buf_free(&uri);
+	return f->rs.status;
+}
+
+void address_fetch_free(struct address_fetch *f)
+{
+	request_free(&f->rq);
+	response_free(&f->rs);
+	buf_free(&f->head);
+	buf_free(&f->body);
 }

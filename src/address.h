@@ -6,7 +6,10 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "buf.h"
 #include "mem.h"
+#include "request.h"
+#include "response.h"
 
 struct files_entry;
 struct post;
@@ -46,6 +49,19 @@ void address_list(const struct site *s, int all, struct address_list *out);
 void address_list_free(struct address_list *l);
 /* The address at path (canonical, as in the list), or NULL. */
 const struct address *address_find(const struct address_list *l, const char *path, size_t len);
+/* A GET of an address asked of dispatch(), as a FastCGI request for it is answered: for
+ * quire export and check. Its buffers are kept from one to the next. */
+struct address_fetch {
+	struct request rq;
+	struct response rs; /* a file's answer: rs.file_fd, to read */
+	struct buf head, body;
+};
+
+/* Answer a GET of path (within the site: the mount is added) into f: the status, with the
+ * body in f->body (none for a file: f->rs.file_fd holds it). */
+int address_fetch(const struct site *s, const char *path, size_t len, struct address_fetch *f);
+void address_fetch_free(struct address_fetch *f);
+
 /* "live", "redirect", "draft", "scheduled", "expired", "taken". */
 const char *address_state_name(enum address_state s);
 

@@ -20,14 +20,11 @@
 #include "buf.h"
 #include "cache.h"
 #include "config.h"
-#include "dispatch.h"
 #include "file.h"
 #include "files.h"
-#include "html.h"
+#include "path.h"
 #include "post.h"
 #include "redirects.h"
-#include "request.h"
-#include "response.h"
 #include "site.h"
 
 /* What one file of the export comes from. */
@@ -60,9 +57,8 @@ struct export
 	size_t nold;
 	size_t written, same, removed, failed;
 	char *theme; /* the theme's static folder */
-	struct request rq;
-	struct response rs;
-	struct buf head, body, texts[5];
+	struct address_fetch f;
+	struct buf texts[4];
 };
 
 /* The theme's static folder: "static" beside the configuration file (conf/static). */
@@ -154,20 +150,6 @@ static void export_encode(const char *rel, struct buf *out)
 	buf_addc(out, '\n');
 }
 
-static void export_decode(const char *p, size_t n, struct buf *out)
-{
-	buf_reset(out);
-	for (size_t i = 0; i < n; i++) {
-		unsigned v;
-		if (p[i] == '%' && i + 2 < n && sscanf(p + i + 1, "%2X", &v) == 1) {
-			buf_addc(out, (char)v);
-			i += 2;
-		} else {
-			buf_addc(out, p[i]);
-		}
-	}
-}
-
 /* The paths the manifest of the last export names (none when there is none): 0; -1 when
  * it cannot be read or is not one. */
 static int export_manifest_read(struct export *e)
@@ -197,7 +179,8 @@ static int export_manifest_read(struct export *e)
 			nl = end;
 		if (nl == p)
 			continue;
-		export_decode(p, (size_t)(nl - p), &line);
+		buf_reset(&line);
+		path_decode(p, (size_t)(nl - p), &line);
 		if ((e->nold & (e->nold + 1)) == 0 || e->nold == 0)
 			e->old = xrealloc(e->old, (e->nold * 2 + 1) * sizeof(*e->old));
 		e->old[e->nold++] = xstrndup(line.data, line.len);
@@ -374,39 +357,6 @@ out:
 	return rc;
 }
 
-/* A request's parameters: a GET of the address. */
-static const char *export_param(const char *name, void *ctx)
-{
-	if (strcmp(name, "REQUEST_METHOD") == 0)
-		return "GET";
-	if (strcmp(name, "REQUEST_URI") == 0)
-		return ctx;
-	return NULL;
-}
-
-/* Ask dispatch() for the address path of the site (mount added, URL-encoded), as a
- * FastCGI request does: the status, with the body in e->body or, for a file, rs's open
- * file to read. */
-static int export_ask(struct export *e, const char *path, size_t len)
-{
-	struct buf uri = {0};
-	size_t m = strlen(e->c->mount);
-
-	html_url_path(&uri, e->c->mount, m > 0 && e->c->mount[m - 1] == '/' ? m - 1 : m);
-	html_url_path(&uri, path, len);
-	struct request_env env = {export_param, (void *)buf_cstr(&uri)};
-	response_reset(&e->rs);
-	dispatch(e->s, &env, &e->rq, &e->rs);
-	const char *body;
-	size_t n;
-	buf_reset(&e->head);
-	buf_reset(&e->body);
-	response_serialize(&e->rs, &e->head, &body, &n);
-	buf_add(&e->body, body, n);
-	buf_free(&uri);
-	return e->rs.status;
-}
-
 static void export_job_run(struct export *e, const struct export_job *j)
 {
 	struct buf page = {0}, target = {0};
@@ -416,19 +366,20 @@ static void export_job_run(struct export *e, const struct export_job *j)
 	case EXPORT_PAGE:
 	case EXPORT_MISSING:
 		status = j->from == EXPORT_PAGE
-		             ? export_ask(e, j->a->path, j->a->len)
-		             : export_ask(e, ROUTE_PREVIEW, strlen(ROUTE_PREVIEW));
+		             ? address_fetch(e->s, j->a->path, j->a->len, &e->f)
+		             : address_fetch(e->s, ROUTE_PREVIEW, strlen(ROUTE_PREVIEW), &e->f);
 		if (status != (j->from == EXPORT_PAGE ? 200 : 404)) {
 			fprintf(stderr, "quire: export: %s answered %d: not written\n",
 			        j->from == EXPORT_PAGE ? j->a->path : "a missing page", status);
 			e->failed++;
 			break;
 		}
-		if (e->rs.file_fd > 0) {
-			lseek(e->rs.file_fd, e->rs.file_off, SEEK_SET);
-			export_put(e, j->rel, NULL, 0, e->rs.file_fd);
+		if (e->f.rs.file_fd > 0) {
+			lseek(e->f.rs.file_fd, e->f.rs.file_off, SEEK_SET);
+			export_put(e, j->rel, NULL, 0, e->f.rs.file_fd);
 		} else {
-			export_put(e, j->rel, e->body.data ? e->body.data : "", e->body.len, -1);
+			export_put(e, j->rel, e->f.body.data ? e->f.body.data : "", e->f.body.len,
+			           -1);
 		}
 		break;
 	case EXPORT_REFRESH: {
@@ -660,12 +611,9 @@ out:
 	free(e.theme);
 	for (size_t i = 0; i < sizeof(e.texts) / sizeof(e.texts[0]); i++)
 		buf_free(&e.texts[i]);
-	buf_free(&e.head);
-	buf_free(&e.body);
 	buf_free(&rel);
 	buf_free(&manifest);
-	request_free(&e.rq);
-	response_free(&e.rs);
+	address_fetch_free(&e.f);
 	address_list_free(&l);
 	if (e.dfd >= 0)
 		close(e.dfd);

@@ -5,6 +5,14 @@
 #include <stdio.h>
 
 static enum log_level log_level_max = LOG_INFO;
+static void (*log_sink)(enum log_level, const char *, void *);
+static void *log_sink_ctx;
+
+void log_set_sink(void (*sink)(enum log_level level, const char *message, void *ctx), void *ctx)
+{
+	log_sink = sink;
+	log_sink_ctx = ctx;
+}
 
 void log_set_level(enum log_level level)
 {
@@ -33,6 +41,11 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	for (int i = head; i < n; i++)
 		if (line[i] == '\n' || line[i] == '\r')
 			line[i] = ' ';
+	if (log_sink != NULL) {
+		line[n] = '\0';
+		log_sink(level, line + head, log_sink_ctx);
+		return;
+	}
 	line[n++] = '\n';
 	fwrite(line, 1, (size_t)n, stderr);
 }

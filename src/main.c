@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "check.h"
 #include "command.h"
 #include "config.h"
 #include "export.h"
@@ -47,6 +48,8 @@ static void main_usage(FILE *f)
 	        "Commands (quire COMMAND --help tells more):\n"
 	        "  new [--page] TITLE...\n"
 	        "              write a new draft post (a page) from its archetype\n"
+	        "  check [--json]\n"
+	        "              check what -t checks, and every link, image, fragment and alias\n"
 	        "  preview FILE [--days N]\n"
 	        "              print an address that shows the post FILE (a draft, a post\n"
 	        "              scheduled for later) for N days (1 to 365; 7)\n"
@@ -191,7 +194,7 @@ static int main_worker(int listen_fd, int ready_fd, int start_fd, void *arg)
 }
 
 /* The commands: their names, in the order of main_run()'s cases. */
-static const char *const main_commands[] = {"preview", "new", "routes", "export"};
+static const char *const main_commands[] = {"preview", "new", "check", "routes", "export"};
 
 static int main_command(const char *word)
 {
@@ -237,10 +240,12 @@ static int main_run(const struct config *c, int k, int argc, char **argv)
 		return main_preview(c, argc, argv);
 	case 1:
 		return command_new(c, argc, argv);
+	case 2:
+		return check_run(c, argc, argv);
 	default:
 		if ((site = main_site(c)) == NULL)
 			return 1;
-		rc = k == 2 ? command_routes(site, argc, argv) : export_run(site, argc, argv);
+		rc = k == 3 ? command_routes(site, argc, argv) : export_run(site, argc, argv);
 		site_release(site);
 		return rc;
 	}

@@ -72,3 +72,18 @@ enum path_result path_canon(const char *p, size_t len, int decode, struct buf *o
 		out->len--;
 	return PATH_OK;
 }
+
+
+void path_decode(const char *p, size_t n, struct buf *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		int hi = p[i] == '%' && i + 2 < n ? path_hex(p[i + 1]) : -1;
+		int lo = hi >= 0 ? path_hex(p[i + 2]) : -1;
+		if (lo >= 0) {
+			buf_addc(out, (char)(hi << 4 | lo));
+			i += 2;
+		} else {
+			buf_addc(out, p[i]);
+		}
+	}
+}

@@ -25,6 +25,10 @@ enum {
 	PATH_ENCODED = 4,        /* an unreserved character percent-encoded: "%2D" for "-" */
 };
 
+/* Append p (n bytes) to out with each "%XX" (two hex digits) decoded; any other '%' stays
+ * as it is. For what is not a request: links in posts, quire export's manifest. */
+void path_decode(const char *p, size_t n, struct buf *out);
+
 enum path_result path_canon(const char *p, size_t len, int decode, struct buf *out, int *changed);
 
 #endif

@@ -1,5 +1,6 @@
-/* fuzz_path.c — path_canon() (decoded and not), route_find() on what it makes, and
- * request_parse() with the input as REQUEST_URI under two mounts. */
+/* fuzz_path.c — path_canon() (decoded and not), route_find() on what it makes,
+ * request_parse() with the input as REQUEST_URI under two mounts, and path_decode()
+ * (never longer than its input; without a '%' the input itself). */
 #include <stdint.h>
 #include <string.h>
 
@@ -98,6 +99,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *p = (const char *)data;
 	int changed, changed2;
 
+	buf_reset(&again);
+	path_decode(p, size, &again);
+	FUZZ_CHECK(again.len <= size, "path_decode made %zu bytes of %zu", again.len, size);
+	FUZZ_CHECK(memchr(p, '%', size) != NULL ||
+	               (again.len == size && (size == 0 || memcmp(again.data, p, size) == 0)),
+	           "path_decode changed what holds no %%");
 	for (int decode = 0; decode <= 1; decode++) {
 		enum path_result r = path_canon(p, size, decode, &out, &changed);
 		FUZZ_CHECK(r == PATH_OK || r == PATH_BAD || r == PATH_NOMATCH, "result %d", r);

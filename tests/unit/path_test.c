@@ -102,6 +102,19 @@ int main(void)
 	      path_canon(big.data, big.len, 1, &out, &changed) == PATH_OK && out.len == 200001,
 	      "len %zu", out.len);
 	buf_free(&big);
+	/* path_decode: two hex digits, else the '%' stays. */
+	static const char *const decodes[][2] = {
+	    {"a%20b", "a b"}, {"%C3%A9", "\xC3\xA9"}, {"%", "%"},     {"%4", "%4"},
+	    {"%4g", "%4g"},   {"100%", "100%"},       {"%%41", "%A"}, {"%2f%2F", "//"}};
+	for (size_t i = 0; i < sizeof(decodes) / sizeof(decodes[0]); i++) {
+		buf_reset(&out);
+		path_decode(decodes[i][0], strlen(decodes[i][0]), &out);
+		snprintf(name, sizeof(name), "path_decode \"%s\"", decodes[i][0]);
+		check("path", name,
+		      out.len == strlen(decodes[i][1]) &&
+		          memcmp(out.data, decodes[i][1], out.len) == 0,
+		      "got %.*s", (int)out.len, out.data);
+	}
 	buf_free(&out);
 	return check_exit();
 }
