@@ -9,6 +9,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,7 @@
 #include "post.h"
 #include "redirects.h"
 #include "site.h"
+#include "watch.h"
 
 /* What one file of the export comes from. */
 enum export_from {
@@ -56,7 +59,8 @@ struct export
 	char **old; /* the manifest's paths, sorted */
 	size_t nold;
 	size_t written, same, removed, failed;
-	char *theme; /* the theme's static folder */
+	int force, refresh; /* --force, --meta-refresh */
+	char *theme;        /* the theme's static folder */
 	struct address_fetch f;
 	struct buf texts[4];
 };
@@ -514,22 +518,164 @@ static void export_plan(struct export *e, const struct address_list *l, int refr
 
 static int export_usage(void)
 {
-	fprintf(stderr, "usage: quire [-c config] export [--force] [--meta-refresh] DIR\n");
+	fprintf(stderr,
+	        "usage: quire [-c config] export [--force] [--meta-refresh] [--watch] DIR\n");
 	return 2;
+}
+
+/* One export of s into e's folder: 0, or -1 when something was not written (said).
+ * first: look for files it did not write (unless --force). */
+static int export_once(struct export *e, const struct site *s, int first)
+{
+	struct address_list l = {0};
+	struct buf rel = {0}, manifest = {0};
+	int rc = -1;
+
+	e->s = s;
+	e->c = s->config;
+	e->written = e->same = e->removed = e->failed = 0;
+	if (export_manifest_read(e) < 0)
+		goto out;
+	if (first && !e->force) {
+		size_t n = export_foreign(e, dup(e->dfd), &rel, 0);
+		if (n > 0) {
+			fprintf(stderr,
+			        "quire: export: %s holds %zu file%s quire export did not write: "
+			        "nothing written (--force writes there all the same)\n",
+			        e->dir, n, n == 1 ? "" : "s");
+			goto out;
+		}
+	}
+	address_list(s, 0, &l);
+	export_plan(e, &l, e->refresh);
+	qsort(e->jobs, e->njobs, sizeof(*e->jobs), export_job_cmp);
+	for (size_t i = 0; i < e->njobs; i++) {
+		if (i > 0 && strcmp(e->jobs[i].rel, e->jobs[i - 1].rel) == 0) {
+			fprintf(stderr,
+			        "quire: export: two addresses would be %s/%s: %s is left out\n",
+			        e->dir, e->jobs[i].rel,
+			        e->jobs[i].a ? e->jobs[i].a->path : e->jobs[i].rel);
+			continue;
+		}
+		export_job_run(e, &e->jobs[i]);
+	}
+	/* What the last export wrote and this one did not: gone. */
+	for (size_t i = 0; i < e->nold; i++) {
+		struct export_job key = {.rel = e->old[i]};
+		if (bsearch(&key, e->jobs, e->njobs, sizeof(*e->jobs), export_job_cmp) == NULL)
+			export_remove(e, e->old[i]);
+	}
+	buf_adds(&manifest, "# quire export\n");
+	for (size_t i = 0; i < e->njobs; i++)
+		if (i == 0 || strcmp(e->jobs[i].rel, e->jobs[i - 1].rel) != 0)
+			export_encode(e->jobs[i].rel, &manifest);
+	if (file_replace(e->dir, EXPORT_MANIFEST, manifest.data, manifest.len) < 0) {
+		fprintf(stderr, "quire: export: %s/%s: %s\n", e->dir, EXPORT_MANIFEST,
+		        strerror(errno));
+		e->failed++;
+	}
+	printf("%s: %zu written, %zu unchanged, %zu removed", e->dir, e->written, e->same,
+	       e->removed);
+	if (e->failed > 0)
+		printf(", %zu failed", e->failed);
+	printf("\n");
+	if (s->next_change != 0) {
+		char when[32];
+		struct tm tm;
+		gmtime_r(&s->next_change, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+		printf("next change: %s (export again then)\n", when);
+	}
+	fflush(stdout);
+	rc = e->failed > 0 ? -1 : 0;
+out:
+	for (size_t i = 0; i < e->njobs; i++)
+		free(e->jobs[i].rel);
+	free(e->jobs);
+	e->jobs = NULL;
+	e->njobs = e->cap = 0;
+	for (size_t i = 0; i < e->nold; i++)
+		free(e->old[i]);
+	free(e->old);
+	e->old = NULL;
+	e->nold = 0;
+	free(e->theme);
+	e->theme = NULL;
+	for (size_t i = 0; i < sizeof(e->texts) / sizeof(e->texts[0]); i++)
+		buf_free(&e->texts[i]);
+	buf_free(&rel);
+	buf_free(&manifest);
+	address_list_free(&l);
+	return rc;
+}
+
+/* quire export --watch: each snapshot the watcher publishes, exported (one at a time:
+ * a stop waits for the export under way). */
+static pthread_mutex_t export_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void export_published(struct site *s, void *ctx)
+{
+	pthread_mutex_lock(&export_lock);
+	export_once(ctx, s, 0);
+	pthread_mutex_unlock(&export_lock);
+}
+
+static void export_config_changed(void *ctx)
+{
+	struct export *e = ctx;
+
+	pthread_mutex_lock(&export_lock);
+	fprintf(stderr,
+	        "quire: export: %s changed: stopping (start quire export --watch again to use "
+	        "it)\n",
+	        e->c->file);
+	_exit(75); /* EX_TEMPFAIL: a service manager starts it again */
+}
+
+static int export_watch(struct export *e, const struct site *s)
+{
+	struct watch *w = watch_open(s->config);
+	sigset_t stop;
+	int sig;
+
+	if (w == NULL)
+		return -1;
+	/* Watched from now on: what changed since the site was read is in a snapshot of its
+	 * own, exported before the watcher starts. */
+	struct site_files before = site_files(s);
+	struct site *now = site_load(s->config, &before, s->layouts, 0);
+	if (now == NULL)
+		return -1;
+	site_publish(now);
+	pthread_mutex_lock(&export_lock);
+	export_once(e, now, 0);
+	pthread_mutex_unlock(&export_lock);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	watch_set_hooks(w, export_published, export_config_changed, e);
+	if (watch_start(w) < 0)
+		return -1;
+	sigwait(&stop, &sig);
+	/* An export under way ends first: no file is left half written. */
+	pthread_mutex_lock(&export_lock);
+	fprintf(stderr, "quire: export: stopped\n");
+	return 0;
 }
 
 int export_run(const struct site *s, int argc, char **argv)
 {
-	struct export e = {.s = s, .c = s->config, .dfd = -1};
-	struct address_list l = {0};
-	struct buf rel = {0}, manifest = {0};
-	int force = 0, refresh = 0, rc = 1;
+	struct export e = {.dfd = -1};
+	int watch = 0, rc = 1;
 
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--force") == 0)
-			force = 1;
+			e.force = 1;
 		else if (strcmp(argv[i], "--meta-refresh") == 0)
-			refresh = 1;
+			e.refresh = 1;
+		else if (strcmp(argv[i], "--watch") == 0)
+			watch = 1;
 		else if (e.dir == NULL && argv[i][0] != '-')
 			e.dir = argv[i];
 		else
@@ -549,73 +695,11 @@ int export_run(const struct site *s, int argc, char **argv)
 		                                           : strerror(errno));
 		return 1;
 	}
-	if (export_manifest_read(&e) < 0)
-		goto out;
-	if (!force) {
-		size_t n = export_foreign(&e, dup(e.dfd), &rel, 0);
-		if (n > 0) {
-			fprintf(stderr,
-			        "quire: export: %s holds %zu file%s quire export did not write: "
-			        "nothing written (--force writes there all the same)\n",
-			        e.dir, n, n == 1 ? "" : "s");
-			goto out;
-		}
-	}
 	cache_init((size_t)s->config->cache_size);
-	address_list(s, 0, &l);
-	export_plan(&e, &l, refresh);
-	qsort(e.jobs, e.njobs, sizeof(*e.jobs), export_job_cmp);
-	for (size_t i = 0; i < e.njobs; i++) {
-		if (i > 0 && strcmp(e.jobs[i].rel, e.jobs[i - 1].rel) == 0) {
-			fprintf(
-			    stderr, "quire: export: two addresses would be %s/%s: %s is left out\n",
-			    e.dir, e.jobs[i].rel, e.jobs[i].a ? e.jobs[i].a->path : e.jobs[i].rel);
-			continue;
-		}
-		export_job_run(&e, &e.jobs[i]);
-	}
-	/* What the last export wrote and this one did not: gone. */
-	for (size_t i = 0; i < e.nold; i++) {
-		struct export_job key = {.rel = e.old[i]};
-		if (bsearch(&key, e.jobs, e.njobs, sizeof(*e.jobs), export_job_cmp) == NULL)
-			export_remove(&e, e.old[i]);
-	}
-	buf_adds(&manifest, "# quire export\n");
-	for (size_t i = 0; i < e.njobs; i++)
-		if (i == 0 || strcmp(e.jobs[i].rel, e.jobs[i - 1].rel) != 0)
-			export_encode(e.jobs[i].rel, &manifest);
-	if (file_replace(e.dir, EXPORT_MANIFEST, manifest.data, manifest.len) < 0) {
-		fprintf(stderr, "quire: export: %s/%s: %s\n", e.dir, EXPORT_MANIFEST,
-		        strerror(errno));
-		e.failed++;
-	}
-	printf("%s: %zu written, %zu unchanged, %zu removed", e.dir, e.written, e.same, e.removed);
-	if (e.failed > 0)
-		printf(", %zu failed", e.failed);
-	printf("\n");
-	if (s->next_change != 0) {
-		char when[32];
-		struct tm tm;
-		gmtime_r(&s->next_change, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
-		printf("next change: %s (export again then)\n", when);
-	}
-	rc = e.failed > 0;
-out:
-	for (size_t i = 0; i < e.njobs; i++)
-		free(e.jobs[i].rel);
-	free(e.jobs);
-	for (size_t i = 0; i < e.nold; i++)
-		free(e.old[i]);
-	free(e.old);
-	free(e.theme);
-	for (size_t i = 0; i < sizeof(e.texts) / sizeof(e.texts[0]); i++)
-		buf_free(&e.texts[i]);
-	buf_free(&rel);
-	buf_free(&manifest);
+	rc = export_once(&e, s, 1) < 0;
+	if (rc == 0 && watch)
+		rc = export_watch(&e, s) < 0;
 	address_fetch_free(&e.f);
-	address_list_free(&l);
-	if (e.dfd >= 0)
-		close(e.dfd);
+	close(e.dfd);
 	return rc;
 }

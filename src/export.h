@@ -10,9 +10,12 @@ struct site;
  * or removed by the next. */
 #define EXPORT_MANIFEST ".quire-export"
 
-/* quire export [--force] [--meta-refresh] DIR: write s into DIR (made when missing).
- * Again, it writes only what changed and removes what went away. A folder holding files
- * it did not write is refused unless --force. The exit status: 0, 1 (said), 2 (usage). */
+/* quire export [--force] [--meta-refresh] [--watch] DIR: write s into DIR (made when
+ * missing). Again, it writes only what changed and removes what went away. A folder
+ * holding files it did not write is refused unless --force. With --watch it goes on,
+ * exporting again each time the posts, the layouts or a scheduled post change, until
+ * SIGINT or SIGTERM (an export under way ends first). The exit status: 0, 1 (said), 2
+ * (usage). */
 int export_run(const struct site *s, int argc, char **argv);
 
 #endif

@@ -57,8 +57,9 @@ static void main_usage(FILE *f)
 	        "              print every address of the site: its kind, state and file\n"
 	        "  routes --nginx | --apache | --redirects\n"
 	        "              print the redirects of old addresses for a web server\n"
-	        "  export [--force] [--meta-refresh] DIR\n"
-	        "              write the site as files for a static host (again: what changed)\n");
+	        "  export [--force] [--meta-refresh] [--watch] DIR\n"
+	        "              write the site as files for a static host (again: what changed;\n"
+	        "              --watch: and whenever it changes)\n");
 }
 
 static int main_config(const struct main_opts *o, struct config *c)

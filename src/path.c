@@ -73,7 +73,6 @@ enum path_result path_canon(const char *p, size_t len, int decode, struct buf *o
 	return PATH_OK;
 }
 
-
 void path_decode(const char *p, size_t n, struct buf *out)
 {
 	for (size_t i = 0; i < n; i++) {

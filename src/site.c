@@ -464,15 +464,15 @@ static struct stat site_stat(const struct post *p)
 	return st;
 }
 
-/* Old addresses (aliases, redirect_from) answer 301 to their post. */
+/* Old addresses (aliases, redirect_from) answer 301 to their post or page. */
 static void site_aliases(struct site *s, const struct site_files *before)
 {
 	struct buf path = {0};
 	int changed;
 
 	route_init(&s->aliases, 16);
-	for (size_t i = 0; i < s->nlisted; i++) {
-		const struct post *p = s->listed[i];
+	for (size_t i = 0; i < s->nlisted + s->npages; i++) {
+		const struct post *p = i < s->nlisted ? s->listed[i] : s->pages[i - s->nlisted];
 		struct stat st = site_stat(p);
 		for (size_t k = 0; k < p->aliases.len; k++) {
 			const char *a = p->aliases.items[k];

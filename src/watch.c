@@ -52,6 +52,10 @@ struct watch {
 	 * a change of the posts. */
 	int *sub;
 	size_t nsub, capsub;
+	/* watch_set_hooks(): NULL for a server's worker. */
+	void (*published)(struct site *s, void *ctx);
+	void (*config_changed)(void *ctx);
+	void *ctx;
 };
 
 static const uint32_t watch_mask = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
@@ -192,6 +196,11 @@ static void watch_rebuild(struct watch *w, int layouts)
 		search_sync(s);
 		site_publish(s);
 		log_msg(LOG_INFO, "%s: reloaded, %zu posts", w->config->posts_dir, s->nlisted);
+		if (w->published != NULL) {
+			struct site *now = site_acquire();
+			w->published(now, w->ctx);
+			site_release(now);
+		}
 	}
 	site_release(old);
 	/* What the old snapshot and evicted pages held goes back to the system, so the
@@ -258,7 +267,9 @@ static void *watch_loop(void *arg)
 		else if (changed[WATCH_CONFIG])
 			log_msg(LOG_INFO, "%s changed: asking the supervisor for a new worker",
 			        w->config->file);
-		if (renew || changed[WATCH_CONFIG])
+		if ((renew || changed[WATCH_CONFIG]) && w->config_changed != NULL)
+			w->config_changed(w->ctx);
+		else if (renew || changed[WATCH_CONFIG])
 			kill(getppid(), SIGHUP);
 		if (!renew && (changed[WATCH_POSTS] || changed[WATCH_LAYOUTS])) {
 			/* Before the scan: what is made in a new folder meanwhile is seen. */
@@ -294,6 +305,16 @@ struct watch *watch_open(const struct config *c)
 	w->missing = watch_add(w);
 	watch_subs(w);
 	return w;
+}
+
+void watch_set_hooks(struct watch *w, void (*published)(struct site *s, void *ctx),
+                     void (*config_changed)(void *ctx), void *ctx)
+{
+	if (w == NULL)
+		return;
+	w->published = published;
+	w->config_changed = config_changed;
+	w->ctx = ctx;
 }
 
 int watch_start(struct watch *w)

@@ -11,6 +11,13 @@ struct watch;
  * is not there (logged: the site then serves what it loaded at start). */
 struct watch *watch_open(const struct config *c);
 
+/* Instead of what a server's worker does, call published with each snapshot once it is
+ * published, and config_changed instead of asking the supervisor (the parent) for a new
+ * worker (quire export --watch, which has no supervisor). Before watch_start(). */
+struct site;
+void watch_set_hooks(struct watch *w, void (*published)(struct site *s, void *ctx),
+                     void (*config_changed)(void *ctx), void *ctx);
+
 /* Act on w's changes from a thread of its own, the changes kept since
  * watch_open() first. A change to posts or layouts builds a new snapshot and
  * publishes it; a change to the configuration sends SIGHUP to the supervisor (the

@@ -440,7 +440,7 @@ def units():
         return
     tmp = tempfile.mkdtemp(prefix="quire-units-")
     try:
-        for name in ("quire.socket", "quire.service"):
+        for name in ("quire.socket", "quire.service", "quire-export.service"):
             text = read(os.path.join(DEPLOY, "systemd", name))
             with open(os.path.join(tmp, name), "w") as f:
                 f.write(text.replace("/usr/local/sbin/quire", QUIRE))
@@ -452,7 +452,8 @@ def units():
         env = dict(os.environ, MANPATH=os.path.join(tmp, "man"), SYSTEMD_LOG_LEVEL="notice")
         man = "yes" if shutil.which("man") else "no"
         p = subprocess.run(["systemd-analyze", "verify", f"--man={man}",
-                            os.path.join(tmp, "quire.socket"), os.path.join(tmp, "quire.service")],
+                            os.path.join(tmp, "quire.socket"), os.path.join(tmp, "quire.service"),
+                            os.path.join(tmp, "quire-export.service")],
                            capture_output=True, text=True, env=env, timeout=30)
         check(S, "systemd-analyze verify: no error, no warning",
               p.returncode == 0 and not p.stdout.strip() and not p.stderr.strip(),

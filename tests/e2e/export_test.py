@@ -250,6 +250,92 @@ def test_export(site, out):
           rc == 0 and 'http-equiv="refresh" content="0; url=/new-home"' in text, f"{err}{text}")
 
 
+def test_watch():
+    """quire export --watch beside the FastCGI server, nginx serving the export first."""
+    with Site(copy_posts=True) as site:
+        site.write_post("page.md", "---\ntitle: A page\ntype: page\nroute: /a-page\n"
+                                   "aliases: [/old-page]\n---\nFirst words.\n")
+        out = os.path.join(site.dir, "public")
+        rc, _, err = quire(site, "export", out)
+        site.export_dir = out
+        site.start()
+        watcher = subprocess.Popen([QUIRE, "-c", site.config, "export", "--watch", out],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            time.sleep(bound(0.5))
+            status, headers, body = site.get("/a-page")
+            want = open(os.path.join(out, "a-page.html"), "rb").read()
+            check(S, "static: nginx serves the exported page", status == 200 and body == want,
+                  status)
+            status, headers, _ = site.get("/feed.xml")
+            check(S, "static: the feed has its type",
+                  status == 200 and headers.get("content-type", "").startswith(
+                      "application/atom+xml"), headers.get("content-type"))
+            status, headers, _ = site.get("/old-page")
+            check(S, "static: an old address is a 301 from the export's map",
+                  status == 301 and headers.get("location", "").endswith("/a-page"),
+                  f"{status} {headers.get('location')}")
+            status, _, body = site.get("/search?q=node")
+            check(S, "static: search falls back to quire", status == 200 and b"<mark>" in body,
+                  status)
+            status, _, _ = site.get("/.quire-export")
+            check(S, "static: the export's manifest is not served", status == 404, status)
+            # quire stopped: the exported pages are still served.
+            site.quire.terminate()
+            site.quire.wait(bound(5))
+            status, _, body = site.get("/a-page")
+            check(S, "static: with quire stopped, the exported pages are still served",
+                  status == 200 and b"First words." in body, status)
+            site.start_quire()
+            # An edit: written again by the watcher, then served by nginx.
+            t0 = time.monotonic()
+            site.write_post("page.md", "---\ntitle: A page\ntype: page\nroute: /a-page\n"
+                                       "aliases: [/old-page]\n---\nSecond words.\n")
+            seen = None
+            while time.monotonic() - t0 < bound(5):
+                status, _, body = site.get("/a-page")
+                if b"Second words." in body:
+                    seen = time.monotonic() - t0
+                    break
+                time.sleep(0.01)
+            check(S, f"static: an edit is served by nginx once the watcher wrote it "
+                     f"({seen and round(seen * 1000)} ms)", seen is not None, "never seen")
+            # A scheduled post: written when it goes live.
+            when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3))
+            site.write_post("soon.md", f"---\ntitle: Soon\nroute: /soon\ndate: {when}\n---\n"
+                                       "Now live.\n")
+            time.sleep(bound(0.5))
+            before = site.get("/soon")[0]
+            ok = wait_for_body(site, "/soon", b"Now live.", bound(10))
+            end = time.monotonic() + bound(10)
+            while time.monotonic() < end and not os.path.exists(os.path.join(out, "soon.html")):
+                time.sleep(0.05)
+            check(S, "static: a scheduled post is exported when it goes live",
+                  before == 404 and ok and os.path.exists(os.path.join(out, "soon.html")),
+                  f"{before} {ok} {os.listdir(out)}")
+        finally:
+            watcher.send_signal(subprocess.signal.SIGTERM)
+            try:
+                _, err = watcher.communicate(timeout=bound(10))
+            except subprocess.TimeoutExpired:
+                watcher.kill()
+                _, err = watcher.communicate()
+        check(S, "export --watch stops on SIGTERM and leaves no file half written",
+              watcher.returncode == 0 and "stopped" in err and
+              not glob.glob(os.path.join(out, "**", "*.tmp"), recursive=True) and
+              not glob.glob(os.path.join(out, ".quire-export-*")), f"{watcher.returncode} {err}")
+
+
+def wait_for_body(site, path, text, seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        status, _, body = site.get(path)
+        if status == 200 and text in body:
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def main():
     with Site(copy_posts=True,
               config_extra="permalink: /:year/:month/:day/:slug.html\n") as site:
@@ -281,6 +367,7 @@ def main():
         check(S, "export of a site under /blog/", rc == 0 and
               os.path.exists(os.path.join(out, "about.html")), f"{stdout}{err}")
         compare(site, out, "/blog/", "under /blog/")
+    test_watch()
     finish()
 
 

@@ -109,6 +109,7 @@ class Site:
         self.quire = None
         self.nginx = None
         self.static = None  # the site's static folder, for nginx to serve itself
+        self.export_dir = None  # an export nginx serves first (quire-static.conf)
 
     def write_post(self, name, text):
         path = os.path.join(self.posts, name)
@@ -135,7 +136,8 @@ class Site:
              self.sock, os.path.join(self.conf, "static"), rundir,
              os.path.join(rundir, "error.log"), self.mount] + ([self.static] if self.static else []),
             check=True, capture_output=True, text=True,
-            env=dict(os.environ, MICROCACHE="1" if self.microcache else "0")).stdout
+            env=dict(os.environ, MICROCACHE="1" if self.microcache else "0",
+                     STATIC_EXPORT=self.export_dir or "")).stdout
         with open(os.path.join(rundir, "nginx.conf"), "w") as f:
             f.write(conf)
         self.nginx = subprocess.Popen(
