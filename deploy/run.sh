@@ -35,7 +35,8 @@ if ! "$top/build/quire" -t -c "$top/conf/quire.yaml" >/dev/null; then
 	echo "run: the site does not load; see the messages above." >&2
 	exit 1
 fi
-"$top/build/quire" -c "$top/conf/quire.yaml" -s "$sock" &
+# --dev: pages reload themselves when a post, a layout or the stylesheet is saved.
+"$top/build/quire" -c "$top/conf/quire.yaml" -s "$sock" --dev &
 quire_pid=$!
 i=0
 while [ ! -S "$sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done

@@ -108,6 +108,7 @@ static const struct config_key config_keys[] = {
     KEY("related", CONFIG_RELATED, related),
     {"search", CONFIG_SECTION, 0},
     KEY("search.enabled", CONFIG_BOOL, search),
+    KEY("dev", CONFIG_BOOL, dev),
     KEY("search.fields", CONFIG_FIELDS, search_fields),
     KEY("search.per_page", CONFIG_COUNT, search_per_page),
     KEY("search.snippet", CONFIG_SNIPPET, search_snippet),

@@ -77,6 +77,7 @@ struct config {
 	long related;         /* related: how many related posts each post gets (0: none) */
 	int date_archives;    /* the permalink starts with :year: /YYYY/ and /YYYY/MM/ are lists */
 	int search;           /* search.enabled: /search and the index (default) */
+	int dev;              /* dev: pages reload themselves when a file is saved (off) */
 	long search_fields;   /* search.fields: enum config_search_field, or-ed */
 	long search_per_page; /* search.per_page: results on a page */
 	long search_snippet;  /* search.snippet: words of text around what was found */

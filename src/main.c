@@ -27,12 +27,13 @@
 struct main_opts {
 	const char *file;
 	const char *socket_path;
+	int dev; /* --dev: dev: true whatever the configuration says */
 };
 
 static void main_usage(FILE *f)
 {
 	fprintf(f,
-	        "usage: quire [-t] [-c config] [-s socket]\n"
+	        "usage: quire [-t] [-c config] [-s socket] [--dev]\n"
 	        "       quire [-c config] COMMAND [ARGUMENTS]\n"
 	        "\n"
 	        "Serves a blog of Markdown posts as a FastCGI responder, or answers one\n"
@@ -41,6 +42,8 @@ static void main_usage(FILE *f)
 	        "  -c config   configuration file (default: $QUIRE_CONFIG, else conf/quire.yaml)\n"
 	        "  -s socket   listen on this Unix socket instead of the configured one\n"
 	        "  -t          check the configuration, layouts and posts, then exit\n"
+	        "  --dev       pages reload themselves when a post, a layout or the stylesheet\n"
+	        "              is saved (dev: true; make run's; never for a public site)\n"
 	        "  -h, --help  show this help\n"
 	        "  -v, --version\n"
 	        "              show the version\n"
@@ -66,6 +69,8 @@ static int main_config(const struct main_opts *o, struct config *c)
 {
 	if (config_load(c, o->file) < 0)
 		return -1;
+	if (o->dev)
+		c->dev = 1;
 	if (o->socket_path != NULL) {
 		free(c->socket);
 		c->socket = xstrndup(o->socket_path, strlen(o->socket_path));
@@ -254,7 +259,7 @@ static int main_run(const struct config *c, int k, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct main_opts o = {getenv("QUIRE_CONFIG"), NULL};
+	struct main_opts o = {getenv("QUIRE_CONFIG"), NULL, 0};
 	struct supervisor_worker w = {main_worker, &o, 0};
 	struct config config;
 	struct site *site = NULL;
@@ -278,6 +283,8 @@ int main(int argc, char **argv)
 			o.file = argv[++i];
 		} else if (strcmp(a, "-s") == 0 && i + 1 < argc) {
 			o.socket_path = argv[++i];
+		} else if (strcmp(a, "--dev") == 0) {
+			o.dev = 1;
 		} else if (main_command(a) >= 0) {
 			command = a;
 			args = argv + i + 1;

@@ -44,6 +44,10 @@ struct page_target {
 /* The handlers, one row each of dispatch.c's table. page_post.c: */
 void page_post(const struct site *s, struct request *rq, struct response *rs,
                const struct page_target *t);
+/* page_dev.c: with dev: true, /_dev/events?since=ID, answered when a newer snapshot is
+ * published (or after a while), for the page's script to reload on. */
+void page_dev(const struct site *s, struct request *rq, struct response *rs,
+              const struct page_target *t);
 /* page_preview.c: t->post, found by its preview address's token, rendered for this
  * request alone (never cached), not to be indexed or kept. */
 void page_preview(const struct site *s, struct request *rq, struct response *rs,

@@ -120,9 +120,9 @@ static int route_period(const char *p, size_t len)
 
 int route_reserved(const struct config *c, const char *path, size_t len)
 {
-	static const char *const dirs[] = {ROUTE_PAGE,    ROUTE_ARCHIVE,     ROUTE_STATIC,
-	                                   ROUTE_SITEMAP, ROUTE_ROBOTS,      ROUTE_PREVIEW,
-	                                   ROUTE_SEARCH,  ROUTE_SEARCH_JSON, ROUTE_OPENSEARCH};
+	static const char *const dirs[] = {
+	    ROUTE_PAGE,    ROUTE_ARCHIVE, ROUTE_STATIC,      ROUTE_SITEMAP,    ROUTE_ROBOTS,
+	    ROUTE_PREVIEW, ROUTE_SEARCH,  ROUTE_SEARCH_JSON, ROUTE_OPENSEARCH, "/_dev"};
 	static const char *const feeds[] = {ROUTE_ATOM, ROUTE_RSS, ROUTE_JSON};
 	char dir[40];
 

@@ -37,13 +37,14 @@ int route_at(const struct route_table *t, size_t i, const char **path, size_t *l
 #define ROUTE_SEARCH      "/search"   /* ?q=…&page=N */
 #define ROUTE_SEARCH_JSON "/search.json"
 #define ROUTE_OPENSEARCH  "/opensearch.xml"
+#define ROUTE_DEV         "/_dev/events" /* with dev: true, the event a page reloads on */
 
 struct config;
 /* Is path (canonical) an address quire makes itself in a site of configuration c, or may
  * make as the site grows: a list's pages (/page/N), each taxonomy (/tags and all under it),
  * the archive, a feed (any path ending in /feed.xml, /rss.xml or /feed.json),
  * /sitemap.xml, /robots.txt, search (/search, /search.json, /opensearch.xml), the static
- * files (/static and all under it), the preview
+ * files (/static and all under it), /_dev (dev: true's reloads), the preview
  * addresses (/_preview and all under it), and with date archives /YYYY and /YYYY/MM? No
  * post may take one (c NULL: those of every site). The route table in dispatch.c serves
  * these. */

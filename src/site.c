@@ -26,6 +26,7 @@
 #include "template.h"
 
 static pthread_mutex_t site_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t site_changed = PTHREAD_COND_INITIALIZER; /* a snapshot published */
 static struct site *site_current;
 static uint64_t site_next_id = 1;
 
@@ -763,7 +764,7 @@ static struct value site_menu(struct site *s)
 static void site_values(struct site *s)
 {
 	const struct config *c = s->config;
-	struct member *m = arena_alloc(&s->arena, 7 * sizeof(*m));
+	struct member *m = arena_alloc(&s->arena, 8 * sizeof(*m));
 	struct value *list = arena_alloc(&s->arena, (s->nlisted ? s->nlisted : 1) * sizeof(*list));
 
 	site_string(&m[0], "title", c->site_title);
@@ -779,6 +780,17 @@ static void site_values(struct site *s)
 	s->context.site.type = VALUE_MAP;
 	s->context.site.u.map.items = m;
 	s->context.site.u.map.len = 7;
+	if (c->dev) {
+		/* site.dev: the snapshot and where the page asks for the next (page_dev.c). */
+		char id[24];
+		snprintf(id, sizeof(id), "%llu", (unsigned long long)s->id);
+		memset(&m[7], 0, sizeof(m[7]));
+		m[7].key = "dev";
+		m[7].keylen = 3;
+		m[7].value.type = VALUE_MAP;
+		value_set_string(&m[7].value, "id", id, strlen(id), &s->arena);
+		s->context.site.u.map.len = 8;
+	}
 	for (size_t i = 0; i < s->nlisted; i++)
 		list[i] = s->listed[i]->fields;
 	s->context.posts.type = VALUE_LIST;
@@ -989,8 +1001,30 @@ void site_publish(struct site *s)
 	pthread_mutex_lock(&site_lock);
 	old = site_current;
 	site_current = s;
+	pthread_cond_broadcast(&site_changed);
 	pthread_mutex_unlock(&site_lock);
 	site_release(old);
+}
+
+int site_wait_change(uint64_t since, long timeout_ms)
+{
+	struct timespec until;
+	int changed;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&site_lock);
+	while (!(changed = site_current != NULL && site_current->id != since))
+		if (pthread_cond_timedwait(&site_changed, &site_lock, &until) != 0)
+			break;
+	changed = site_current != NULL && site_current->id != since;
+	pthread_mutex_unlock(&site_lock);
+	return changed;
 }
 
 struct site *site_acquire(void)

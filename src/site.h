@@ -120,6 +120,9 @@ void site_release(struct site *s);
 void site_publish(struct site *s);
 /* The current snapshot, held until site_release(). */
 struct site *site_acquire(void);
+/* Wait until a snapshot other than the one of id since is published, or timeout_ms have
+ * passed: 1 when one is, else 0. */
+int site_wait_change(uint64_t since, long timeout_ms);
 
 /* p's place in s; a post not in s (a version newer than s) gets the default layout. */
 struct site_place site_post_place(const struct site *s, const struct post *p);
