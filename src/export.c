@@ -42,6 +42,7 @@ enum export_from {
 
 struct export_job {
 	char *rel; /* the file's path in DIR: "index.html", "tags/rust/index.html" */
+	int skip;  /* another job writes that file */
 	enum export_from from;
 	const struct address *a;
 	const char *src; /* EXPORT_THEME: the file in the theme's folder; EXPORT_TEXT: bytes */
@@ -61,7 +62,8 @@ struct export
 	size_t written, same, removed, failed;
 	int force, refresh; /* --force, --meta-refresh */
 	char *theme;        /* the theme's static folder */
-	struct address_fetch f;
+	size_t next;        /* the next job a worker takes */
+	long pid;           /* in the names of the files written aside */
 	struct buf texts[4];
 };
 
@@ -238,10 +240,11 @@ static size_t export_foreign(struct export *e, int fd, struct buf *rel, int dept
 }
 
 /* The folder of rel within DIR, made as needed, through no symbolic link: a descriptor
- * (DIR's own for a file at the top), or -1; *base then points at the file's name. */
+ * (DIR's own for a file at the top: export_unparent() tells), or -1; *base then points
+ * at the file's name. */
 static int export_parent(struct export *e, const char *rel, const char **base, int make)
 {
-	int fd = dup(e->dfd);
+	int fd = strchr(rel, '/') != NULL ? dup(e->dfd) : e->dfd;
 	const char *p = rel, *slash;
 
 	while (fd >= 0 && (slash = strchr(p, '/')) != NULL) {
@@ -267,6 +270,12 @@ static int export_parent(struct export *e, const char *rel, const char **base, i
 	return fd;
 }
 
+static void export_unparent(const struct export *e, int fd)
+{
+	if (fd >= 0 && fd != e->dfd)
+		close(fd);
+}
+
 /* Is the file name in folder pfd, as it is now, len bytes equal to data? */
 static int export_same(int pfd, const char *name, const char *data, size_t len)
 {
@@ -280,7 +289,8 @@ static int export_same(int pfd, const char *name, const char *data, size_t len)
 
 /* Write rel (data, or when fd >= 0 the rest of that file) in DIR: beside it, then renamed
  * over it; left as it is when its bytes are those already. 0, or -1 (said). */
-static int export_put(struct export *e, const char *rel, const char *data, size_t len, int src)
+static int export_put(struct export *e, unsigned worker, const char *rel, const char *data,
+                      size_t len, int src)
 {
 	const char *name;
 	int pfd = export_parent(e, rel, &name, 1), out = -1, rc = -1;
@@ -304,13 +314,17 @@ static int export_put(struct export *e, const char *rel, const char *data, size_
 		}
 	}
 	if (src < 0 && export_same(pfd, name, data, len)) {
-		e->same++;
+		__atomic_add_fetch(&e->same, 1, __ATOMIC_RELAXED);
 		rc = 0;
 		goto out;
 	}
-	snprintf(tmp, sizeof(tmp), ".quire-export-%ld.tmp", (long)getpid());
-	unlinkat(pfd, tmp, 0);
+	snprintf(tmp, sizeof(tmp), ".quire-export-%ld-%u.tmp", e->pid, worker);
 	out = openat(pfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (out < 0 && errno == EEXIST) {
+		/* Left by an export that was killed: never written through, made anew. */
+		unlinkat(pfd, tmp, 0);
+		out = openat(pfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	}
 	if (out < 0)
 		goto fail;
 	if (src < 0) {
@@ -339,7 +353,7 @@ static int export_put(struct export *e, const char *rel, const char *data, size_
 	out = -1;
 	if (renameat(pfd, tmp, pfd, name) < 0)
 		goto fail_tmp;
-	e->written++;
+	__atomic_add_fetch(&e->written, 1, __ATOMIC_RELAXED);
 	rc = 0;
 	goto out;
 fail_tmp:
@@ -351,17 +365,17 @@ fail:
 	fprintf(stderr, "quire: export: %s/%s: %s\n", e->dir, rel,
 	        errno == ELOOP || errno == ENOTDIR ? "a symbolic link or a file is in the way"
 	                                           : strerror(errno));
-	e->failed++;
+	__atomic_add_fetch(&e->failed, 1, __ATOMIC_RELAXED);
 out:
 	if (out >= 0)
 		close(out);
-	if (pfd >= 0)
-		close(pfd);
+	export_unparent(e, pfd);
 	buf_free(&chunk);
 	return rc;
 }
 
-static void export_job_run(struct export *e, const struct export_job *j)
+static void export_job_run(struct export *e, struct address_fetch *f, unsigned worker,
+                           const struct export_job *j)
 {
 	struct buf page = {0}, target = {0};
 	int status;
@@ -370,19 +384,19 @@ static void export_job_run(struct export *e, const struct export_job *j)
 	case EXPORT_PAGE:
 	case EXPORT_MISSING:
 		status = j->from == EXPORT_PAGE
-		             ? address_fetch(e->s, j->a->path, j->a->len, &e->f)
-		             : address_fetch(e->s, ROUTE_PREVIEW, strlen(ROUTE_PREVIEW), &e->f);
+		             ? address_fetch(e->s, j->a->path, j->a->len, f)
+		             : address_fetch(e->s, ROUTE_PREVIEW, strlen(ROUTE_PREVIEW), f);
 		if (status != (j->from == EXPORT_PAGE ? 200 : 404)) {
 			fprintf(stderr, "quire: export: %s answered %d: not written\n",
 			        j->from == EXPORT_PAGE ? j->a->path : "a missing page", status);
 			e->failed++;
 			break;
 		}
-		if (e->f.rs.file_fd > 0) {
-			lseek(e->f.rs.file_fd, e->f.rs.file_off, SEEK_SET);
-			export_put(e, j->rel, NULL, 0, e->f.rs.file_fd);
+		if (f->rs.file_fd > 0) {
+			lseek(f->rs.file_fd, f->rs.file_off, SEEK_SET);
+			export_put(e, worker, j->rel, NULL, 0, f->rs.file_fd);
 		} else {
-			export_put(e, j->rel, e->f.body.data ? e->f.body.data : "", e->f.body.len,
+			export_put(e, worker, j->rel, f->body.data ? f->body.data : "", f->body.len,
 			           -1);
 		}
 		break;
@@ -391,7 +405,7 @@ static void export_job_run(struct export *e, const struct export_job *j)
 		buf_add(&target, e->c->mount, m > 0 && e->c->mount[m - 1] == '/' ? m - 1 : m);
 		buf_add(&target, j->a->post->route, j->a->post->route_len);
 		redirects_page(target.data, target.len, &page);
-		export_put(e, j->rel, page.data, page.len, -1);
+		export_put(e, worker, j->rel, page.data, page.len, -1);
 		break;
 	}
 	case EXPORT_THEME: {
@@ -403,12 +417,12 @@ static void export_job_run(struct export *e, const struct export_job *j)
 			e->failed++;
 			break;
 		}
-		export_put(e, j->rel, NULL, 0, fd);
+		export_put(e, worker, j->rel, NULL, 0, fd);
 		close(fd);
 		break;
 	}
 	case EXPORT_TEXT:
-		export_put(e, j->rel, j->src, j->src_len, -1);
+		export_put(e, worker, j->rel, j->src, j->src_len, -1);
 		break;
 	}
 	buf_free(&page);
@@ -426,7 +440,7 @@ static void export_remove(struct export *e, const char *rel)
 		return;
 	if (unlinkat(pfd, name, 0) == 0)
 		e->removed++;
-	close(pfd);
+	export_unparent(e, pfd);
 	/* Each folder above, from the deepest, while it is empty. */
 	struct buf dir = {0};
 	buf_adds(&dir, rel);
@@ -523,6 +537,50 @@ static int export_usage(void)
 	return 2;
 }
 
+/* Jobs run by this many threads at most, as many as there are processors. */
+#define EXPORT_THREADS 4
+
+struct export_worker {
+	struct export *e;
+	unsigned id;
+	pthread_t thread;
+};
+
+static void *export_worker_run(void *arg)
+{
+	struct export_worker *w = arg;
+	struct export *e = w->e;
+	struct address_fetch f = {0};
+	size_t i;
+
+	while ((i = __atomic_fetch_add(&e->next, 1, __ATOMIC_RELAXED)) < e->njobs)
+		if (!e->jobs[i].skip)
+			export_job_run(e, &f, w->id, &e->jobs[i]);
+	address_fetch_free(&f);
+	return NULL;
+}
+
+/* Run the jobs, each once, on as many threads as the machine has processors (each asks
+ * dispatch() as a request thread of the server does). */
+static void export_workers(struct export *e)
+{
+	struct export_worker w[EXPORT_THREADS];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned n = cpus < 1 ? 1 : cpus > EXPORT_THREADS ? EXPORT_THREADS : (unsigned)cpus, up = 1;
+
+	e->next = 0;
+	w[0] = (struct export_worker){e, 0, 0};
+	for (unsigned k = 1; k < n; k++) {
+		w[k] = (struct export_worker){e, k, 0};
+		if (pthread_create(&w[k].thread, NULL, export_worker_run, &w[k]) != 0)
+			break;
+		up++;
+	}
+	export_worker_run(&w[0]);
+	for (unsigned k = 1; k < up; k++)
+		pthread_join(w[k].thread, NULL);
+}
+
 /* One export of s into e's folder: 0, or -1 when something was not written (said).
  * first: look for files it did not write (unless --force). */
 static int export_once(struct export *e, const struct site *s, int first)
@@ -533,6 +591,7 @@ static int export_once(struct export *e, const struct site *s, int first)
 
 	e->s = s;
 	e->c = s->config;
+	e->pid = (long)getpid();
 	e->written = e->same = e->removed = e->failed = 0;
 	if (export_manifest_read(e) < 0)
 		goto out;
@@ -549,16 +608,15 @@ static int export_once(struct export *e, const struct site *s, int first)
 	address_list(s, 0, &l);
 	export_plan(e, &l, e->refresh);
 	qsort(e->jobs, e->njobs, sizeof(*e->jobs), export_job_cmp);
-	for (size_t i = 0; i < e->njobs; i++) {
-		if (i > 0 && strcmp(e->jobs[i].rel, e->jobs[i - 1].rel) == 0) {
+	for (size_t i = 1; i < e->njobs; i++)
+		if (strcmp(e->jobs[i].rel, e->jobs[i - 1].rel) == 0) {
 			fprintf(stderr,
 			        "quire: export: two addresses would be %s/%s: %s is left out\n",
 			        e->dir, e->jobs[i].rel,
 			        e->jobs[i].a ? e->jobs[i].a->path : e->jobs[i].rel);
-			continue;
+			e->jobs[i].skip = 1;
 		}
-		export_job_run(e, &e->jobs[i]);
-	}
+	export_workers(e);
 	/* What the last export wrote and this one did not: gone. */
 	for (size_t i = 0; i < e->nold; i++) {
 		struct export_job key = {.rel = e->old[i]};
@@ -699,7 +757,6 @@ int export_run(const struct site *s, int argc, char **argv)
 	rc = export_once(&e, s, 1) < 0;
 	if (rc == 0 && watch)
 		rc = export_watch(&e, s) < 0;
-	address_fetch_free(&e.f);
 	close(e.dfd);
 	return rc;
 }

@@ -2,7 +2,7 @@
 """bench.py — quire's benchmarks, each side by side with its references in one run.
 
 Usage: python3 tests/bench/bench.py [BENCHMARK...]   (default: all of BENCHMARKS, in order)
-       benchmarks: fastcgi microcache cold scale cgi hugo soak previous search
+       benchmarks: fastcgi microcache cold scale cgi hugo soak previous search authoring
 Env:   BENCH_SECONDS       length of each wrk run (default 10)
        BENCH_SOAK_SECONDS  length of the soak (default 120)
        BENCH_SOAK_WARMUP   seconds of load before the soak's first minute (default 60)
@@ -1411,6 +1411,138 @@ def previous_run(rev, base_bin, base_top):
     return t
 
 
+def timed(cmd, runs, prepare=None):
+    """cmd (a list) run runs times, each after prepare() when given: wall times in ms (mean,
+    min, max) and the largest resident size in MB any run reached (getrusage's maxrss)."""
+    times, rss = [], 0
+    for _ in range(runs):
+        if prepare:
+            prepare()
+        t0 = time.monotonic()
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, ru = os.wait4(p.pid, 0)
+        times.append((time.monotonic() - t0) * 1000)
+        err = p.stderr.read().decode(errors="replace")
+        p.stderr.close()
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            raise RuntimeError(f"{' '.join(cmd)} exited {status}: {err[-1500:]}")
+        rss = max(rss, ru.ru_maxrss / 1024)
+    return {"mean": statistics.mean(times), "min": min(times), "max": max(times),
+            "rss": rss, "runs": runs}
+
+
+def authoring():
+    """quire export of the generated 1,000-post site against Debian's Hugo building the same
+    posts, and of 10,000 (does its cost grow faster than the posts?); quire check of 10,000;
+    the export served by nginx first (deploy/nginx/quire-static.conf) against nginx serving
+    the same file by its own name; an edit through quire export --watch and that nginx."""
+    t = Table("Authoring: quire export and check, and the export served by nginx",
+              ["what", "mean ms", "min ms", "max ms", "max RSS MB", "runs", "ratio / target"])
+    rows = {}
+    # What is written goes to memory (tmpfs) where there is one, for quire and Hugo alike:
+    # ext4 making and removing thousands of files measures the disk's allocator.
+    shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+    for n in (1000, 10000):
+        with Site(copy_posts=False) as q:
+            generate_posts(q.posts, n)
+            written = tempfile.mkdtemp(prefix="quire-bench-", dir=shm)
+            out = os.path.join(written, "out")
+            runs = 5 if n == 1000 else 3
+            rows[f"export {n}"] = timed([QUIRE, "-c", q.config, "export", out], runs,
+                                        lambda: shutil.rmtree(out, ignore_errors=True))
+            rows[f"again {n}"] = timed([QUIRE, "-c", q.config, "export", out], runs)
+            rows[f"check {n}"] = timed([QUIRE, "-c", q.config, "check"], runs)
+            if n == 1000:
+                hdir = os.path.join(q.dir, "hugo")
+                hugo_site(hdir, q.posts)
+                public = os.path.join(written, "public")
+                rows["hugo 1000"] = timed(["hugo", "--quiet", "-s", hdir, "--cacheDir",
+                                           f"{hdir}/cache", "-d", public], runs,
+                                          lambda: shutil.rmtree(public, ignore_errors=True))
+            shutil.rmtree(written, ignore_errors=True)
+    e1, e10, h = rows["export 1000"], rows["export 10000"], rows["hugo 1000"]
+    faster = h["mean"] / e1["mean"]
+    growth = (e10["mean"] / e1["mean"]) / 10
+    for key, label, ratio in (
+            ("export 1000", "quire export, 1,000 posts, into an empty folder",
+             f"Hugo / quire {verdict(faster, 20, True)}"),
+            ("hugo 1000", "hugo --quiet, the same 1,000 posts (public/ removed first)", ""),
+            ("again 1000", "quire export again, nothing changed (nothing written)", ""),
+            ("export 10000", "quire export, 10,000 posts",
+             f"per post, against 1,000: {verdict(growth, 1.2, False)}"),
+            ("again 10000", "quire export again, 10,000 posts", ""),
+            ("check 1000", "quire check, 1,000 posts", ""),
+            ("check 10000", "quire check, 10,000 posts",
+             f"{verdict(rows['check 10000']['mean'] / 1000, 2, False)} s")):
+        r = rows[key]
+        t.add(label, f"{r['mean']:.0f}", f"{r['min']:.0f}", f"{r['max']:.0f}",
+              f"{r['rss']:.1f}", r["runs"], ratio)
+    t.notes.append("the generated site: the rust-blog corpus's posts in turn "
+                   "(generate_posts); quire's whole processes, each export into a folder "
+                   "removed before the run (but the \"again\" rows); Hugo as in the hugo "
+                   "benchmark's minimal site, public/ removed before each build; both write "
+                   f"into {shm or 'the temporary folder'} (hugo -d)")
+    t.notes.append("growth: (10,000-post export / 1,000-post export) / 10; ≤ 1.2 means the "
+                   "cost grows no faster than the number of posts (give or take 20 %)")
+
+    # The export served by nginx first; quire behind it for the rest.
+    with started(quire_site(shipped_workers())) as q:
+        out = os.path.join(q.dir, "public")
+        r = subprocess.run([QUIRE, "-c", q.config, "export", out], capture_output=True,
+                           text=True)
+        if r.returncode:
+            raise RuntimeError(f"quire export: {r.stdout}{r.stderr}")
+        q.export_dir = out
+        q.start()
+        with open(os.path.join(out, FIRST[1:] + ".html"), "rb") as f:
+            page = f.read()
+        # The reference: the same bytes from the theme's /static/ location (an alias,
+        # no try_files), as the fastcgi benchmark's static file.
+        shutil.copy(os.path.join(out, FIRST[1:] + ".html"),
+                    os.path.join(q.conf, "static", "first-post.html"))
+        a = measure(t, "nginx static, the same bytes", q, "/static/first-post.html", page)
+        b = measure(t, "nginx, quire-static.conf: the post's address", q, FIRST, page)
+        still_up(t, q, "quire")
+        watcher = subprocess.Popen([QUIRE, "-c", q.config, "export", "--watch", out],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            time.sleep(1)
+            post = os.path.join(q.posts, FIRST[1:] + ".md")
+            with open(post, "rb") as f:
+                text = f.read()
+            lags = []
+            for i in range(20):
+                mark = f"edit-{i}-{time.time()}".encode()
+                t0 = time.monotonic()
+                with open(post + ".tmp", "wb") as f:
+                    f.write(text + b"\n" + mark + b"\n")
+                os.rename(post + ".tmp", post)
+                while time.monotonic() - t0 < 5:
+                    if mark in q.get(FIRST)[2]:
+                        break
+                lags.append((time.monotonic() - t0) * 1000)
+                time.sleep(0.2)
+            with open(post, "wb") as f:
+                f.write(text)
+        finally:
+            watcher.send_signal(signal.SIGTERM)
+            watcher.wait(30)
+    ratio = b["rps"] / a["rps"]
+    t.add("nginx static: the same bytes from /static/ (the reference)", "", "", "", "", "",
+          f"{a['rps']:,.0f} req/s, p99 {a['p99']:.2f} ms")
+    t.add("nginx: the post's address, quire-static.conf (try_files)", "", "", "", "", "",
+          f"{b['rps']:,.0f} req/s, p99 {b['p99']:.2f} ms: {verdict(ratio, 0.95, True)}")
+    lags.sort()
+    t.add("an edit visible through nginx (quire export --watch), 20 edits", f"{statistics.mean(lags):.0f}",
+          f"{lags[0]:.0f}", f"{lags[-1]:.0f}", "", len(lags),
+          f"p50 {lags[len(lags) // 2]:.0f} ms, worst {verdict(lags[-1], 100, False)} ms")
+    t.notes.append("the static rows: wrk -t2 -c64 on the first post, the same nginx "
+                   "(deploy/nginx/make-conf.sh with STATIC_EXPORT), the same bytes; an edit: "
+                   "the post written aside and renamed, then asked of nginx until the new "
+                   "text is there (each ask a new connection)")
+    return t
+
+
 BENCHMARKS = {
     "fastcgi": fastcgi,
     "microcache": microcache,
@@ -1422,6 +1554,7 @@ BENCHMARKS = {
     "soak": soak,
     "previous": previous,
     "search": search,
+    "authoring": authoring,
 }
 
 
