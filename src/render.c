@@ -1497,7 +1497,12 @@ size_t render_headings(const char *html, size_t len, struct render_heading *h, s
 	if (html == NULL)
 		return 0;
 	end = html + len;
-	while ((p = memmem(p, (size_t)(end - p), "<h", 2)) != NULL) {
+	/* "<h" found by its '<' (memchr is many times memmem's speed on a pair of bytes). */
+	while (p < end && (p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		if (end - p < 2 || p[1] != 'h') {
+			p++;
+			continue;
+		}
 		const char *q = p + 2;
 		p = q;
 		if (end - q < 7 || *q < '1' || *q > '6' || memcmp(q + 1, " id=\"", 5) != 0)
