@@ -201,6 +201,28 @@ static int main_worker(int listen_fd, int ready_fd, int start_fd, void *arg)
 
 /* The commands: their names, in the order of main_run()'s cases. */
 static const char *const main_commands[] = {"preview", "new", "check", "routes", "export"};
+/* Each one's --help. */
+static const char *const main_command_help[] = {
+    "usage: quire [-c config] preview FILE [--days N]\n"
+    "Print an address that shows the post FILE (a draft, a post scheduled for later) to\n"
+    "whoever has it, for N days (1 to 365; 7).\n",
+    "usage: quire [-c config] new [--page] TITLE...\n"
+    "Write a new draft post, posts/YYYY-MM-DD-slug.md (with --page a page, slug.md), from\n"
+    "the archetype archetypes/post.mustache (page.mustache) beside the configuration;\n"
+    "never over a file. Prints its path and, with a state folder, its preview address.\n",
+    "usage: quire [-c config] check [--json]\n"
+    "Check what -t checks, and every link, image and fragment of every post, aliases,\n"
+    "copies left behind and taxonomies; list the scheduled posts. One line a problem,\n"
+    "file:line: error|warning: ...; --json: one JSON object. Exit 1 on an error.\n",
+    "usage: quire [-c config] routes [--kind K[,K...]] [--sort address|kind|state|file]\n"
+    "       quire [-c config] routes --nginx | --apache | --redirects\n"
+    "Print every address of the site with its kind, state and file; or only the\n"
+    "redirects of old addresses, as an nginx map, Apache lines or a _redirects file.\n",
+    "usage: quire [-c config] export [--force] [--meta-refresh] [--watch] DIR\n"
+    "Write the site into DIR as files for a static host, each body what the server sends;\n"
+    "again, only what changed. --force: into a folder holding other files; --meta-refresh:\n"
+    "a page at each old address too; --watch: go on, exporting each change.\n",
+};
 
 static int main_command(const char *word)
 {
@@ -299,7 +321,7 @@ int main(int argc, char **argv)
 		o.file = "conf/quire.yaml";
 	if (command != NULL) {
 		if (nargs > 0 && (strcmp(args[0], "--help") == 0 || strcmp(args[0], "-h") == 0)) {
-			main_usage(stdout);
+			fputs(main_command_help[main_command(command)], stdout);
 			return 0;
 		}
 		if (main_config(&o, &config) < 0)

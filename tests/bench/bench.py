@@ -1503,6 +1503,13 @@ def authoring():
         a = measure(t, "nginx static, the same bytes", q, "/static/first-post.html", page)
         b = measure(t, "nginx, quire-static.conf: the post's address", q, FIRST, page)
         still_up(t, q, "quire")
+        with started(quire_site(shipped_workers(), microcache=True)) as m:
+            m.start()
+            status, _, mpage = m.get(FIRST)
+            if status != 200:
+                raise RuntimeError(f"micro-cache: {FIRST} answered {status}")
+            mc = measure(t, "nginx micro-cache → quire", m, FIRST, mpage)
+            still_up(t, m, "quire")
         watcher = subprocess.Popen([QUIRE, "-c", q.config, "export", "--watch", out],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
@@ -1532,6 +1539,9 @@ def authoring():
           f"{a['rps']:,.0f} req/s, p99 {a['p99']:.2f} ms")
     t.add("nginx: the post's address, quire-static.conf (try_files)", "", "", "", "", "",
           f"{b['rps']:,.0f} req/s, p99 {b['p99']:.2f} ms: {verdict(ratio, 0.95, True)}")
+    t.add("nginx micro-cache → quire, the same post (quire-microcache.conf)", "", "", "", "",
+          "", f"{mc['rps']:,.0f} req/s, p99 {mc['p99']:.2f} ms: the export "
+          f"{b['rps'] / mc['rps']:.2f} × this")
     lags.sort()
     t.add("an edit visible through nginx (quire export --watch), 20 edits", f"{statistics.mean(lags):.0f}",
           f"{lags[0]:.0f}", f"{lags[-1]:.0f}", "", len(lags),

@@ -360,12 +360,37 @@ def main():
         test_export(site, os.path.join(site.dir, "out"))
     with Site(mount="/blog/", config_extra="state: ../state\n") as site:
         site.write_post("about.md", "---\ntitle: About\ntype: page\nroute: /about\n---\nAbout.\n")
+        site.write_post("links.md", "---\ntitle: Links\nroute: /links\n---\n"
+                                    "[in](/blog/about) [rel](about) [out](/about) [no](/blog/nope)\n")
         site.start()
+        p = subprocess.run([QUIRE, "-c", site.config, "check"], capture_output=True, text=True,
+                           timeout=bound(60))
+        lines = p.stdout.splitlines()
+        links = [l for l in lines if "links.md" in l]
+        check(S, "check under /blog/: the mount's own links answer, one outside it is a "
+                 "warning, a missing one an error",
+              p.returncode == 1 and len(links) == 2 and
+              any(": warning: " in l and "/about is outside the site" in l for l in links) and
+              any(": error: " in l and "/blog/nope" in l for l in links), lines)
+        os.unlink(os.path.join(site.posts, "links.md"))
+        for cmd in ("new", "check", "routes", "export", "preview"):
+            p = subprocess.run([QUIRE, cmd, "--help"], capture_output=True, text=True)
+            check(S, f"quire {cmd} --help says its usage",
+                  p.returncode == 0 and p.stdout.startswith(f"usage: quire [-c config] {cmd}"),
+                  p.stdout[:80])
         test_new(site)
         out = os.path.join(site.dir, "out")
+        end = time.monotonic() + bound(5)
+        while time.monotonic() < end and site.get("/blog/links")[0] != 404:
+            time.sleep(0.05)
         rc, stdout, err = quire(site, "export", out)
         check(S, "export of a site under /blog/", rc == 0 and
               os.path.exists(os.path.join(out, "about.html")), f"{stdout}{err}")
+        # The server has seen the edits of test_new and the deletion (the watcher waits
+        # for quiet) before the bodies are compared.
+        end = time.monotonic() + bound(5)
+        while time.monotonic() < end and site.get("/blog/links")[0] != 404:
+            time.sleep(0.05)
         compare(site, out, "/blog/", "under /blog/")
     test_watch()
     finish()
