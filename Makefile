@@ -224,6 +224,7 @@ FUZZ_MAXLEN_fuzz_fcgi        := 65536
 FUZZ_MAXLEN_fuzz_preview     := 2048
 FUZZ_MAXLEN_fuzz_range       := 4096
 FUZZ_MAXLEN_fuzz_query       := 1024
+FUZZ_MAXLEN_fuzz_manifest    := 8192
 FUZZ_MAXLEN_fuzz_render      := 16384
 FUZZ_MAXLEN_fuzz_imagesize   := 70000
 FUZZ_MAXLEN_fuzz_attr        := 4096

@@ -156,11 +156,60 @@ static void export_encode(const char *rel, struct buf *out)
 	buf_addc(out, '\n');
 }
 
+/* Is rel a path a manifest may name: within the folder (no "/" first, no empty, "." or
+ * ".." part) and holding no NUL? */
+static int export_safe(const char *rel, size_t n)
+{
+	if (n == 0 || memchr(rel, '\0', n) != NULL)
+		return 0;
+	for (size_t i = 0; i <= n;) {
+		size_t j = i;
+		while (j < n && rel[j] != '/')
+			j++;
+		size_t part = j - i;
+		if (part == 0 || (part == 1 && rel[i] == '.') ||
+		    (part == 2 && rel[i] == '.' && rel[i + 1] == '.'))
+			return 0;
+		i = j + 1;
+	}
+	return 1;
+}
+
+int export_manifest_parse(const char *data, size_t len, char ***paths, size_t *n)
+{
+	static const char head[] = "# quire export\n";
+	struct buf line = {0};
+	const char *p = data, *end = data + len, *nl;
+	size_t cap = 0;
+
+	*paths = NULL;
+	*n = 0;
+	if (len < sizeof(head) - 1 || memcmp(p, head, sizeof(head) - 1) != 0)
+		return -1;
+	for (p += sizeof(head) - 1; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		buf_reset(&line);
+		path_decode(p, (size_t)(nl - p), &line);
+		/* A path out of the folder is no file of the export's: never removed. */
+		if (!export_safe(line.data, line.len))
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*paths = xrealloc(*paths, cap * sizeof(**paths));
+		}
+		(*paths)[(*n)++] = xstrndup(line.data, line.len);
+	}
+	buf_free(&line);
+	return 0;
+}
+
 /* The paths the manifest of the last export names (none when there is none): 0; -1 when
  * it cannot be read or is not one. */
 static int export_manifest_read(struct export *e)
 {
-	struct buf m = {0}, line = {0};
+	struct buf m = {0};
 	int rc = 0;
 
 	if (file_read(e->dfd, EXPORT_MANIFEST, FILE_NOFOLLOW, 64 << 20, &m, NULL) < 0) {
@@ -170,31 +219,14 @@ static int export_manifest_read(struct export *e)
 		        file_strerror(errno));
 		return -1;
 	}
-	const char *p = m.data, *end = m.data + m.len, *nl;
-	static const char head[] = "# quire export\n";
-	if (m.len < sizeof(head) - 1 || memcmp(p, head, sizeof(head) - 1) != 0) {
+	if (export_manifest_parse(m.data ? m.data : "", m.len, &e->old, &e->nold) < 0) {
 		fprintf(stderr,
 		        "quire: export: %s/%s is not quire's: remove it, or export elsewhere\n",
 		        e->dir, EXPORT_MANIFEST);
 		rc = -1;
-		goto out;
-	}
-	for (p += sizeof(head) - 1; p < end; p = nl + 1) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (nl == NULL)
-			nl = end;
-		if (nl == p)
-			continue;
-		buf_reset(&line);
-		path_decode(p, (size_t)(nl - p), &line);
-		if ((e->nold & (e->nold + 1)) == 0 || e->nold == 0)
-			e->old = xrealloc(e->old, (e->nold * 2 + 1) * sizeof(*e->old));
-		e->old[e->nold++] = xstrndup(line.data, line.len);
 	}
 	qsort(e->old, e->nold, sizeof(*e->old), export_str_cmp);
-out:
 	buf_free(&m);
-	buf_free(&line);
 	return rc;
 }
 
@@ -239,6 +271,12 @@ static size_t export_foreign(struct export *e, int fd, struct buf *rel, int dept
 	return n;
 }
 
+static void export_unparent(const struct export *e, int fd)
+{
+	if (fd >= 0 && fd != e->dfd)
+		close(fd);
+}
+
 /* The folder of rel within DIR, made as needed, through no symbolic link: a descriptor
  * (DIR's own for a file at the top: export_unparent() tells), or -1; *base then points
  * at the file's name. */
@@ -257,6 +295,11 @@ static int export_parent(struct export *e, const char *rel, const char **base, i
 		}
 		memcpy(part, p, n);
 		part[n] = '\0';
+		if (strcmp(part, ".") == 0 || strcmp(part, "..") == 0) {
+			export_unparent(e, fd);
+			errno = EINVAL;
+			return -1;
+		}
 		if (make && mkdirat(fd, part, 0755) < 0 && errno != EEXIST) {
 			close(fd);
 			return -1;
@@ -268,12 +311,6 @@ static int export_parent(struct export *e, const char *rel, const char **base, i
 	}
 	*base = p;
 	return fd;
-}
-
-static void export_unparent(const struct export *e, int fd)
-{
-	if (fd >= 0 && fd != e->dfd)
-		close(fd);
 }
 
 /* Is the file name in folder pfd, as it is now, len bytes equal to data? */

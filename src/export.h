@@ -4,6 +4,8 @@
 #ifndef QUIRE_EXPORT_H
 #define QUIRE_EXPORT_H
 
+#include <stddef.h>
+
 struct site;
 
 /* The file that lists what an export wrote, in its folder: only those are ever replaced
@@ -17,5 +19,9 @@ struct site;
  * SIGINT or SIGTERM (an export under way ends first). The exit status: 0, 1 (said), 2
  * (usage). */
 int export_run(const struct site *s, int argc, char **argv);
+/* The paths a manifest (len bytes) names, each decoded, into *paths (*n of them, each and
+ * the array freed by the caller); a path out of the folder ("/x", "a/../b", "", a NUL) is
+ * left out. -1 when data is not a manifest. */
+int export_manifest_parse(const char *data, size_t len, char ***paths, size_t *n);
 
 #endif

@@ -238,6 +238,15 @@ def test_export(site, out):
               rc == 1 and os.listdir(outside) == [], err)
     finally:
         shutil.rmtree(outside, ignore_errors=True)
+    # A manifest that names files out of the folder: they are never removed.
+    victim = os.path.join(site.dir, "victim.txt")
+    with open(victim, "w") as f:
+        f.write("not the export's\n")
+    with open(os.path.join(out, ".quire-export"), "a") as f:
+        f.write("../victim.txt\n%2E%2E/victim.txt\n" + victim + "\na/../../victim.txt\n")
+    rc, stdout, err = quire(site, "export", "--force", out)
+    check(S, "export never removes what a manifest names out of its folder",
+          rc == 0 and os.path.exists(victim), f"{rc} {stdout} {err}")
     rc, _, err = quire(site, "export")
     check(S, "export without a folder is a usage error", rc == 2 and "usage" in err, err)
     rc, _, err = quire(site, "export", "--meta-refresh", os.path.join(site.dir, "refresh"))
