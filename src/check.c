@@ -188,9 +188,7 @@ static unsigned check_line(const struct check *ck, const char *p)
 	return line;
 }
 
-/* Resolve the relative reference ref (its path) against the folder base ("/a/b/"), the
- * "." and ".." segments taken as a browser takes them (none above the root). */
-static void check_resolve(const char *base, const char *ref, size_t n, struct buf *out)
+void check_resolve(const char *base, const char *ref, size_t n, struct buf *out)
 {
 	struct buf joined = {0};
 

@@ -1,10 +1,12 @@
 /* fuzz_path.c — path_canon() (decoded and not), route_find() on what it makes,
- * request_parse() with the input as REQUEST_URI under two mounts, and path_decode()
- * (never longer than its input; without a '%' the input itself). */
+ * request_parse() with the input as REQUEST_URI under two mounts, path_decode() (never
+ * longer than its input; without a '%' the input itself), and check_resolve() of the
+ * input as a link from /a/b/ (a path of the site: "/" first, no "." or ".." part). */
 #include <stdint.h>
 #include <string.h>
 
 #include "buf.h"
+#include "check.h"
 #include "fuzz.h"
 #include "path.h"
 #include "post.h"
@@ -99,6 +101,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *p = (const char *)data;
 	int changed, changed2;
 
+	buf_reset(&again);
+	check_resolve("/a/b/", p, size, &again);
+	FUZZ_CHECK(again.len >= 1 && again.data[0] == '/', "check_resolve made no path");
+	FUZZ_CHECK(memmem(again.data, again.len, "/../", 4) == NULL &&
+	               memmem(again.data, again.len, "/./", 3) == NULL &&
+	               !(again.len >= 3 && memcmp(again.data + again.len - 3, "/..", 3) == 0),
+	           "check_resolve left a dot part: %.*s", (int)again.len, again.data);
 	buf_reset(&again);
 	path_decode(p, size, &again);
 	FUZZ_CHECK(again.len <= size, "path_decode made %zu bytes of %zu", again.len, size);
