@@ -60,6 +60,8 @@ struct check {
 	const char *body;
 	size_t body_len;
 	unsigned body_line;
+	const char *line_at; /* check_line()'s last place, and its line */
+	unsigned line_no;
 };
 
 __attribute__((format(printf, 5, 6))) static void check_say(struct check *ck,
@@ -154,19 +156,28 @@ static const struct check_ids *check_ids_of(struct check *ck, const struct addre
 	if (address_fetch(ck->s, a->path, a->len, &ck->f) != 200 || ck->f.rs.file_fd > 0)
 		return ids;
 	const char *p = ck->f.body.data, *end = p + ck->f.body.len;
-	for (const char *q = p; q != NULL && q < end;) {
-		const char *id = memmem(q, (size_t)(end - q), " id=\"", 5);
-		const char *name = memmem(q, (size_t)(end - q), " name=\"", 7);
+	/* The next " id=\"" and " name=\"", each looked for again only once passed: one
+	 * pass over the page. */
+	const char *id = p, *name = p;
+	size_t cap = 0;
+	for (const char *q = p; q < end;) {
+		if (id != NULL && id < q)
+			id = memmem(q, (size_t)(end - q), " id=\"", 5);
+		if (name != NULL && name < q)
+			name = memmem(q, (size_t)(end - q), " name=\"", 7);
 		const char *at = id == NULL ? name : name == NULL || id < name ? id : name;
 		if (at == NULL)
 			break;
-		at += at == id ? 5 : 7;
-		const char *close = memchr(at, '"', (size_t)(end - at));
+		const char *value = at + (at == id ? 5 : 7);
+		const char *close = memchr(value, '"', (size_t)(end - value));
 		if (close == NULL)
 			break;
 		buf_reset(&one);
-		check_unescape(at, (size_t)(close - at), &one);
-		ids->v = xrealloc(ids->v, (ids->n + 1) * sizeof(*ids->v));
+		check_unescape(value, (size_t)(close - value), &one);
+		if (ids->n == cap) {
+			cap = cap ? cap * 2 : 32;
+			ids->v = xrealloc(ids->v, cap * sizeof(*ids->v));
+		}
 		ids->v[ids->n++] = xstrndup(one.data ? one.data : "", one.len);
 		q = close + 1;
 	}
@@ -177,15 +188,20 @@ static const struct check_ids *check_ids_of(struct check *ck, const struct addre
 
 /* The line of the post's file that p (in its Markdown) is on, or 0 when it is not there
  * (a link's address made by md4c). */
-static unsigned check_line(const struct check *ck, const char *p)
+static unsigned check_line(struct check *ck, const char *p)
 {
-	unsigned line = ck->body_line;
-
 	if (p < ck->body || p > ck->body + ck->body_len)
 		return 0;
-	for (const char *q = ck->body; q < p; q++)
-		line += *q == '\n';
-	return line;
+	/* Counted on from the last place asked (md4c gives links in order, but for a
+	 * reference's definition): one pass over the post. */
+	if (ck->line_at == NULL || p < ck->line_at) {
+		ck->line_at = ck->body;
+		ck->line_no = ck->body_line;
+	}
+	for (const char *q = ck->line_at; q < p; q++)
+		ck->line_no += *q == '\n';
+	ck->line_at = p;
+	return ck->line_no;
 }
 
 void check_resolve(const char *base, const char *ref, size_t n, struct buf *out)
@@ -389,7 +405,7 @@ static int check_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void 
 
 static void check_post(struct check *ck, const struct post *p)
 {
-	struct buf src = {0};
+	struct buf src = {0}, bounded = {0};
 	MD_PARSER parser = {0};
 	unsigned flags;
 
@@ -402,9 +418,15 @@ static void check_post(struct check *ck, const struct post *p)
 	ck->body = src.data + p->body_offset;
 	ck->body_len = src.len - p->body_offset;
 	ck->body_line = 1;
+	ck->line_at = NULL;
 	for (size_t i = 0; i < p->body_offset; i++)
 		ck->body_line += src.data[i] == '\n';
-	markdown_bounds(ck->body, ck->body_len, 1, &flags);
+	/* Parsed as the renderer parses it: within the bounds, rewritten if need be (the
+	 * rewriting adds backslashes, never a line). */
+	if (markdown_bounds(ck->body, ck->body_len, 1, &flags, &bounded)) {
+		ck->body = bounded.data;
+		ck->body_len = bounded.len;
+	}
 	parser.flags = flags | (p->math || ck->c->markdown_math ? MD_FLAG_LATEXMATHSPANS : 0);
 	parser.enter_block = check_block;
 	parser.leave_block = check_block;
@@ -414,6 +436,7 @@ static void check_post(struct check *ck, const struct post *p)
 	md_parse(ck->body, (MD_SIZE)ck->body_len, &parser, ck);
 out:
 	buf_free(&src);
+	buf_free(&bounded);
 }
 
 static int check_post_cmp(const void *a, const void *b)

@@ -563,13 +563,16 @@ static const char *markdown_bound(const char *md, size_t *len, unsigned *flags, 
 	return md;
 }
 
-int markdown_bounds(const char *md, size_t len, int quick, unsigned *flags)
+int markdown_bounds(const char *md, size_t len, int quick, unsigned *flags, struct buf *out)
 {
 	struct buf b = {0};
 	const char *p = markdown_bound(md, &len, flags, &b, quick);
+	int rewritten = p != md;
 
+	if (rewritten && out != NULL)
+		buf_add(out, p, len);
 	buf_free(&b);
-	return p != md;
+	return rewritten;
 }
 
 int markdown_render(const char *md, size_t len, const struct markdown_opts *mo, struct buf *out)

@@ -41,9 +41,10 @@ int markdown_render(const char *md, size_t len, const struct markdown_opts *o, s
  * tag of raw HTML a space, runs of white space one space (for the search index). */
 int markdown_text(const char *md, size_t len, const struct markdown_opts *o, struct buf *out);
 /* How md4c parses md within the bounds on its superlinear shapes: its flags into *flags;
- * 1 when md is rewritten first, else 0. quick: a quick pass answers where it can (as in
+ * 1 when md is rewritten first (the rewritten source appended to out, when not NULL; it
+ * has the same lines), else 0. quick: a quick pass answers where it can (as in
  * markdown_render()); 0: always measured. The tests and fuzz_render check that the quick
  * pass never lets through what the measure bounds. */
-int markdown_bounds(const char *md, size_t len, int quick, unsigned *flags);
+int markdown_bounds(const char *md, size_t len, int quick, unsigned *flags, struct buf *out);
 
 #endif

@@ -115,6 +115,18 @@ def main():
               len(doc.get("warnings", [])) == len(warns) and
               all({"file", "line", "message"} <= set(e) for e in doc.get("errors", [])),
               out[:300])
+        # Hostile: a megabyte of links on one line, thousands of ids: checked in bounded
+        # time (parsed within the renderer's bounds, each pass once over the post).
+        site.write_post("huge.md", "---\ntitle: Huge\nroute: /huge\n---\n" +
+                        "".join(f'<a name="n{i}"></a>' for i in range(10000)) + "\n\n" +
+                        "[a](/nope) " * 60000 + "\n\n[x](#n5) [y](#none)\n")
+        t0 = time.monotonic()
+        rc4, out4, _ = run(site)
+        took = time.monotonic() - t0
+        check(S, f"most of a megabyte of links and 10,000 ids are checked in bounded time ({took:.2f} s)",
+              took < bound(5) and "huge.md" in out4 and "has no id \"none\"" in out4,
+              out4[-300:])
+        os.unlink(os.path.join(site.posts, "huge.md"))
         rc3, _, err = run(site, "--bogus")
         check(S, "a wrong option is a usage error", rc3 == 2 and "usage" in err, err)
         for f in (bad, broken, os.path.join(site.posts, "self.md"),

@@ -68,7 +68,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	           got.len);
 
 	unsigned quick, measured;
-	int q = markdown_bounds(md, len, 1, &quick), m = markdown_bounds(md, len, 0, &measured);
+	int q = markdown_bounds(md, len, 1, &quick, NULL),
+	    m = markdown_bounds(md, len, 0, &measured, NULL);
 	FUZZ_CHECK(q == m && quick == measured,
 	           "the bounds' quick pass gives flags %#x%s, the measure %#x%s", quick,
 	           q ? " rewritten" : "", measured, m ? " rewritten" : "");

@@ -209,8 +209,8 @@ static void test_quick(void)
 			unsigned quick, measured;
 			buf_reset(&md);
 			markdown_shape_make(&markdown_shapes[i], size, &md);
-			int q = markdown_bounds(md.data, md.len, 1, &quick);
-			int m = markdown_bounds(md.data, md.len, 0, &measured);
+			int q = markdown_bounds(md.data, md.len, 1, &quick, NULL);
+			int m = markdown_bounds(md.data, md.len, 0, &measured, NULL);
 			cases++;
 			if (q != m || quick != measured) {
 				if (bad++ == 0)
@@ -231,8 +231,8 @@ static void test_quick(void)
 			buf_adds(&md, pieces[kinds[(seed >> 16) % 3]]);
 		}
 		unsigned quick, measured;
-		int q = markdown_bounds(md.data, md.len, 1, &quick);
-		int m = markdown_bounds(md.data, md.len, 0, &measured);
+		int q = markdown_bounds(md.data, md.len, 1, &quick, NULL);
+		int m = markdown_bounds(md.data, md.len, 0, &measured, NULL);
 		cases++;
 		if (q != m || quick != measured) {
 			if (bad++ == 0)
