@@ -212,6 +212,10 @@ def test_export(site, out):
           b"Changed." in open(os.path.join(out, "about.html"), "rb").read() and
           not os.path.exists(os.path.join(out, "new-home.html")) and
           not os.path.exists(os.path.join(out, "tags", "moving")), stdout)
+    # The server's snapshot has followed the deletion (its lists no longer name the post).
+    end = time.monotonic() + bound(5)
+    while time.monotonic() < end and site.get("/tags/moving/")[0] != 404:
+        time.sleep(0.05)
     compare(site, out, "/", "after the edit")
     # A file quire did not write: refused unless --force.
     with open(os.path.join(out, "mine.txt"), "w") as f:
