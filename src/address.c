@@ -164,7 +164,8 @@ void address_list(const struct site *s, int all, struct address_list *out)
 	address_redirects(&m, &s->moved);
 	for (size_t i = 0; i < s->files.n; i++)
 		address_path(&m, s->files.v[i].route, s->files.v[i].route_len);
-	qsort(out->v, out->n, sizeof(*out->v), address_cmp);
+	if (out->n > 0)
+		qsort(out->v, out->n, sizeof(*out->v), address_cmp);
 	buf_free(&m.path);
 	buf_free(&m.canon);
 }
@@ -180,7 +181,7 @@ const struct address *address_find(const struct address_list *l, const char *pat
 {
 	struct address key = {.path = path, .len = len};
 
-	return bsearch(&key, l->v, l->n, sizeof(*l->v), address_cmp);
+	return l->n > 0 ? bsearch(&key, l->v, l->n, sizeof(*l->v), address_cmp) : NULL;
 }
 
 const char *address_state_name(enum address_state s)

@@ -60,8 +60,8 @@ struct check {
 	const char *body;
 	size_t body_len;
 	unsigned body_line;
-	const char *line_at; /* check_line()'s last place, and its line */
-	unsigned line_no;
+	size_t *lines; /* the offset of each line end in body, ascending */
+	size_t nlines, caplines;
 };
 
 __attribute__((format(printf, 5, 6))) static void check_say(struct check *ck,
@@ -109,6 +109,7 @@ static void check_sink(enum log_level level, const char *message, void *ctx)
 		return;
 	}
 	buf_add(&file, message, (size_t)(sep - message));
+	buf_cstr(&file);
 	const char *colon = memrchr(file.data, ':', file.len);
 	if (colon != NULL && colon + 1 < file.data + file.len &&
 	    strspn(colon + 1, "0123456789") == (size_t)(file.data + file.len - colon - 1)) {
@@ -158,7 +159,8 @@ static const struct check_ids *check_ids_of(struct check *ck, const struct addre
 	const char *p = ck->f.body.data, *end = p + ck->f.body.len;
 	/* The next " id=\"" and " name=\"", each looked for again only once passed: one
 	 * pass over the page. */
-	const char *id = p, *name = p;
+	const char *id = memmem(p, (size_t)(end - p), " id=\"", 5);
+	const char *name = memmem(p, (size_t)(end - p), " name=\"", 7);
 	size_t cap = 0;
 	for (const char *q = p; q < end;) {
 		if (id != NULL && id < q)
@@ -181,7 +183,8 @@ static const struct check_ids *check_ids_of(struct check *ck, const struct addre
 		ids->v[ids->n++] = xstrndup(one.data ? one.data : "", one.len);
 		q = close + 1;
 	}
-	qsort(ids->v, ids->n, sizeof(*ids->v), check_str_cmp);
+	if (ids->n > 0)
+		qsort(ids->v, ids->n, sizeof(*ids->v), check_str_cmp);
 	buf_free(&one);
 	return ids;
 }
@@ -192,16 +195,17 @@ static unsigned check_line(struct check *ck, const char *p)
 {
 	if (p < ck->body || p > ck->body + ck->body_len)
 		return 0;
-	/* Counted on from the last place asked (md4c gives links in order, but for a
-	 * reference's definition): one pass over the post. */
-	if (ck->line_at == NULL || p < ck->line_at) {
-		ck->line_at = ck->body;
-		ck->line_no = ck->body_line;
+	/* The line ends before p, found in the post's list of them (made once): links come
+	 * in any order (a reference's definition may be anywhere). */
+	size_t at = (size_t)(p - ck->body), lo = 0, hi = ck->nlines;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ck->lines[mid] < at)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	for (const char *q = ck->line_at; q < p; q++)
-		ck->line_no += *q == '\n';
-	ck->line_at = p;
-	return ck->line_no;
+	return ck->body_line + (unsigned)lo;
 }
 
 void check_resolve(const char *base, const char *ref, size_t n, struct buf *out)
@@ -259,7 +263,7 @@ static void check_link(struct check *ck, const char *url, size_t n, unsigned lin
 	while (k < i && ((url[k] | 0x20) >= 'a' && (url[k] | 0x20) <= 'z'))
 		k++;
 	if ((k > 0 && k < i && url[k] == ':') || (n >= 2 && url[0] == '/' && url[1] == '/') ||
-	    (k > 0 && strchr("+-.", url[k]) != NULL && memchr(url, ':', i) != NULL))
+	    (k > 0 && k < i && strchr("+-.", url[k]) != NULL && memchr(url, ':', i) != NULL))
 		goto out;
 	buf_add(&shown, url, n);
 	const char *hash = memchr(url, '#', n);
@@ -333,7 +337,8 @@ static void check_link(struct check *ck, const char *url, size_t n, unsigned lin
 	    a->file == NULL) {
 		const struct check_ids *ids = check_ids_of(ck, a);
 		const char *key = buf_cstr(&frag);
-		if (bsearch(&key, ids->v, ids->n, sizeof(*ids->v), check_str_cmp) == NULL)
+		if (ids->n == 0 ||
+		    bsearch(&key, ids->v, ids->n, sizeof(*ids->v), check_str_cmp) == NULL)
 			check_say(ck, CHECK_ERROR, file, line, "%s %s: %.*s has no id \"%s\"", what,
 			          buf_cstr(&shown), (int)a->len, a->path, key);
 	}
@@ -418,7 +423,6 @@ static void check_post(struct check *ck, const struct post *p)
 	ck->body = src.data + p->body_offset;
 	ck->body_len = src.len - p->body_offset;
 	ck->body_line = 1;
-	ck->line_at = NULL;
 	for (size_t i = 0; i < p->body_offset; i++)
 		ck->body_line += src.data[i] == '\n';
 	/* Parsed as the renderer parses it: within the bounds, rewritten if need be (the
@@ -433,6 +437,15 @@ static void check_post(struct check *ck, const struct post *p)
 	parser.enter_span = check_enter_span;
 	parser.leave_span = check_leave_span;
 	parser.text = check_text;
+	ck->nlines = 0;
+	for (const char *q = ck->body, *e = ck->body + ck->body_len;
+	     (q = memchr(q, '\n', (size_t)(e - q))) != NULL; q++) {
+		if (ck->nlines == ck->caplines) {
+			ck->caplines = ck->caplines ? ck->caplines * 2 : 256;
+			ck->lines = xrealloc(ck->lines, ck->caplines * sizeof(*ck->lines));
+		}
+		ck->lines[ck->nlines++] = (size_t)(q - ck->body);
+	}
 	md_parse(ck->body, (MD_SIZE)ck->body_len, &parser, ck);
 out:
 	buf_free(&src);
@@ -577,7 +590,8 @@ int check_run(const struct config *c, int argc, char **argv)
 		}
 		check_copies(&ck);
 	}
-	qsort(ck.v, ck.n, sizeof(*ck.v), check_cmp);
+	if (ck.n > 0)
+		qsort(ck.v, ck.n, sizeof(*ck.v), check_cmp);
 	check_print(&ck, json);
 	for (size_t i = 0; i < ck.n; i++) {
 		errors += ck.v[i].level == CHECK_ERROR;
@@ -590,6 +604,7 @@ int check_run(const struct config *c, int argc, char **argv)
 		free(ck.ids[i].v);
 	}
 	free(ck.ids);
+	free(ck.lines);
 	free(ck.v);
 	buf_free(&ck.theme);
 	address_fetch_free(&ck.f);

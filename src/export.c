@@ -141,7 +141,8 @@ static int export_str_cmp(const void *x, const void *y)
 /* Is rel one of the files the last export wrote? */
 static int export_was_ours(const struct export *e, const char *rel)
 {
-	return bsearch(&rel, e->old, e->nold, sizeof(*e->old), export_str_cmp) != NULL;
+	return e->nold > 0 &&
+	       bsearch(&rel, e->old, e->nold, sizeof(*e->old), export_str_cmp) != NULL;
 }
 
 /* The manifest's form of a path: '%' and control characters as %XX, one a line. */
@@ -225,7 +226,8 @@ static int export_manifest_read(struct export *e)
 		        e->dir, EXPORT_MANIFEST);
 		rc = -1;
 	}
-	qsort(e->old, e->nold, sizeof(*e->old), export_str_cmp);
+	if (e->nold > 0)
+		qsort(e->old, e->nold, sizeof(*e->old), export_str_cmp);
 	buf_free(&m);
 	return rc;
 }
@@ -262,6 +264,13 @@ static size_t export_foreign(struct export *e, int fd, struct buf *rel, int dept
 		}
 		if ((depth == 0 && strcmp(r, EXPORT_MANIFEST) == 0) || export_was_ours(e, r))
 			continue;
+		/* What an export that was killed left, written aside: gone now. */
+		size_t dl = strlen(de->d_name);
+		if (strncmp(de->d_name, ".quire-export-", 14) == 0 && dl > 18 &&
+		    strcmp(de->d_name + dl - 4, ".tmp") == 0 && S_ISREG(st.st_mode)) {
+			unlinkat(dirfd(d), de->d_name, 0);
+			continue;
+		}
 		if (n++ < 5)
 			fprintf(stderr, "quire: export: %s/%s was not written by quire export\n",
 			        e->dir, r);
@@ -324,22 +333,70 @@ static int export_same(int pfd, const char *name, const char *data, size_t len)
 	return same;
 }
 
+/* Are the bytes of src from where it is to its end those of the file name in folder
+ * pfd? src is left where it was. */
+static int export_same_file(int pfd, const char *name, int src)
+{
+	char mine[65536], theirs[65536];
+	off_t at = lseek(src, 0, SEEK_CUR);
+	struct stat a, b;
+	int fd = openat(pfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), same = 0;
+
+	if (fd < 0 || at < 0)
+		goto out;
+	if (fstat(fd, &a) < 0 || !S_ISREG(a.st_mode) || fstat(src, &b) < 0 ||
+	    a.st_size != b.st_size - at)
+		goto out;
+	for (;;) {
+		ssize_t n = read(src, mine, sizeof(mine)), got = 0;
+		if (n <= 0) {
+			same = n == 0;
+			break;
+		}
+		while (got < n) {
+			ssize_t k = read(fd, theirs + got, (size_t)(n - got));
+			if (k <= 0)
+				goto out;
+			got += k;
+		}
+		if (memcmp(mine, theirs, (size_t)n) != 0)
+			goto out;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (at >= 0)
+		lseek(src, at, SEEK_SET);
+	return same;
+}
+
 /* Write rel (data, or when fd >= 0 the rest of that file) in DIR: beside it, then renamed
- * over it; left as it is when its bytes are those already. 0, or -1 (said). */
+ * over it; left as it is when its bytes are those already. A file there that the last
+ * export did not write is left as it is too, and said (unless --force). manifest: the
+ * manifest itself, not counted. 0, or -1 (said). */
 static int export_put(struct export *e, unsigned worker, const char *rel, const char *data,
-                      size_t len, int src)
+                      size_t len, int src, int manifest)
 {
 	const char *name;
 	int pfd = export_parent(e, rel, &name, 1), out = -1, rc = -1;
 	char tmp[64];
 	struct buf chunk = {0};
+	struct stat st;
 
 	if (pfd < 0)
 		goto fail;
+	if (!manifest && !e->force && !export_was_ours(e, rel) &&
+	    fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		fprintf(stderr,
+		        "quire: export: %s/%s was not written by quire export: left as it "
+		        "is (--force writes over it)\n",
+		        e->dir, rel);
+		__atomic_add_fetch(&e->failed, 1, __ATOMIC_RELAXED);
+		goto out;
+	}
 	if (src >= 0) {
 		/* Read whole only when small; a large file is compared and copied a chunk at a
 		 * time. */
-		struct stat st;
 		if (fstat(src, &st) < 0)
 			goto fail;
 		if (st.st_size <= 1 << 20) {
@@ -350,8 +407,9 @@ static int export_put(struct export *e, unsigned worker, const char *rel, const 
 			src = -1;
 		}
 	}
-	if (src < 0 && export_same(pfd, name, data, len)) {
-		__atomic_add_fetch(&e->same, 1, __ATOMIC_RELAXED);
+	if (src < 0 ? export_same(pfd, name, data, len) : export_same_file(pfd, name, src)) {
+		if (!manifest)
+			__atomic_add_fetch(&e->same, 1, __ATOMIC_RELAXED);
 		rc = 0;
 		goto out;
 	}
@@ -390,7 +448,8 @@ static int export_put(struct export *e, unsigned worker, const char *rel, const 
 	out = -1;
 	if (renameat(pfd, tmp, pfd, name) < 0)
 		goto fail_tmp;
-	__atomic_add_fetch(&e->written, 1, __ATOMIC_RELAXED);
+	if (!manifest)
+		__atomic_add_fetch(&e->written, 1, __ATOMIC_RELAXED);
 	rc = 0;
 	goto out;
 fail_tmp:
@@ -426,15 +485,15 @@ static void export_job_run(struct export *e, struct address_fetch *f, unsigned w
 		if (status != (j->from == EXPORT_PAGE ? 200 : 404)) {
 			fprintf(stderr, "quire: export: %s answered %d: not written\n",
 			        j->from == EXPORT_PAGE ? j->a->path : "a missing page", status);
-			e->failed++;
+			__atomic_add_fetch(&e->failed, 1, __ATOMIC_RELAXED);
 			break;
 		}
 		if (f->rs.file_fd > 0) {
 			lseek(f->rs.file_fd, f->rs.file_off, SEEK_SET);
-			export_put(e, worker, j->rel, NULL, 0, f->rs.file_fd);
+			export_put(e, worker, j->rel, NULL, 0, f->rs.file_fd, 0);
 		} else {
 			export_put(e, worker, j->rel, f->body.data ? f->body.data : "", f->body.len,
-			           -1);
+			           -1, 0);
 		}
 		break;
 	case EXPORT_REFRESH: {
@@ -442,7 +501,7 @@ static void export_job_run(struct export *e, struct address_fetch *f, unsigned w
 		buf_add(&target, e->c->mount, m > 0 && e->c->mount[m - 1] == '/' ? m - 1 : m);
 		buf_add(&target, j->a->post->route, j->a->post->route_len);
 		redirects_page(target.data, target.len, &page);
-		export_put(e, worker, j->rel, page.data, page.len, -1);
+		export_put(e, worker, j->rel, page.data, page.len, -1, 0);
 		break;
 	}
 	case EXPORT_THEME: {
@@ -451,15 +510,15 @@ static void export_job_run(struct export *e, struct address_fetch *f, unsigned w
 		if (fd < 0) {
 			fprintf(stderr, "quire: export: %s/%s: %s\n", j->src,
 			        j->rel + strlen("static/"), strerror(errno));
-			e->failed++;
+			__atomic_add_fetch(&e->failed, 1, __ATOMIC_RELAXED);
 			break;
 		}
-		export_put(e, worker, j->rel, NULL, 0, fd);
+		export_put(e, worker, j->rel, NULL, 0, fd, 0);
 		close(fd);
 		break;
 	}
 	case EXPORT_TEXT:
-		export_put(e, worker, j->rel, j->src, j->src_len, -1);
+		export_put(e, worker, j->rel, j->src, j->src_len, -1, 0);
 		break;
 	}
 	buf_free(&page);
@@ -483,7 +542,12 @@ static void export_remove(struct export *e, const char *rel)
 	buf_adds(&dir, rel);
 	for (char *slash; (slash = strrchr(buf_cstr(&dir), '/')) != NULL;) {
 		dir.len = (size_t)(slash - dir.data);
-		if (unlinkat(e->dfd, buf_cstr(&dir), AT_REMOVEDIR) < 0)
+		/* Its own folder walked through no link, then only its last part removed. */
+		const char *last;
+		int up = export_parent(e, buf_cstr(&dir), &last, 0);
+		int gone = up >= 0 && unlinkat(up, last, AT_REMOVEDIR) == 0;
+		export_unparent(e, up);
+		if (!gone)
 			break;
 	}
 	buf_free(&dir);
@@ -644,7 +708,8 @@ static int export_once(struct export *e, const struct site *s, int first)
 	}
 	address_list(s, 0, &l);
 	export_plan(e, &l, e->refresh);
-	qsort(e->jobs, e->njobs, sizeof(*e->jobs), export_job_cmp);
+	if (e->njobs > 0)
+		qsort(e->jobs, e->njobs, sizeof(*e->jobs), export_job_cmp);
 	for (size_t i = 1; i < e->njobs; i++)
 		if (strcmp(e->jobs[i].rel, e->jobs[i - 1].rel) == 0) {
 			fprintf(stderr,
@@ -657,18 +722,16 @@ static int export_once(struct export *e, const struct site *s, int first)
 	/* What the last export wrote and this one did not: gone. */
 	for (size_t i = 0; i < e->nold; i++) {
 		struct export_job key = {.rel = e->old[i]};
-		if (bsearch(&key, e->jobs, e->njobs, sizeof(*e->jobs), export_job_cmp) == NULL)
+		if (e->njobs == 0 ||
+		    bsearch(&key, e->jobs, e->njobs, sizeof(*e->jobs), export_job_cmp) == NULL)
 			export_remove(e, e->old[i]);
 	}
 	buf_adds(&manifest, "# quire export\n");
 	for (size_t i = 0; i < e->njobs; i++)
 		if (i == 0 || strcmp(e->jobs[i].rel, e->jobs[i - 1].rel) != 0)
 			export_encode(e->jobs[i].rel, &manifest);
-	if (file_replace(e->dir, EXPORT_MANIFEST, manifest.data, manifest.len) < 0) {
-		fprintf(stderr, "quire: export: %s/%s: %s\n", e->dir, EXPORT_MANIFEST,
-		        strerror(errno));
-		e->failed++;
-	}
+	/* Written as the other files are: within DIR's descriptor, through no link. */
+	export_put(e, EXPORT_THREADS, EXPORT_MANIFEST, manifest.data, manifest.len, -1, 1);
 	printf("%s: %zu written, %zu unchanged, %zu removed", e->dir, e->written, e->same,
 	       e->removed);
 	if (e->failed > 0)

@@ -101,7 +101,11 @@ int file_replace(const char *dir, const char *name, const char *data, size_t len
 
 	buf_printf(&path, "%s/%s", dir, name);
 	buf_printf(&tmp, "%s/.%s.%ld", dir, name, (long)getpid());
-	fd = open(buf_cstr(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	/* Made anew, never opened through a link someone left at that name. */
+	fd = open(buf_cstr(&tmp), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (fd < 0 && errno == EEXIST && unlink(tmp.data) == 0)
+		fd = open(buf_cstr(&tmp), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		          0666);
 	if (fd < 0) {
 		saved = errno;
 		goto out;

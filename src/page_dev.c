@@ -2,7 +2,8 @@
  * /_dev/events?since=ID answers once a snapshot other than ID is published (an edit of a
  * post, a layout or the theme's stylesheet), or after a while with nothing. The page's
  * script asks again (Server-Sent Events reconnect by themselves). Each waiting request
- * holds a worker thread: PAGE_DEV_MAX at once, more are 503. */
+ * holds a worker thread: PAGE_DEV_MAX at once and never more than half the workers, more
+ * are 503. */
 #include "page.h"
 
 #include <stdlib.h>
@@ -44,7 +45,8 @@ void page_dev(const struct site *s, struct request *rq, struct response *rs,
 		page_error(s, rq, rs, 400);
 		return;
 	}
-	if (__atomic_add_fetch(&page_dev_waiting, 1, __ATOMIC_RELAXED) > PAGE_DEV_MAX) {
+	long most = s->config->workers / 2 < PAGE_DEV_MAX ? s->config->workers / 2 : PAGE_DEV_MAX;
+	if (__atomic_add_fetch(&page_dev_waiting, 1, __ATOMIC_RELAXED) > most) {
 		__atomic_sub_fetch(&page_dev_waiting, 1, __ATOMIC_RELAXED);
 		page_error(s, rq, rs, 503);
 		return;

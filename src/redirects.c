@@ -20,6 +20,24 @@ static int redirects_quotable(const char *p, size_t n)
 	return 1;
 }
 
+/* p as an anchored regular expression that matches it alone ("^/a[.]b$"): Apache's
+ * Redirect matches a prefix (and sends /old/x to /new/x), the others match the address
+ * alone. Each special character in a class of its own; 0 when p holds ']' or '^'. */
+static int redirects_pattern(const char *p, size_t n, struct buf *out)
+{
+	buf_addc(out, '^');
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == ']' || p[i] == '^')
+			return 0;
+		if (strchr(".*+?()[{}|", p[i]) != NULL)
+			buf_printf(out, "[%c]", p[i]);
+		else
+			buf_addc(out, p[i]);
+	}
+	buf_addc(out, '$');
+	return 1;
+}
+
 /* The mount and a path of the site ("/blog" + "/a-post"). */
 static void redirects_address(const struct config *c, const char *p, size_t n, struct buf *out)
 {
@@ -32,7 +50,7 @@ static void redirects_address(const struct config *c, const char *p, size_t n, s
 size_t redirects_write(const struct address_list *l, const struct config *c, enum redirects_form f,
                        struct buf *out)
 {
-	struct buf from = {0}, to = {0};
+	struct buf from = {0}, to = {0}, pattern = {0};
 	size_t skipped = 0;
 
 	if (f == REDIRECTS_NGINX)
@@ -60,15 +78,23 @@ size_t redirects_write(const struct address_list *l, const struct config *c, enu
 			skipped++;
 			continue;
 		}
-		buf_printf(out,
-		           f == REDIRECTS_NGINX ? "    \"%s\" \"%s\";\n"
-		                                : "Redirect 301 \"%s\" \"%s\"\n",
-		           buf_cstr(&from), buf_cstr(&to));
+		if (f == REDIRECTS_NGINX) {
+			buf_printf(out, "    \"%s\" \"%s\";\n", buf_cstr(&from), buf_cstr(&to));
+			continue;
+		}
+		buf_reset(&pattern);
+		if (!redirects_pattern(from.data, from.len, &pattern)) {
+			skipped++;
+			continue;
+		}
+		buf_printf(out, "RedirectMatch 301 \"%s\" \"%s\"\n", buf_cstr(&pattern),
+		           buf_cstr(&to));
 	}
 	if (f == REDIRECTS_NGINX)
 		buf_adds(out, "}\n");
 	buf_free(&from);
 	buf_free(&to);
+	buf_free(&pattern);
 	return skipped;
 }
 

@@ -127,6 +127,27 @@ def main():
               took < bound(5) and "huge.md" in out4 and "has no id \"none\"" in out4,
               out4[-300:])
         os.unlink(os.path.join(site.posts, "huge.md"))
+        # Reference links, each one's definition at the end, among inline links: still
+        # one pass.
+        site.write_post("refs.md", "---\ntitle: Refs\nroute: /refs\n---\n" +
+                        "[a][r] [b](/nope) \n\n" * 30000 + "[r]: /nope2\n")
+        t0 = time.monotonic()
+        rc5, out5, _ = run(site)
+        took = time.monotonic() - t0
+        check(S, f"reference links among inline ones are checked in bounded time ({took:.2f} s)",
+              took < bound(5) and "refs.md" in out5, out5[-200:])
+        os.unlink(os.path.join(site.posts, "refs.md"))
+        # A page shorter than an attribute, whose fragment is looked for.
+        with open(os.path.join(site.conf, "layouts", "tiny.mustache"), "w") as f:
+            f.write("ok")
+        site.write_post("tiny.md", "---\ntitle: Tiny\nroute: /tiny\nlayout: tiny\n---\nx\n")
+        site.write_post("to-tiny.md", "---\ntitle: To tiny\nroute: /to-tiny\n---\n[t](/tiny#frag)\n")
+        rc6, out6, err6 = run(site)
+        check(S, "a fragment of a page of two bytes: said, no crash",
+              rc6 == 1 and 'has no id "frag"' in out6, f"{rc6} {err6[-300:]}")
+        for f in ("tiny.md", "to-tiny.md"):
+            os.unlink(os.path.join(site.posts, f))
+        os.unlink(os.path.join(site.conf, "layouts", "tiny.mustache"))
         rc3, _, err = run(site, "--bogus")
         check(S, "a wrong option is a usage error", rc3 == 2 and "usage" in err, err)
         for f in (bad, broken, os.path.join(site.posts, "self.md"),

@@ -67,6 +67,8 @@ def fill(site):
         f.write(b"\0\0\1\0icon")
     with open(os.path.join(static, "odd\nname.txt"), "wb") as f:
         f.write(b"a file name with a newline\n")
+    with open(os.path.join(static, "big.bin"), "wb") as f:
+        f.write(bytes(range(256)) * 8192)  # 2 MB: compared and copied a chunk at a time
 
 
 def compare(site, out, mount, name):
@@ -120,7 +122,7 @@ def test_routes(site):
           '"/old-home" "/new-home";' in out, out)
     rc, out, _ = quire(site, "routes", "--apache")
     check(S, "routes --apache is Redirect lines",
-          rc == 0 and 'Redirect 301 "/old-home" "/new-home"' in out, out)
+          rc == 0 and 'RedirectMatch 301 "^/old-home$" "/new-home"' in out, out)
     rc, out, _ = quire(site, "routes", "--redirects")
     check(S, "routes --redirects is a _redirects file", rc == 0 and
           "/old-home /new-home 301" in out, out)
@@ -191,7 +193,7 @@ def test_export(site, out):
     redirects = open(os.path.join(out, "_redirects")).read()
     check(S, "export: _redirects and .htaccess carry the alias as a 301",
           "/old-home /new-home 301" in redirects and
-          'Redirect 301 "/old-home" "/new-home"' in open(os.path.join(out, ".htaccess")).read(),
+          'RedirectMatch 301 "^/old-home$" "/new-home"' in open(os.path.join(out, ".htaccess")).read(),
           redirects)
     headers = open(os.path.join(out, "_headers")).read()
     check(S, "export: _headers types the feeds",
@@ -199,9 +201,12 @@ def test_export(site, out):
     compare(site, out, "/", "rust-blog")
 
     # Again: nothing changed, nothing written.
+    big = os.path.join(out, "big.bin")
+    ino = os.stat(big).st_ino if os.path.exists(big) else None
     rc, stdout, _ = quire(site, "export", out)
-    check(S, "export again with no change writes nothing",
-          rc == 0 and re.search(r": 0 written, \d+ unchanged, 0 removed", stdout), stdout)
+    check(S, "export again with no change writes nothing (a 2 MB file left as it is too)",
+          rc == 0 and re.search(r": 0 written, \d+ unchanged, 0 removed", stdout) and
+          ino is not None and os.stat(big).st_ino == ino, stdout)
     # An edit, a deletion: what changed is written, what went away removed.
     site.write_post("about.md", "---\ntitle: About\ntype: page\nroute: /about\n---\nChanged.\n")
     os.unlink(os.path.join(site.posts, "old.md"))
@@ -313,6 +318,15 @@ def test_watch():
                 time.sleep(0.01)
             check(S, f"static: an edit is served by nginx once the watcher wrote it "
                      f"({seen and round(seen * 1000)} ms)", seen is not None, "never seen")
+            # A file someone else put where a new post would go: left as it is, said.
+            with open(os.path.join(out, "theirs.html"), "w") as f:
+                f.write("someone else's\n")
+            site.write_post("theirs.md", "---\ntitle: Theirs\nroute: /theirs\n---\nMine.\n")
+            time.sleep(bound(1))
+            check(S, "export --watch never writes over a file it did not write",
+                  open(os.path.join(out, "theirs.html")).read() == "someone else's\n", "")
+            os.unlink(os.path.join(site.posts, "theirs.md"))
+            os.unlink(os.path.join(out, "theirs.html"))
             # A scheduled post: written when it goes live.
             when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3))
             site.write_post("soon.md", f"---\ntitle: Soon\nroute: /soon\ndate: {when}\n---\n"
