@@ -205,10 +205,10 @@ static const char *address_param(const char *name, void *ctx)
 int address_fetch(const struct site *s, const char *path, size_t len, struct address_fetch *f)
 {
 	struct buf uri = {0};
-	const char *mount = s->config->mount, *body;
-	size_t m = strlen(mount), n;
+	const char *body;
+	size_t n;
 
-	html_url_path(&uri, mount, m > 0 && mount[m - 1] == '/' ? m - 1 : m);
+	html_url_path(&uri, s->config->mount, config_mount_prefix(s->config));
 	html_url_path(&uri, path, len);
 	struct request_env env = {address_param, (void *)buf_cstr(&uri)};
 	response_reset(&f->rs);

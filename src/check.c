@@ -22,6 +22,7 @@
 #include "config.h"
 #include "file.h"
 #include "files.h"
+#include "html.h"
 #include "json.h"
 #include "log.h"
 #include "markdown.h"
@@ -54,7 +55,6 @@ struct check {
 	struct check_problem *v;
 	size_t n, cap;
 	struct address_fetch f;
-	struct buf theme; /* the theme's static folder, served at /static/ */
 	/* The post being read: its file, where its Markdown starts, its first line. */
 	const struct post *post;
 	const char *body;
@@ -126,25 +126,6 @@ static int check_str_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Append the HTML attribute value p (n bytes, escaped) to out, read back. */
-static void check_unescape(const char *p, size_t n, struct buf *out)
-{
-	static const char *const ents[][2] = {
-	    {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}};
-
-	for (size_t i = 0; i < n; i++) {
-		size_t k = 0;
-		while (p[i] == '&' && k < 5 && strncmp(p + i, ents[k][0], strlen(ents[k][0])) != 0)
-			k++;
-		if (p[i] == '&' && k < 5 && i + strlen(ents[k][0]) <= n) {
-			buf_adds(out, ents[k][1]);
-			i += strlen(ents[k][0]) - 1;
-		} else {
-			buf_addc(out, p[i]);
-		}
-	}
-}
-
 /* The ids (and anchors' names) of the page at address a, as the server sends it. */
 static const struct check_ids *check_ids_of(struct check *ck, const struct address *a)
 {
@@ -175,7 +156,7 @@ static const struct check_ids *check_ids_of(struct check *ck, const struct addre
 		if (close == NULL)
 			break;
 		buf_reset(&one);
-		check_unescape(value, (size_t)(close - value), &one);
+		html_unescape(&one, value, (size_t)(close - value));
 		if (ids->n == cap) {
 			cap = cap ? cap * 2 : 32;
 			ids->v = xrealloc(ids->v, cap * sizeof(*ids->v));
@@ -254,7 +235,7 @@ static void check_link(struct check *ck, const char *url, size_t n, unsigned lin
 	const struct post *p = ck->post;
 	const char *file = p->path;
 	struct buf base = {0}, resolved = {0}, canon = {0}, frag = {0}, shown = {0};
-	size_t i = 0, m = strlen(ck->c->mount);
+	size_t i = 0, m = config_mount_prefix(ck->c);
 
 	while (i < n && url[i] != '?' && url[i] != '#')
 		i++;
@@ -287,16 +268,15 @@ static void check_link(struct check *ck, const char *url, size_t n, unsigned lin
 		path_decode(url, i, &canon);
 		if (url[0] == '/') {
 			/* An absolute path: the site's only under its mount. */
-			if (m > 1 &&
-			    (canon.len < m - 1 || memcmp(canon.data, ck->c->mount, m - 1) != 0 ||
-			     (canon.len > m - 1 && canon.data[m - 1] != '/'))) {
+			if (m > 0 && (canon.len < m || memcmp(canon.data, ck->c->mount, m) != 0 ||
+			              (canon.len > m && canon.data[m] != '/'))) {
 				check_say(ck, CHECK_WARNING, file, line,
 				          "%s %s is outside the site (%s)", what, buf_cstr(&shown),
 				          ck->c->mount);
 				goto out;
 			}
-			if (m > 1)
-				memmove(canon.data, canon.data + m - 1, canon.len -= m - 1);
+			if (m > 0)
+				memmove(canon.data, canon.data + m, canon.len -= m);
 		}
 		check_resolve(buf_cstr(&base), canon.data ? canon.data : "", canon.len, &resolved);
 		int changed = 0;
@@ -314,7 +294,7 @@ static void check_link(struct check *ck, const char *url, size_t n, unsigned lin
 		}
 		if (a == NULL && canon.len > 8 && memcmp(canon.data, "/static/", 8) == 0) {
 			struct stat st;
-			int fd = files_open_in(buf_cstr(&ck->theme), buf_cstr(&canon) + 8, &st);
+			int fd = files_open_in(ck->c->theme_dir, buf_cstr(&canon) + 8, &st);
 			if (fd >= 0) {
 				close(fd);
 				goto out;
@@ -398,7 +378,7 @@ static int check_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void 
 			if (close == NULL)
 				break;
 			struct buf url = {0};
-			check_unescape(v, (size_t)(close - v), &url);
+			html_unescape(&url, v, (size_t)(close - v));
 			check_link(ck, url.data ? url.data : "", url.len, check_line(ck, v),
 			           k % 2 == 1 ? "source" : "link");
 			buf_free(&url);
@@ -569,10 +549,6 @@ int check_run(const struct config *c, int argc, char **argv)
 	log_set_sink(NULL, NULL);
 	ck.s = s;
 	if (s != NULL) {
-		const char *slash = strrchr(c->file, '/');
-		if (slash != NULL)
-			buf_add(&ck.theme, c->file, (size_t)(slash - c->file) + 1);
-		buf_adds(&ck.theme, "static");
 		address_list(s, 1, &ck.l);
 		ck.ids = xcalloc(ck.l.n ? ck.l.n : 1, sizeof(*ck.ids));
 		for (size_t i = 0; i < s->nposts; i++) {
@@ -606,7 +582,6 @@ int check_run(const struct config *c, int argc, char **argv)
 	free(ck.ids);
 	free(ck.lines);
 	free(ck.v);
-	buf_free(&ck.theme);
 	address_fetch_free(&ck.f);
 	address_list_free(&ck.l);
 	site_release(s);

@@ -88,11 +88,10 @@ static void command_printable(const char *p, size_t n, struct buf *out)
 static void command_line_make(const struct site *s, const struct address *a, struct command_line *l)
 {
 	const struct config *c = s->config;
-	size_t m = strlen(c->mount);
 
 	memset(l, 0, sizeof(*l));
 	l->a = a;
-	command_printable(c->mount, m > 0 && c->mount[m - 1] == '/' ? m - 1 : m, &l->address);
+	command_printable(c->mount, config_mount_prefix(c), &l->address);
 	command_printable(a->path, a->len, &l->address);
 	buf_adds(&l->state, address_state_name(a->state));
 	if (a->state == ADDRESS_SCHEDULED || a->state == ADDRESS_EXPIRED) {

@@ -641,6 +641,7 @@ int config_load(struct config *c, const char *file)
 		goto fail;
 	c->date_archives = c->permalink != NULL && strncmp(c->permalink, "/:year/", 7) == 0;
 	config_static_default(c);
+	c->theme_dir = config_resolve(c->file, "static");
 	rc = 0;
 	goto out;
 fail:
@@ -666,6 +667,7 @@ void config_free(struct config *c)
 	free(c->mount);
 	free(c->posts_dir);
 	free(c->static_dir);
+	free(c->theme_dir);
 	free(c->layouts_dir);
 	free(c->default_layout);
 	free(c->socket);
@@ -676,4 +678,11 @@ void config_free(struct config *c)
 	config_menu_free(c);
 	config_taxonomies_free(c);
 	memset(c, 0, sizeof(*c));
+}
+
+size_t config_mount_prefix(const struct config *c)
+{
+	size_t m = strlen(c->mount);
+
+	return m > 0 && c->mount[m - 1] == '/' ? m - 1 : m;
 }

@@ -46,6 +46,8 @@ struct config {
 	char *mount;      /* where the site sits in the URL space: "/" or "/blog/" */
 	char *posts_dir;  /* resolved against the configuration file's folder */
 	char *static_dir; /* static: files served at the site's root; default posts/../static */
+	char *theme_dir;  /* the theme's static files, at MOUNT/static/: "static" beside this
+	                     file (conf/static; served by the web server) */
 	char *layouts_dir;
 	char *default_layout;
 	char *permalink;   /* a pattern for posts with no route: "/:year/:month/:slug/" */
@@ -90,5 +92,9 @@ const struct config_taxonomy *config_taxonomy(const struct config *c, const char
  * holding nothing to free. */
 int config_load(struct config *c, const char *file);
 void config_free(struct config *c);
+
+/* The length of c's mount without its last slash ("/blog/" 5, "/" 0): what goes before a
+ * path of the site ("/blog" + "/a-post"). */
+size_t config_mount_prefix(const struct config *c);
 
 #endif

@@ -45,7 +45,7 @@ struct export_job {
 	int skip;  /* another job writes that file */
 	enum export_from from;
 	const struct address *a;
-	const char *src; /* EXPORT_THEME: the file in the theme's folder; EXPORT_TEXT: bytes */
+	const char *src; /* EXPORT_TEXT: the bytes */
 	size_t src_len;
 };
 
@@ -61,21 +61,10 @@ struct export
 	size_t nold;
 	size_t written, same, removed, failed;
 	int force, refresh; /* --force, --meta-refresh */
-	char *theme;        /* the theme's static folder */
 	size_t next;        /* the next job a worker takes */
 	long pid;           /* in the names of the files written aside */
 	struct buf texts[4];
 };
-
-/* The theme's static folder: "static" beside the configuration file (conf/static). */
-static void export_theme_dir(const struct config *c, struct buf *out)
-{
-	const char *slash = strrchr(c->file, '/');
-
-	if (slash != NULL)
-		buf_add(out, c->file, (size_t)(slash - c->file) + 1);
-	buf_adds(out, "static");
-}
 
 static struct export_job *export_job(struct export *e, enum export_from from, struct buf *rel)
 {
@@ -497,8 +486,7 @@ static void export_job_run(struct export *e, struct address_fetch *f, unsigned w
 		}
 		break;
 	case EXPORT_REFRESH: {
-		size_t m = strlen(e->c->mount);
-		buf_add(&target, e->c->mount, m > 0 && e->c->mount[m - 1] == '/' ? m - 1 : m);
+		buf_add(&target, e->c->mount, config_mount_prefix(e->c));
 		buf_add(&target, j->a->post->route, j->a->post->route_len);
 		redirects_page(target.data, target.len, &page);
 		export_put(e, worker, j->rel, page.data, page.len, -1, 0);
@@ -506,9 +494,9 @@ static void export_job_run(struct export *e, struct address_fetch *f, unsigned w
 	}
 	case EXPORT_THEME: {
 		struct stat st;
-		int fd = files_open_in(j->src, j->rel + strlen("static/"), &st);
+		int fd = files_open_in(e->c->theme_dir, j->rel + strlen("static/"), &st);
 		if (fd < 0) {
-			fprintf(stderr, "quire: export: %s/%s: %s\n", j->src,
+			fprintf(stderr, "quire: export: %s/%s: %s\n", e->c->theme_dir,
 			        j->rel + strlen("static/"), strerror(errno));
 			__atomic_add_fetch(&e->failed, 1, __ATOMIC_RELAXED);
 			break;
@@ -556,11 +544,9 @@ static void export_remove(struct export *e, const char *rel)
 /* The jobs: every address, the theme's files, the 404 page, the redirect files. */
 static void export_plan(struct export *e, const struct address_list *l, int refresh)
 {
-	struct buf rel = {0}, theme = {0};
+	struct buf rel = {0};
 	struct export_job *j;
 	struct buf *headers = &e->texts[0], *htaccess = &e->texts[1];
-	size_t m = strlen(e->c->mount);
-
 	for (size_t i = 0; i < l->n; i++) {
 		const struct address *a = &l->v[i];
 		/* Search needs quire; an old address is a redirect (and, asked, a page). */
@@ -586,7 +572,7 @@ static void export_plan(struct export *e, const struct address_list *l, int refr
 				if (rel.len >= n &&
 				    memcmp(rel.data + rel.len - n, types[k][0], n) == 0)
 					buf_printf(headers, "%.*s%.*s\n  Content-Type: %s\n",
-					           (int)(m > 0 ? m - 1 : 0), e->c->mount,
+					           (int)config_mount_prefix(e->c), e->c->mount,
 					           (int)a->len, a->path, types[k][1]);
 			}
 		}
@@ -595,16 +581,13 @@ static void export_plan(struct export *e, const struct address_list *l, int refr
 	buf_adds(&rel, "404.html");
 	export_job(e, EXPORT_MISSING, &rel);
 	/* The theme's files, at /static/. */
-	export_theme_dir(e->c, &theme);
 	struct files theme_files = {0};
-	files_add_static(&theme_files, buf_cstr(&theme), NULL);
-	e->theme = xstrndup(theme.data, theme.len);
+	files_add_static(&theme_files, e->c->theme_dir, NULL);
 	for (size_t i = 0; i < theme_files.n; i++) {
 		buf_reset(&rel);
 		buf_adds(&rel, "static/");
 		buf_adds(&rel, theme_files.v[i].rel);
-		j = export_job(e, EXPORT_THEME, &rel);
-		j->src = e->theme;
+		export_job(e, EXPORT_THEME, &rel);
 	}
 	files_free(&theme_files);
 	/* Redirects for each kind of host, and feeds typed where the host can be told. */
@@ -614,7 +597,7 @@ static void export_plan(struct export *e, const struct address_list *l, int refr
 	                   "<Files \"rss.xml\">\n  ForceType application/rss+xml\n</Files>\n"
 	                   "<Files \"feed.json\">\n  ForceType application/feed+json\n</Files>\n"
 	                   "ErrorDocument 404 ");
-	buf_add(htaccess, e->c->mount, m);
+	buf_adds(htaccess, e->c->mount);
 	buf_adds(htaccess, "404.html\n");
 	redirects_write(l, e->c, REDIRECTS_NETLIFY, &e->texts[2]);
 	redirects_write(l, e->c, REDIRECTS_NGINX, &e->texts[3]);
@@ -628,7 +611,6 @@ static void export_plan(struct export *e, const struct address_list *l, int refr
 		j->src_len = e->texts[i].len;
 	}
 	buf_free(&rel);
-	buf_free(&theme);
 }
 
 static int export_usage(void)
@@ -757,8 +739,6 @@ out:
 	free(e->old);
 	e->old = NULL;
 	e->nold = 0;
-	free(e->theme);
-	e->theme = NULL;
 	for (size_t i = 0; i < sizeof(e->texts) / sizeof(e->texts[0]); i++)
 		buf_free(&e->texts[i]);
 	buf_free(&rel);

@@ -1,5 +1,7 @@
-/* html.c — escaping at the point of output, named by output context. */
+/* html.c — escaping at the point of output, named by output context, and reading it back. */
 #include "html.h"
+
+#include <string.h>
 
 #include "buf.h"
 
@@ -56,6 +58,31 @@ void html_text_char(struct buf *out, char c)
 		buf_addc(out, c);
 		break;
 	}
+}
+
+void html_unescape(struct buf *out, const char *p, size_t n)
+{
+	static const struct {
+		const char *ref;
+		char c;
+	} refs[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
+	size_t done = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] != '&')
+			continue;
+		for (size_t k = 0; k < sizeof(refs) / sizeof(refs[0]); k++) {
+			size_t rl = strlen(refs[k].ref);
+			if (n - i >= rl && memcmp(p + i, refs[k].ref, rl) == 0) {
+				buf_add(out, p + done, i - done);
+				buf_addc(out, refs[k].c);
+				i += rl - 1;
+				done = i + 1;
+				break;
+			}
+		}
+	}
+	buf_add(out, p + done, n - done);
 }
 
 void html_url_path(struct buf *out, const char *p, size_t n)

@@ -41,9 +41,7 @@ static int redirects_pattern(const char *p, size_t n, struct buf *out)
 /* The mount and a path of the site ("/blog" + "/a-post"). */
 static void redirects_address(const struct config *c, const char *p, size_t n, struct buf *out)
 {
-	size_t m = strlen(c->mount);
-
-	buf_add(out, c->mount, m > 0 && c->mount[m - 1] == '/' ? m - 1 : m);
+	buf_add(out, c->mount, config_mount_prefix(c));
 	buf_add(out, p, n);
 }
 

@@ -27,13 +27,10 @@ struct render_entity {
 
 #include "entity-table.h"
 
-#define RENDER_HTML_ESC 1
-#define RENDER_URL_ESC  2
-
-/* Bytes that HTML text escapes (&, <, >, ", and NUL dropped) and that a URL attribute
- * escapes (all but letters, digits, NUL and -_.+!*(),%#@?=;:/$). */
-static unsigned char render_esc[256];
-/* The same bytes of HTML text to scan_find(), and with every byte >= 0x80 (UTF-8 to check). */
+/* Bytes that a URL attribute escapes (all but letters, digits, NUL and -_.+!*(),%#@?=;:/$),
+ * and those HTML text escapes (&, <, >, ", and NUL dropped) to scan_find(), alone and with
+ * every byte >= 0x80 (UTF-8 to check). */
+static unsigned char render_url_esc[256];
 static struct scan_set render_html_set, render_html_utf8_set;
 
 struct render {
@@ -117,14 +114,9 @@ static void render_init_esc(void)
 		unsigned char c = (unsigned char)i;
 		int alnum =
 		    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-		unsigned char v = 0;
 		/* As md_html's strchr() finds a NUL in any string: text drops it, a URL keeps it.
 		 */
-		if (c == 0 || c == '"' || c == '&' || c == '<' || c == '>')
-			v |= RENDER_HTML_ESC;
-		if (!alnum && c != 0 && strchr("-_.+!*(),%#@?=;:/$", c) == NULL)
-			v |= RENDER_URL_ESC;
-		render_esc[i] = v;
+		render_url_esc[i] = !alnum && c != 0 && strchr("-_.+!*(),%#@?=;:/$", c) == NULL;
 	}
 	scan_init(&render_html_set, "\0\"&<>", 5, 0);
 	scan_init(&render_html_utf8_set, "\0\"&<>", 5, 1);
@@ -187,7 +179,7 @@ static void render_url_escaped_to(struct buf *out, const char *p, size_t n)
 	size_t beg = 0, off = 0;
 
 	for (;;) {
-		while (off < n && !(render_esc[(unsigned char)p[off]] & RENDER_URL_ESC))
+		while (off < n && !render_url_esc[(unsigned char)p[off]])
 			off++;
 		if (off > beg)
 			buf_add(out, p + beg, off - beg);
@@ -1543,10 +1535,6 @@ size_t render_headings(const char *html, size_t len, struct render_heading *h, s
 
 void render_heading_text(const struct render_heading *h, struct buf *text)
 {
-	static const struct {
-		const char *ref;
-		char c;
-	} refs[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}};
 	const char *p = h->html, *end = h->html + h->html_len;
 
 	while (p < end) {
@@ -1555,19 +1543,9 @@ void render_heading_text(const struct render_heading *h, struct buf *text)
 			p = e != NULL ? e + 1 : end;
 			continue;
 		}
-		size_t k = 0;
-		for (size_t i = 0; *p == '&' && i < 4; i++) {
-			size_t rl = strlen(refs[i].ref);
-			if ((size_t)(end - p) >= rl && memcmp(p, refs[i].ref, rl) == 0) {
-				buf_addc(text, refs[i].c);
-				k = rl;
-				break;
-			}
-		}
-		if (k == 0)
-			buf_addc(text, *p++);
-		else
-			p += k;
+		const char *lt = memchr(p, '<', (size_t)(end - p)), *stop = lt != NULL ? lt : end;
+		html_unescape(text, p, (size_t)(stop - p));
+		p = stop;
 	}
 }
 

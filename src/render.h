@@ -57,7 +57,7 @@ struct render_heading {
 /* The headings render_html (with the additions) wrote into html, in order: up to max of
  * them into h; returns how many there are. Raw HTML's headings are not among them. */
 size_t render_headings(const char *html, size_t len, struct render_heading *h, size_t max);
-/* A heading's text: its HTML's tags left out, &amp; &lt; &gt; &quot; read back. */
+/* A heading's text: its HTML's tags left out, its entities read back (html_unescape()). */
 void render_heading_text(const struct render_heading *h, struct buf *text);
 /* Append the table of contents of the headings of levels lo to hi: nested <ul> lists of
  * links to them; nothing when there are none. */

@@ -130,13 +130,10 @@ static void watch_tree(struct watch *w, const char *path, int self, int depth, i
  * reloads when its stylesheet is saved. */
 static void watch_subs(struct watch *w)
 {
-	char theme[PATH_MAX];
-
 	watch_tree(w, w->config->static_dir, 1, 0, 1);
 	watch_tree(w, w->config->posts_dir, 0, 0, 0);
-	if (w->config->dev &&
-	    (size_t)snprintf(theme, sizeof(theme), "%s/static", w->config_dir) < sizeof(theme))
-		watch_tree(w, theme, 1, 0, 0);
+	if (w->config->dev)
+		watch_tree(w, w->config->theme_dir, 1, 0, 0);
 }
 
 /* Read what inotify has; say which targets changed. */
