@@ -56,9 +56,10 @@ static const int sandbox_calls[] = {
     SCMP_SYS(renameat), SCMP_SYS(renameat2), SCMP_SYS(unlink), SCMP_SYS(unlinkat), SCMP_SYS(mkdir),
     SCMP_SYS(mkdirat), SCMP_SYS(fsync), SCMP_SYS(fdatasync), SCMP_SYS(inotify_init1),
     SCMP_SYS(inotify_add_watch), SCMP_SYS(inotify_rm_watch),
-    /* SQLite, for the search index in the state folder: it shrinks its WAL and, run as
-     * root, gives the files it makes to the database's owner */
-    SCMP_SYS(ftruncate), SCMP_SYS(geteuid), SCMP_SYS(fchown),
+    /* SQLite, for the search index in the state folder: it shrinks its WAL, run as root
+     * gives the files it makes to the database's owner, and makes a relative path whole
+     * with the working folder (quire -c conf/quire.yaml) */
+    SCMP_SYS(ftruncate), SCMP_SYS(geteuid), SCMP_SYS(fchown), SCMP_SYS(getcwd),
     /* memory */
     SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mprotect), SCMP_SYS(mremap), SCMP_SYS(madvise),
     SCMP_SYS(brk),

@@ -185,8 +185,35 @@ def cgi():
                   (p.returncode, p.stdout[:80], p.stderr[-300:]))
 
 
+def relative():
+    """A configuration named by a relative path, run from the site's folder (quire -c
+    conf/quire.yaml): SQLite makes the index's relative path whole with getcwd(), which
+    the filter must allow, in FastCGI and in CGI."""
+    with Site(config_extra="state: ../state\n") as site:
+        rel = os.path.relpath(site.config, site.dir)
+        logf = open(site.log, "ab")
+        site.quire = subprocess.Popen([QUIRE, "-c", rel, "-s", site.sock], cwd=site.dir,
+                                      stdin=subprocess.DEVNULL, stdout=logf, stderr=logf)
+        logf.close()
+        wait_for(lambda: os.path.exists(site.sock) or site.quire.poll() is not None)
+        site.start_nginx()
+        ok = wait_for(lambda: b"On Node.js" in site.get("/search?q=dahl")[2], 3.0)
+        check(S, "quire -c conf/NAME.yaml from the site's folder: search answers",
+              ok and os.path.exists(os.path.join(site.dir, "state", "search.db")) and
+              "cannot open the search index" not in site.read_log(), site.read_log()[-400:])
+        env = dict(os.environ, QUIRE_CONFIG=rel, REQUEST_METHOD="GET",
+                   REQUEST_URI="/search?q=dahl")
+        p = subprocess.run([QUIRE], env=env, cwd=site.dir, stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=10)
+        check(S, "CGI with a relative QUIRE_CONFIG: search answers",
+              p.returncode == 0 and p.stdout.startswith(b"Status: 200") and
+              b"On Node.js" in p.stdout and b"search index" not in p.stderr,
+              (p.returncode, p.stdout[:80], p.stderr[-300:]))
+
+
 def main():
     sandboxed()
+    relative()
     unconfined()
     cgi()
     finish()
