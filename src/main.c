@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,12 +115,38 @@ static int main_privileges(const struct config *c, const char *path)
 	return 0;
 }
 
-/* The site, reading again only the posts that changed since the stored snapshot,
- * and storing this one when it differs. */
-static struct site *main_site(const struct config *c)
+struct main_watching {
+	const struct config *c;
+	struct watch *w;
+};
+
+static void *main_watch_open(void *arg)
 {
+	struct main_watching *m = arg;
+
+	m->w = watch_open(m->c);
+	return NULL;
+}
+
+/* The site, reading again only the posts that changed since the stored snapshot,
+ * and storing this one when it differs. With watch, the watcher too, opened before the
+ * posts folder is read (an edit made while it is read shows): on a thread of its own
+ * while the store is read, as it walks the folder for the bundles' folders, and joined
+ * before the scan (and before the sandbox, which comes before any thread). */
+static struct site *main_site(const struct config *c, struct watch **watch)
+{
+	struct main_watching m = {c, NULL};
 	struct site_files saved;
+	pthread_t t;
+	int threaded = watch != NULL && pthread_create(&t, NULL, main_watch_open, &m) == 0;
+
+	if (watch != NULL && !threaded)
+		m.w = watch_open(c);
 	int have = saved_load(c, &saved) == 0;
+	if (threaded)
+		pthread_join(t, NULL);
+	if (watch != NULL)
+		*watch = m.w;
 	struct site *s = site_load(c, have ? &saved : NULL, NULL, 1);
 
 	if (s != NULL &&
@@ -158,9 +185,7 @@ static int main_worker(int listen_fd, int ready_fd, int start_fd, void *arg)
 	if (main_config(o, &c) < 0)
 		return 1;
 	cache_init((size_t)c.cache_size);
-	/* Watched before the site is read: an edit made while it is read shows. */
-	watch = watch_open(&c);
-	site = main_site(&c);
+	site = main_site(&c, &watch);
 	preview_start(&c);
 	/* Before any thread: Landlock confines only the caller and what it starts. */
 	if (site == NULL || sandbox_apply(&c) < 0)
@@ -271,7 +296,7 @@ static int main_run(const struct config *c, int k, int argc, char **argv)
 	case 2:
 		return check_run(c, argc, argv);
 	default:
-		if ((site = main_site(c)) == NULL)
+		if ((site = main_site(c, NULL)) == NULL)
 			return 1;
 		rc = k == 3 ? command_routes(site, argc, argv) : export_run(site, argc, argv);
 		site_release(site);
@@ -338,7 +363,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (check || mode == SERVER_CGI) {
-		site = main_site(&config);
+		site = main_site(&config, NULL);
 		if (site != NULL && check)
 			printf("%s: %zu posts, layouts in %s\n", o.file, site->nlisted,
 			       config.layouts_dir);

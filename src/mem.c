@@ -115,6 +115,27 @@ void arena_reset(struct arena *a)
 	b->used = 0;
 }
 
+struct arena_shared *arena_shared_new(void)
+{
+	struct arena_shared *s = xcalloc(1, sizeof(*s));
+
+	s->refs = 1;
+	return s;
+}
+
+void arena_shared_ref(struct arena_shared *s)
+{
+	__atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);
+}
+
+void arena_shared_unref(struct arena_shared *s)
+{
+	if (s == NULL || __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	arena_free(&s->arena);
+	free(s);
+}
+
 void arena_free(struct arena *a)
 {
 	struct arena_block *b = a->head;

@@ -22,4 +22,16 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 void arena_reset(struct arena *a);
 void arena_free(struct arena *a);
 
+/* An arena many owners share, freed with the last reference: the posts read from the state
+ * store live in one, so that ten thousand of them are a few large blocks, each filled,
+ * rather than ten thousand small ones each part empty. */
+struct arena_shared {
+	struct arena arena;
+	int refs; /* atomic */
+};
+
+struct arena_shared *arena_shared_new(void);
+void arena_shared_ref(struct arena_shared *s);
+void arena_shared_unref(struct arena_shared *s);
+
 #endif

@@ -599,6 +599,7 @@ void post_unref(struct post *p)
 		return;
 	free(p->path);
 	arena_free(&p->arena);
+	arena_shared_unref(p->shared);
 	free(p);
 }
 

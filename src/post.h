@@ -46,8 +46,9 @@ struct post {
 	ino_t ino;
 	off_t size;
 	struct timespec mtime;
-	struct timespec ctime; /* a chmod changes it: readable again, or no longer */
-	struct arena arena;    /* owns everything above but path */
+	struct timespec ctime;       /* a chmod changes it: readable again, or no longer */
+	struct arena arena;          /* owns everything above but path, */
+	struct arena_shared *shared; /* or this does, with others (read from the state store) */
 };
 
 /* Read and check the post named name in folder dir (dirfd open on it). NULL when the

@@ -97,11 +97,9 @@ const struct post *route_find(const struct route_table *t, const char *path, siz
 	return route_slot(t, path, len, hash_bytes(path, len, 0))->post;
 }
 
-/* Does path equal dir, or lie under it? */
-static int route_under(const char *path, size_t len, const char *dir)
+/* Does path equal dir (n bytes), or lie under it? */
+static int route_under(const char *path, size_t len, const char *dir, size_t n)
 {
-	size_t n = strlen(dir);
-
 	return len >= n && memcmp(path, dir, n) == 0 && (len == n || path[n] == '/');
 }
 
@@ -120,24 +118,32 @@ static int route_period(const char *p, size_t len)
 
 int route_reserved(const struct config *c, const char *path, size_t len)
 {
-	static const char *const dirs[] = {
-	    ROUTE_PAGE,    ROUTE_ARCHIVE, ROUTE_STATIC,      ROUTE_SITEMAP,    ROUTE_ROBOTS,
-	    ROUTE_PREVIEW, ROUTE_SEARCH,  ROUTE_SEARCH_JSON, ROUTE_OPENSEARCH, "/_dev"};
-	static const char *const feeds[] = {ROUTE_ATOM, ROUTE_RSS, ROUTE_JSON};
-	char dir[40];
+/* A fixed address and its length, for a table's initialiser. */
+#define ROUTE_NAMED(s) (s), sizeof(s) - 1
+	static const struct {
+		const char *s;
+		size_t n;
+	} dirs[] = {{ROUTE_NAMED(ROUTE_PAGE)},       {ROUTE_NAMED(ROUTE_ARCHIVE)},
+	            {ROUTE_NAMED(ROUTE_STATIC)},     {ROUTE_NAMED(ROUTE_SITEMAP)},
+	            {ROUTE_NAMED(ROUTE_ROBOTS)},     {ROUTE_NAMED(ROUTE_PREVIEW)},
+	            {ROUTE_NAMED(ROUTE_SEARCH)},     {ROUTE_NAMED(ROUTE_SEARCH_JSON)},
+	            {ROUTE_NAMED(ROUTE_OPENSEARCH)}, {ROUTE_NAMED("/_dev")}},
+	  feeds[] = {
+	      {ROUTE_NAMED(ROUTE_ATOM)}, {ROUTE_NAMED(ROUTE_RSS)}, {ROUTE_NAMED(ROUTE_JSON)}};
+#undef ROUTE_NAMED
 
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		if (route_under(path, len, dirs[i]))
+		if (route_under(path, len, dirs[i].s, dirs[i].n))
 			return 1;
-	for (size_t i = 0; c != NULL && i < c->ntaxonomies; i++) {
-		snprintf(dir, sizeof(dir), "/%s", c->taxonomies[i].name);
-		if (route_under(path, len, dir))
-			return 1;
-	}
-	for (size_t i = 0; i < sizeof(feeds) / sizeof(feeds[0]); i++) {
-		size_t n = strlen(feeds[i]);
-		if (len >= n && memcmp(path + len - n, feeds[i], n) == 0)
+	/* A taxonomy's lists: "/NAME" and what lies under it. */
+	for (size_t i = 0; c != NULL && len > 1 && path[0] == '/' && i < c->ntaxonomies; i++) {
+		const char *name = c->taxonomies[i].name;
+		if (route_under(path + 1, len - 1, name, strlen(name)))
 			return 1;
 	}
+	for (size_t i = 0; i < sizeof(feeds) / sizeof(feeds[0]); i++)
+		if (len >= feeds[i].n &&
+		    memcmp(path + len - feeds[i].n, feeds[i].s, feeds[i].n) == 0)
+			return 1;
 	return c != NULL && c->date_archives && route_period(path, len);
 }

@@ -38,14 +38,12 @@
 _Static_assert(SAVED_AT_HASH + 8 == SAVED_HEADER, "SAVED_HEADER is the header's size");
 #define SAVED_MAX   (256L * 1024 * 1024)
 #define SAVED_DEPTH 8
-/* Most posts' fields fit in one block this size. */
-#define SAVED_ARENA 2048
-
 /* Reading: a cursor over the file's bytes that fails once anything is short. */
 struct saved_in {
 	const char *p, *end;
 	int bad;
-	struct arena *a;
+	struct arena *a;             /* where what is read goes: */
+	struct arena_shared *shared; /* the arena every post read shares */
 };
 
 static uint64_t saved_key(const struct config *c)
@@ -361,27 +359,20 @@ static int saved_name_ok(const char *name)
 
 static struct post *saved_get_post(struct saved_in *in, const struct config *c)
 {
-	struct saved_in name_in = *in;
-	struct arena scratch = {0};
 	const char *name;
 	struct post *p;
 	int64_t times[8];
 	const unsigned char *flags;
 	const void *raw;
 
-	/* The name first, into a scratch arena: the post's own arena comes with it. */
-	name_in.a = &scratch;
-	name = saved_get_cstr(&name_in);
-	if (name == NULL || *name == '\0' || !saved_name_ok(name) || name_in.bad) {
+	name = saved_get_cstr(in);
+	if (name == NULL || *name == '\0' || !saved_name_ok(name) || in->bad) {
 		in->bad = 1;
-		arena_free(&scratch);
 		return NULL;
 	}
-	in->p = name_in.p;
 	p = post_new(c->posts_dir, name);
-	arena_free(&scratch);
-	in->a = &p->arena;
-	arena_reserve(in->a, SAVED_ARENA);
+	p->shared = in->shared;
+	arena_shared_ref(p->shared);
 	p->dev = (dev_t)saved_get_u64(in);
 	p->ino = (ino_t)saved_get_u64(in);
 	p->size = (off_t)saved_get_u64(in);
@@ -475,6 +466,8 @@ int saved_decode(const struct config *c, const char *data, size_t len, struct si
 		return -1;
 	}
 	posts = xcalloc(count ? count : 1, sizeof(*posts));
+	in.shared = arena_shared_new();
+	in.a = &in.shared->arena;
 	for (size_t i = 0; i < count && !in.bad; i++) {
 		struct post *p = saved_get_post(&in, c);
 		/* Posts were stored by file name; a file out of order is a damaged one. */
@@ -498,6 +491,7 @@ int saved_decode(const struct config *c, const char *data, size_t len, struct si
 	out->nposts = n;
 	out->said = said;
 	out->nsaid = nsaid;
+	arena_shared_unref(in.shared); /* the posts keep it */
 	if (in.bad || in.p != in.end) {
 		saved_free(out);
 		*why = "a damaged record";
