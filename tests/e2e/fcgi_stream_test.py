@@ -1,8 +1,9 @@
 """fcgi_stream_test.py — quire's own FastCGI reader against hostile peers on its socket:
 one deadline per request (a trickling peer, a peer that reads the answer too slowly),
 capped parameters, unknown management records in constant memory, malformed PARAMS
-never ending the worker, FCGI_GET_VALUES, a multiplexed request refused, and a 1 MB
-feed under 64 connections without the memory watchdog replacing the worker."""
+never ending the worker, FCGI_GET_VALUES (and a flood of them cut at the deadline), a
+multiplexed request refused, and a 1 MB feed under 64 connections without the memory
+watchdog replacing the worker."""
 import os
 import signal
 import socket
@@ -352,6 +353,53 @@ def case_values(site):
           (recs[:3], stdout[:30]))
 
 
+def case_values_flood(site):
+    """(g) FCGI_GET_VALUES records carrying parameters, sent without end by a peer that
+    reads every answer: the connection is closed at limits.read_timeout, counted from its
+    first byte (management records never begin a request, so never move the deadline)."""
+    pid = worker(site)
+    names = fcgi_params([(b"FCGI_MAX_CONNS", b"x" * 40), (b"FCGI_MAX_REQS", b"y" * 40),
+                         (b"FCGI_MPXS_CONNS", b""), (b"OTHER_" * 20, b"z" * 200)])
+    chunk = fcgi_record(9, 0, names) * 200
+    s = connect(site, timeout=TIMEOUT + 10)
+    answers = [0]
+    stop = threading.Event()
+
+    def read():
+        got = b""
+        try:
+            while True:
+                data = s.recv(1 << 20)
+                if not data:
+                    break
+                got = got[-8:] + data
+                answers[0] += data.count(b"\x01\x0a\x00\x00")
+        except OSError:
+            pass
+        stop.set()
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    t0 = time.monotonic()
+    sent = 0
+    try:
+        while not stop.is_set() and time.monotonic() - t0 < TIMEOUT + 8:
+            s.sendall(chunk)
+            sent += 200
+    except OSError:
+        pass
+    took = time.monotonic() - t0
+    s.close()
+    reader.join(10)
+    print(f"# values flood: {sent} records sent, {answers[0]} answered, closed after "
+          f"{took:.2f} s", flush=True)
+    check(S, f"a flood of GET_VALUES records with parameters: closed at limits.read_timeout "
+          f"({TIMEOUT} s), each record before answered",
+          TIMEOUT - 0.5 <= took < TIMEOUT + 2 and answers[0] > 1000, (round(took, 2), sent,
+                                                                        answers[0]))
+    check(S, "after the flood the worker serves", worker(site) == pid and ordinary(site))
+
+
 def case_feed():
     """(g) a 1 MB feed asked for by 64 connections at once: the watchdog keeps the worker."""
     with Site("cache:\n  size: 1\n", copy_posts=False) as site:
@@ -426,7 +474,8 @@ def main():
             check(S, "quire serves", False, site.read_log()[-300:])
             finish()
         for case in (case_trickle, case_slow_reader, case_caps, case_management,
-                     case_malformed, case_values, case_stdin_after_answer):
+                     case_malformed, case_values, case_values_flood,
+                     case_stdin_after_answer):
             try:
                 t0 = time.monotonic()
                 case(site)
