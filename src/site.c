@@ -636,6 +636,24 @@ static char **site_scan(struct site *s, const struct site_files *before, int dfd
 /* This file's post: shared with before's when unchanged; before's when it no longer
  * loads (but not when quire may no longer read it: that post is left out). Names come
  * in order: *at walks before's posts (by name too) along with them. */
+/* A post that no longer reads well this long after its file was written is broken; before,
+ * it may be an editor's save caught half written (truncated, then written in place). */
+#define SITE_SETTLE_MS 1000
+
+/* Was the file st written too lately to say that it is broken? Then the snapshot notes when
+ * to look again: if it is still broken then, that load says so. */
+static int site_unsettled(struct site *s, const struct stat *st)
+{
+	long long written = (long long)st->st_mtim.tv_sec * 1000 + st->st_mtim.tv_nsec / 1000000;
+	long long now = clock_now_ms(), still = written + SITE_SETTLE_MS;
+
+	if (st->st_mtim.tv_sec == 0 || now >= still || written - now >= SITE_SETTLE_MS)
+		return 0;
+	if (s->settled_ms == 0 || still < s->settled_ms)
+		s->settled_ms = still;
+	return 1;
+}
+
 static struct post *site_post(struct site *s, const struct site_files *before, size_t *at, int dfd,
                               const char *name)
 {
@@ -660,7 +678,11 @@ static struct post *site_post(struct site *s, const struct site_files *before, s
 		readable = faccessat(dfd, name, R_OK, AT_EACCESS) == 0;
 	p = post_load(dfd, c->posts_dir, name, c, &level, &why, &st);
 	s->loaded += p != NULL;
-	if (p == NULL)
+	/* A post that was good and is broken now, just written: most likely a save caught
+	 * half done, whose end comes in a moment. The last good version serves quietly
+	 * meanwhile; a file that stays broken once it has held still is said then. */
+	int quiet = p == NULL && prev != NULL && readable && site_unsettled(s, &st);
+	if (p == NULL && !quiet)
 		site_say(s, before, name, &st, level, "%s", why.data);
 	buf_free(&why);
 	/* The last whole page keeps serving while the new version is being written;
@@ -672,8 +694,9 @@ static struct post *site_post(struct site *s, const struct site_files *before, s
 			p->last_body = __atomic_load_n(&prev->last_body, __ATOMIC_RELAXED);
 	}
 	if (p == NULL && prev != NULL && readable) {
-		site_say(s, before, name, &st, LOG_WARN, "%s: the last good version keeps serving",
-		         prev->path);
+		if (!quiet)
+			site_say(s, before, name, &st, LOG_WARN,
+			         "%s: the last good version keeps serving", prev->path);
 		post_ref(prev);
 		return prev;
 	}

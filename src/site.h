@@ -90,11 +90,12 @@ struct site {
 	const struct post **related; /* config->related per listed post, NULL after the last */
 	struct site_period *periods; /* years and months with posts, by route */
 	size_t nperiods;
-	struct files files; /* the static folder's and the live bundles' files */
-	time_t made;        /* the time the snapshot shows the site at */
-	size_t loaded;      /* posts read from their files, not shared with the snapshot before */
-	time_t next_change; /* when a scheduled post appears or expires next, or 0 */
-	uint64_t *said;     /* what the load said of the files (struct site_files) */
+	struct files files;   /* the static folder's and the live bundles' files */
+	time_t made;          /* the time the snapshot shows the site at */
+	size_t loaded;        /* posts read from their files, not shared with the snapshot before */
+	time_t next_change;   /* when a scheduled post appears or expires next, or 0 */
+	long long settled_ms; /* when a post caught half saved is looked at again (ms), or 0 */
+	uint64_t *said;       /* what the load said of the files (struct site_files) */
 	size_t nsaid;
 	struct layouts *layouts;
 	const struct template *index_layout;

@@ -169,16 +169,18 @@ static void watch_read(struct watch *w, int changed[WATCH_TARGETS])
 	}
 }
 
-/* Milliseconds until the current snapshot's next scheduled change: 0 when due,
- * -1 when there is none. */
+/* Milliseconds until the current snapshot's next scheduled change, or until a post caught
+ * half saved is to be looked at again: 0 when due, -1 when there is none. */
 static long watch_scheduled_ms(void)
 {
 	struct site *s = site_acquire();
-	time_t next = s ? s->next_change : 0;
+	long long next = s && s->next_change ? (long long)s->next_change * 1000 : 0;
 	long ms = -1;
 
+	if (s != NULL && s->settled_ms != 0 && (next == 0 || s->settled_ms < next))
+		next = s->settled_ms;
 	if (next > 0) {
-		ms = (long)((long long)next * 1000 - clock_now_ms());
+		ms = (long)(next - clock_now_ms());
 		if (ms < 0)
 			ms = 0;
 		if (ms > 3600L * 1000)
