@@ -212,7 +212,7 @@ FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-saniti
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS    := $(FUZZ_TARGETS:%=build/fuzz/%)
 FUZZ_OBJS    := $(filter-out build/fuzz/obj/main.o,$(SRCS:src/%.c=build/fuzz/obj/%.o))
-FUZZ_SECONDS ?= 300
+FUZZ_SECONDS ?= 3600
 FUZZ_MAXLEN_fuzz_frontmatter := 70000
 FUZZ_MAXLEN_fuzz_path        := 8192
 FUZZ_MAXLEN_fuzz_template    := 8192
@@ -243,15 +243,15 @@ build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_OBJS)
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_BINS)
 
-# make fuzz: each target for FUZZ_SECONDS, one after another, from its seeds and what
-# earlier runs found (build/fuzz/corpus/TARGET, where new inputs go); crashes go to
-# build/fuzz/crashes/.
-fuzz: $(FUZZ_TARGETS:%=fuzz-run-%)
-
-fuzz-run-%: build/fuzz/%
-	@mkdir -p build/fuzz/corpus/$* build/fuzz/crashes
-	./build/fuzz/$* -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAXLEN_$*) -timeout=10 \
-		-print_final_stats=1 -artifact_prefix=build/fuzz/crashes/$*- \
-		build/fuzz/corpus/$* tests/fuzz/$*
+# make fuzz: each target until FUZZ_RUNS executions (10 million) or FUZZ_SECONDS (an hour),
+# one after another, from its seeds and what earlier runs found (FUZZ_CORPUS/TARGET, where
+# new inputs go); crashes go to build/fuzz/crashes/, each target's figures to
+# tests/bench/RESULTS.md. FUZZ_ONLY="fuzz_a fuzz_b" runs some of them.
+FUZZ_RUNS    ?= 10000000
+FUZZ_CORPUS  ?= build/fuzz/corpus
+FUZZ_ONLY    ?= $(FUZZ_TARGETS)
+fuzz: $(FUZZ_ONLY:%=build/fuzz/%)
+	FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_CORPUS=$(FUZZ_CORPUS) \
+		sh tests/fuzz/long.sh $(foreach t,$(FUZZ_ONLY),$(t):$(or $(FUZZ_MAXLEN_$(t)),4096))
 
 -include $(FUZZ_OBJS:.o=.d)
