@@ -30,11 +30,6 @@ static pthread_cond_t site_changed = PTHREAD_COND_INITIALIZER; /* a snapshot pub
 static struct site *site_current;
 static uint64_t site_next_id = 1;
 
-static int site_name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Listing order: newest first by date (posts without one after them), or by
  * order when the configuration says "sort: order"; then by title, then file. */
 static int site_listed_cmp(const void *a, const void *b, void *arg)
@@ -428,6 +423,13 @@ static int site_said_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static void site_said_add(struct site *s, uint64_t h)
+{
+	if (s->nsaid == 0 || (s->nsaid >= 8 && (s->nsaid & (s->nsaid - 1)) == 0))
+		s->said = xrealloc(s->said, (s->nsaid ? s->nsaid * 2 : 8) * sizeof(*s->said));
+	s->said[s->nsaid++] = h;
+}
+
 /* Log a line about the file name (st: as it was read, or zero), unless the snapshot
  * before said it of the file as it is now: a CGI process, a reload, says each thing
  * once per change of the file, not on every request or every edit of another post. */
@@ -449,9 +451,7 @@ __attribute__((format(printf, 6, 7))) static void site_say(struct site *s,
 	if (before == NULL || before->nsaid == 0 ||
 	    bsearch(&h, before->said, before->nsaid, sizeof(h), site_said_cmp) == NULL)
 		log_msg(level, "%s", line.data);
-	if (s->nsaid == 0 || (s->nsaid >= 8 && (s->nsaid & (s->nsaid - 1)) == 0))
-		s->said = xrealloc(s->said, (s->nsaid ? s->nsaid * 2 : 8) * sizeof(*s->said));
-	s->said[s->nsaid++] = h;
+	site_said_add(s, h);
 	buf_free(&line);
 }
 
@@ -521,15 +521,15 @@ static void site_schedule(struct site *s, const struct post *p)
 
 /* Is the entry e of the posts folder a page bundle (a folder, not a link to one, with a
  * regular index.md)? Its post's name, "NAME/index.md", then goes to name. */
-static int site_bundle(int dfd, const struct dirent *e, struct buf *name)
+static int site_bundle(int dfd, const char *entry, int type, struct buf *name)
 {
 	struct stat st;
 
-	if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN)
+	if (type != DT_DIR && type != DT_UNKNOWN)
 		return 0;
-	if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+	if (fstatat(dfd, entry, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
 		return 0;
-	buf_printf(name, "%s/index.md", e->d_name);
+	buf_printf(name, "%s/index.md", entry);
 	if (fstatat(dfd, name->data, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
 		return 1;
 	buf_free(name);
@@ -568,74 +568,130 @@ static void site_file_table(struct site *s, const struct site_files *before, int
 	files_seal(&s->files, &say);
 }
 
-/* The candidate posts of the folder, sorted by name: the same order on every start. */
-static char **site_scan(struct site *s, const struct site_files *before, int dfd, const char *dir,
-                        size_t *count)
+/* A candidate post: its file name, and whether to look at the file (or share the post of
+ * the snapshot before as it is: the watcher said its entry did not change). */
+struct site_name {
+	char *name;
+	int look;
+};
+
+static int site_name_cmp(const void *a, const void *b)
 {
-	DIR *d = fdopendir(dup(dfd));
-	struct dirent *e;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-
-	*count = 0;
-	if (d == NULL) {
-		log_msg(LOG_ERROR, "%s: cannot read the posts folder: %s", dir, strerror(errno));
-		return NULL;
-	}
-	rewinddir(d);
-	while ((e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
-		struct stat st = {0};
-
-		if (e->d_name[0] == '.')
-			continue;
-		/* A page bundle: a folder with index.md, the post "NAME/index.md". */
-		struct buf bundle = {0};
-		if (site_bundle(dfd, e, &bundle)) {
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				names = xrealloc(names, cap * sizeof(*names));
-			}
-			names[n++] = bundle.data;
-			continue;
-		}
-		if (len < 4 || strcmp(e->d_name + len - 3, ".md") != 0) {
-			site_say(s, before, e->d_name, &st, LOG_INFO,
-			         "%s/%s: skipped: not a post (*.md)", dir, e->d_name);
-			continue;
-		}
-		/* The folder's own record of the type saves a stat per post; post_load()
-		 * checks again on the open file. */
-		int type = e->d_type;
-		if (type == DT_UNKNOWN) {
-			if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-				continue;
-			type = S_ISREG(st.st_mode)   ? DT_REG
-			       : S_ISLNK(st.st_mode) ? DT_LNK
-			                             : DT_FIFO;
-		}
-		if (type != DT_REG) {
-			site_say(s, before, e->d_name, &st, LOG_WARN, "%s/%s: skipped: %s", dir,
-			         e->d_name,
-			         type == DT_LNK ? "a symbolic link" : "not a regular file");
-			continue;
-		}
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			names = xrealloc(names, cap * sizeof(*names));
-		}
-		names[n++] = xstrndup(e->d_name, len);
-	}
-	closedir(d);
-	if (n > 1)
-		qsort(names, n, sizeof(*names), site_name_cmp);
-	*count = n;
-	return names ? names : xcalloc(1, sizeof(*names));
+	return strcmp(((const struct site_name *)a)->name, ((const struct site_name *)b)->name);
 }
 
-/* This file's post: shared with before's when unchanged; before's when it no longer
- * loads (but not when quire may no longer read it: that post is left out). Names come
- * in order: *at walks before's posts (by name too) along with them. */
+struct site_names {
+	struct site_name *v;
+	size_t n, cap;
+};
+
+static void site_names_add(struct site_names *l, char *name, int look)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = (struct site_name){name, look};
+}
+
+/* The entry of the posts folder named entry (type: the folder's record of it, or
+ * DT_UNKNOWN): its post's file name to l when it may be one ("NAME.md", a bundle's
+ * "NAME/index.md"), what is skipped said. */
+static void site_entry(struct site *s, const struct site_files *before, int dfd, const char *dir,
+                       const char *entry, int type, struct site_names *l)
+{
+	size_t len = strlen(entry);
+	struct stat st = {0};
+	struct buf bundle = {0};
+
+	if (entry[0] == '.')
+		return;
+	/* A page bundle: a folder with index.md, the post "NAME/index.md". */
+	if (site_bundle(dfd, entry, type, &bundle)) {
+		site_names_add(l, bundle.data, 1);
+		return;
+	}
+	if (len < 4 || strcmp(entry + len - 3, ".md") != 0) {
+		/* Gone since the watcher named it: nothing to say. */
+		if (type != DT_UNKNOWN || fstatat(dfd, entry, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			site_say(s, before, entry, &st, LOG_INFO,
+			         "%s/%s: skipped: not a post (*.md)", dir, entry);
+		return;
+	}
+	/* The folder's own record of the type saves a stat per post; post_load() checks
+	 * again on the open file. */
+	if (type == DT_UNKNOWN) {
+		if (fstatat(dfd, entry, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return;
+		type = S_ISREG(st.st_mode) ? DT_REG : S_ISLNK(st.st_mode) ? DT_LNK : DT_FIFO;
+	}
+	if (type != DT_REG) {
+		site_say(s, before, entry, &st, LOG_WARN, "%s/%s: skipped: %s", dir, entry,
+		         type == DT_LNK ? "a symbolic link" : "not a regular file");
+		return;
+	}
+	site_names_add(l, xstrndup(entry, len), 1);
+}
+
+/* Is entry (len bytes) one of those the watcher said changed? */
+static int site_entry_changed(const struct site_files *before, const char *entry, size_t len)
+{
+	size_t lo = 0, hi = before->nchanged;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *x = before->changed[mid];
+		int c = strncmp(x, entry, len);
+		if (c == 0 && x[len] != '\0')
+			c = 1;
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* The candidate posts of the folder, sorted by name: the same order on every start. When
+ * the watcher said which entries changed, the snapshot before's posts with only those
+ * looked at again: the folder is not read (on a slow disk, reading a folder of 10,000
+ * posts waited seconds in getdents64, and each of them was looked at again). */
+static struct site_name *site_scan(struct site *s, const struct site_files *before, int dfd,
+                                   const char *dir, size_t *count)
+{
+	struct site_names l = {0};
+
+	*count = 0;
+	if (before != NULL && before->changed_only) {
+		for (size_t i = 0; i < before->nposts; i++) {
+			const char *name = before->posts[i]->name, *slash = strchr(name, '/');
+			if (!site_entry_changed(before, name,
+			                        slash ? (size_t)(slash - name) : strlen(name)))
+				site_names_add(&l, xstrndup(name, strlen(name)), 0);
+		}
+		for (size_t i = 0; i < before->nchanged; i++)
+			site_entry(s, before, dfd, dir, before->changed[i], DT_UNKNOWN, &l);
+	} else {
+		DIR *d = fdopendir(dup(dfd));
+		struct dirent *e;
+		if (d == NULL) {
+			log_msg(LOG_ERROR, "%s: cannot read the posts folder: %s", dir,
+			        strerror(errno));
+			return NULL;
+		}
+		rewinddir(d);
+		while ((e = readdir(d)) != NULL)
+			site_entry(s, before, dfd, dir, e->d_name, e->d_type, &l);
+		closedir(d);
+	}
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof(*l.v), site_name_cmp);
+	*count = l.n;
+	return l.v ? l.v : xcalloc(1, sizeof(*l.v));
+}
+
 /* A post that no longer reads well this long after its file was written is broken; before,
  * it may be an editor's save caught half written (truncated, then written in place). */
 #define SITE_SETTLE_MS 1000
@@ -654,8 +710,11 @@ static int site_unsettled(struct site *s, const struct stat *st)
 	return 1;
 }
 
+/* This file's post: shared with before's when unchanged; before's when it no longer
+ * loads (but not when quire may no longer read it: that post is left out). Names come
+ * in order: *at walks before's posts (by name too) along with them. */
 static struct post *site_post(struct site *s, const struct site_files *before, size_t *at, int dfd,
-                              const char *name)
+                              const char *name, int look)
 {
 	const struct config *c = s->config;
 	struct post *prev = NULL, *p;
@@ -669,8 +728,8 @@ static struct post *site_post(struct site *s, const struct site_files *before, s
 	int level, readable = 1;
 
 	/* The same file, its mode too (a chmod changes its ctime): the same post. */
-	if (prev != NULL && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    post_same_file(prev, &st)) {
+	if (prev != NULL && (!look || (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	                               post_same_file(prev, &st)))) {
 		post_ref(prev);
 		return prev;
 	}
@@ -866,7 +925,7 @@ struct site *site_load(const struct config *c, const struct site_files *before,
                        struct layouts *layouts, int reload_layouts)
 {
 	struct site *s = xcalloc(1, sizeof(*s));
-	char **names = NULL;
+	struct site_name *names = NULL;
 	size_t count = 0, n = 0, listed = 0;
 	struct stat st;
 	int dfd = -1, ok = 0;
@@ -886,6 +945,7 @@ struct site *site_load(const struct config *c, const struct site_files *before,
 		        strerror(errno));
 		/* While serving, a folder gone for a moment empties the site, nothing more. */
 		ok = before != NULL;
+		s->unread = 1;
 		if (!ok)
 			goto out;
 	} else {
@@ -894,7 +954,8 @@ struct site *site_load(const struct config *c, const struct site_files *before,
 	s->posts = xcalloc(count ? count : 1, sizeof(*s->posts));
 	size_t cursor = 0;
 	for (size_t i = 0; i < count; i++) {
-		struct post *p = site_post(s, before, &cursor, dfd, names[i]);
+		struct post *p = site_post(s, before, &cursor, dfd, names[i].name, names[i].look);
+		s->looked += names[i].look;
 		if (p != NULL)
 			s->posts[n++] = p;
 	}
@@ -965,8 +1026,17 @@ struct site *site_load(const struct config *c, const struct site_files *before,
 	free(order);
 	site_aliases(s, before);
 	site_file_table(s, before, dfd);
-	if (s->nsaid > 1)
+	/* What the snapshot before said of the files not looked at again stays said. */
+	for (size_t i = 0; before != NULL && before->changed_only && i < before->nsaid; i++)
+		site_said_add(s, before->said[i]);
+	if (s->nsaid > 1) {
 		qsort(s->said, s->nsaid, sizeof(*s->said), site_said_cmp);
+		size_t k = 1;
+		for (size_t i = 1; i < s->nsaid; i++)
+			if (s->said[i] != s->said[k - 1])
+				s->said[k++] = s->said[i];
+		s->nsaid = k;
+	}
 	site_taxonomies(s);
 	site_related_all(s);
 	site_periods(s);
@@ -982,7 +1052,7 @@ out:
 	if (dfd >= 0)
 		close(dfd);
 	for (size_t i = 0; i < count; i++)
-		free(names[i]);
+		free(names[i].name);
 	free(names);
 	if (!ok) {
 		site_release(s);
@@ -1013,7 +1083,8 @@ void site_release(struct site *s)
 
 struct site_files site_files(const struct site *s)
 {
-	struct site_files f = {s->posts, s->nposts, s->said, s->nsaid};
+	struct site_files f = {
+	    .posts = s->posts, .nposts = s->nposts, .said = s->said, .nsaid = s->nsaid};
 	return f;
 }
 

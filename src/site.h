@@ -64,6 +64,12 @@ struct site_files {
 	size_t nposts;
 	const uint64_t *said; /* sorted */
 	size_t nsaid;
+	/* With changed_only, the watcher's word: only these entries of the posts folder (a
+	 * file's name, a bundle's folder) changed since; the folder is not read again, the
+	 * others are as they were. */
+	int changed_only;
+	char *const *changed; /* sorted by strcmp */
+	size_t nchanged;
 };
 
 /* The site as it is at one time (made): posts scheduled for later are in the
@@ -93,6 +99,8 @@ struct site {
 	struct files files;   /* the static folder's and the live bundles' files */
 	time_t made;          /* the time the snapshot shows the site at */
 	size_t loaded;        /* posts read from their files, not shared with the snapshot before */
+	size_t looked;        /* files looked at: all of them, or those the watcher named */
+	int unread;           /* the posts folder could not be opened: the next reads it whole */
 	time_t next_change;   /* when a scheduled post appears or expires next, or 0 */
 	long long settled_ms; /* when a post caught half saved is looked at again (ms), or 0 */
 	uint64_t *said;       /* what the load said of the files (struct site_files) */

@@ -31,6 +31,9 @@
 #define WATCH_QUIET_MS     15   /* rebuild once no event came for this long */
 #define WATCH_MAX_DELAY_MS 200  /* or at the latest this long after the first event */
 #define WATCH_RETRY_MS     1000 /* how often a folder that went away is looked for */
+/* Every this many snapshots the posts folder is read whole even so (what was said of
+ * files not looked at again is kept until then). */
+#define WATCH_FULL_EVERY 100
 
 enum watch_target {
 	WATCH_POSTS,
@@ -51,7 +54,14 @@ struct watch {
 	 * (page bundles) and theirs, as the scan walks them (files.h). A change in any is
 	 * a change of the posts. */
 	int *sub;
+	char **sub_entry; /* per sub: the posts folder's entry it is in, or NULL (static) */
 	size_t nsub, capsub;
+	/* The entries of the posts folder that events named since the last snapshot, unless
+	 * every one must be looked at (all: an event on the folder itself, a lost event). */
+	char **changed;
+	size_t nchanged, capchanged;
+	int all;
+	unsigned rebuilds;
 	/* watch_set_hooks(): NULL for a server's worker. */
 	void (*published)(struct site *s, void *ctx);
 	void (*config_changed)(void *ctx);
@@ -77,7 +87,7 @@ static int watch_add(struct watch *w)
 	return missing;
 }
 
-static void watch_sub_add(struct watch *w, int wd)
+static void watch_sub_add(struct watch *w, int wd, const char *entry)
 {
 	for (size_t i = 0; i < w->nsub; i++)
 		if (w->sub[i] == wd)
@@ -85,13 +95,55 @@ static void watch_sub_add(struct watch *w, int wd)
 	if (w->nsub == w->capsub) {
 		w->capsub = w->capsub ? w->capsub * 2 : 16;
 		w->sub = xrealloc(w->sub, w->capsub * sizeof(*w->sub));
+		w->sub_entry = xrealloc(w->sub_entry, w->capsub * sizeof(*w->sub_entry));
 	}
+	w->sub_entry[w->nsub] = entry ? xstrndup(entry, strlen(entry)) : NULL;
 	w->sub[w->nsub++] = wd;
 }
 
+static void watch_sub_remove(struct watch *w, size_t i)
+{
+	free(w->sub_entry[i]);
+	w->sub[i] = w->sub[--w->nsub];
+	w->sub_entry[i] = w->sub_entry[w->nsub];
+}
+
+/* An entry of the posts folder changed: it is looked at again. */
+static void watch_changed(struct watch *w, const char *entry)
+{
+	for (size_t i = 0; i < w->nchanged; i++)
+		if (strcmp(w->changed[i], entry) == 0)
+			return;
+	/* So many that reading the folder is as cheap. */
+	if (w->nchanged >= 4096) {
+		w->all = 1;
+		return;
+	}
+	if (w->nchanged == w->capchanged) {
+		w->capchanged = w->capchanged ? w->capchanged * 2 : 16;
+		w->changed = xrealloc(w->changed, w->capchanged * sizeof(*w->changed));
+	}
+	w->changed[w->nchanged++] = xstrndup(entry, strlen(entry));
+}
+
+static void watch_changed_clear(struct watch *w)
+{
+	for (size_t i = 0; i < w->nchanged; i++)
+		free(w->changed[i]);
+	w->nchanged = 0;
+	w->all = 0;
+}
+
+static int watch_str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* Watch path's folders (and path itself when self), depth levels deep at most, as the
- * scan walks them: no symbolic link, no hidden folder (but a top .well-known). */
-static void watch_tree(struct watch *w, const char *path, int self, int depth, int top_static)
+ * scan walks them: no symbolic link, no hidden folder (but a top .well-known). In the
+ * posts folder (posts), each folder's events name the entry it is in. */
+static void watch_tree(struct watch *w, const char *path, int self, int depth, int top_static,
+                       int posts, const char *entry)
 {
 	DIR *d;
 	struct dirent *e;
@@ -101,7 +153,7 @@ static void watch_tree(struct watch *w, const char *path, int self, int depth, i
 		int wd = inotify_add_watch(w->fd, path, watch_mask | IN_DONT_FOLLOW);
 		if (wd < 0)
 			return;
-		watch_sub_add(w, wd);
+		watch_sub_add(w, wd, entry);
 	}
 	if (depth > FILES_DEPTH || (d = opendir(path)) == NULL)
 		return;
@@ -120,7 +172,8 @@ static void watch_tree(struct watch *w, const char *path, int self, int depth, i
 			continue;
 		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name) >= sizeof(sub))
 			continue;
-		watch_tree(w, sub, 1, depth + 1, 0);
+		watch_tree(w, sub, 1, depth + 1, 0, posts,
+		           posts ? (depth == 0 ? e->d_name : entry) : NULL);
 	}
 	closedir(d);
 }
@@ -130,10 +183,10 @@ static void watch_tree(struct watch *w, const char *path, int self, int depth, i
  * reloads when its stylesheet is saved. */
 static void watch_subs(struct watch *w)
 {
-	watch_tree(w, w->config->static_dir, 1, 0, 1);
-	watch_tree(w, w->config->posts_dir, 0, 0, 0);
+	watch_tree(w, w->config->static_dir, 1, 0, 1, 0, NULL);
+	watch_tree(w, w->config->posts_dir, 0, 0, 0, 1, NULL);
 	if (w->config->dev)
-		watch_tree(w, w->config->theme_dir, 1, 0, 0);
+		watch_tree(w, w->config->theme_dir, 1, 0, 0, 0, NULL);
 }
 
 /* Read what inotify has; say which targets changed. */
@@ -154,17 +207,28 @@ static void watch_read(struct watch *w, int changed[WATCH_TARGETS])
 			           (e->len > 0 && strcmp(e->name, w->config_name) == 0)) {
 				changed[i] = 1;
 			}
+			/* The posts folder's event names its entry; one of the folder itself
+			 * may be any. */
+			if (i == WATCH_POSTS && e->len > 0 && e->name[0] != '\0' &&
+			    !(e->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)))
+				watch_changed(w, e->name);
+			else if (i == WATCH_POSTS)
+				w->all = 1;
 		}
 		for (size_t i = 0; i < w->nsub; i++) {
 			if (e->wd != w->sub[i])
 				continue;
 			changed[WATCH_POSTS] = 1;
+			if (w->sub_entry[i] != NULL)
+				watch_changed(w, w->sub_entry[i]);
 			if (e->mask & IN_IGNORED)
-				w->sub[i] = w->sub[--w->nsub];
+				watch_sub_remove(w, i);
 			break;
 		}
-		if (e->mask & IN_Q_OVERFLOW)
+		if (e->mask & IN_Q_OVERFLOW) {
 			changed[WATCH_POSTS] = changed[WATCH_LAYOUTS] = 1;
+			w->all = 1;
+		}
 		p += sizeof(*e) + e->len;
 	}
 }
@@ -196,12 +260,22 @@ static void watch_rebuild(struct watch *w, int layouts)
 
 	struct site_files before = old ? site_files(old) : (struct site_files){0};
 
+	/* Only the entries the events named are looked at again. */
+	if (old != NULL && !old->unread && !w->all && w->rebuilds++ % WATCH_FULL_EVERY != 0) {
+		if (w->nchanged > 1)
+			qsort(w->changed, w->nchanged, sizeof(*w->changed), watch_str_cmp);
+		before.changed_only = 1;
+		before.changed = w->changed;
+		before.nchanged = w->nchanged;
+	}
 	s = site_load(w->config, old ? &before : NULL, old ? old->layouts : NULL, layouts);
+	watch_changed_clear(w);
 	if (s != NULL) {
 		/* Searchable as soon as served: the index follows before the snapshot is out. */
 		search_sync(s);
 		site_publish(s);
-		log_msg(LOG_INFO, "%s: reloaded, %zu posts", w->config->posts_dir, s->nlisted);
+		log_msg(LOG_INFO, "%s: reloaded, %zu posts (%zu files looked at)",
+		        w->config->posts_dir, s->nlisted, s->looked);
 		if (w->published != NULL) {
 			struct site *now = site_acquire();
 			w->published(now, w->ctx);
@@ -231,8 +305,9 @@ static void *watch_loop(void *arg)
 		long scheduled = watch_scheduled_ms();
 
 		if (scheduled == 0) {
-			/* A scheduled post appears or expires now: show the site as it is. */
-			changed[WATCH_POSTS] = pending = 1;
+			/* A scheduled post appears or expires now, or a post caught half saved is
+			 * due a second look: show the site as it is, every file looked at. */
+			changed[WATCH_POSTS] = pending = w->all = 1;
 			first = last = clock_ms() - WATCH_QUIET_MS;
 			timeout = 0;
 		} else if (scheduled > 0 && (timeout < 0 || scheduled < timeout)) {
@@ -251,7 +326,8 @@ static void *watch_loop(void *arg)
 			missing = watch_add(w);
 			/* A folder that is back may hold anything: look again. */
 			if (!missing)
-				changed[WATCH_POSTS] = changed[WATCH_LAYOUTS] = pending = back = 1;
+				changed[WATCH_POSTS] = changed[WATCH_LAYOUTS] = pending = back =
+				    w->all = 1;
 			retry = now + WATCH_RETRY_MS;
 		}
 		if (!pending || (now - last < WATCH_QUIET_MS && now - first < WATCH_MAX_DELAY_MS))
@@ -343,7 +419,12 @@ int watch_start(struct watch *w)
 		log_msg(LOG_WARN, "cannot start the watcher thread: edits show after a restart");
 		close(w->fd);
 		free(w->config_dir);
+		while (w->nsub > 0)
+			watch_sub_remove(w, 0);
 		free(w->sub);
+		free(w->sub_entry);
+		watch_changed_clear(w);
+		free(w->changed);
 		free(w);
 		return -1;
 	}

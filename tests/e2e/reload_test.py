@@ -78,6 +78,43 @@ def add_remove_rename(site):
     check(S, "a deleted post is 404 and unlisted within 1 s", ok, "")
 
 
+def named_only(site):
+    """The watcher looks again only at the entries its events name: an edit among 60 posts
+    looks at one file (the log says how many), a bundle made, edited and removed is
+    seen, and every post stays served."""
+    for i in range(60):
+        site.write_post(f"many-{i:02d}.md", f"---\ntitle: Many {i}\n---\nMANY-{i}\n")
+    wait_for(lambda: site.get("/many-59")[0] == 200, 2.0)
+    time.sleep(0.3)
+    mark = len(site.read_log())
+    site.write_post("many-07.md", "---\ntitle: Many 7\n---\nMANY-7-EDITED\n")
+    ok = wait_for(lambda: b"MANY-7-EDITED" in site.get("/many-07")[2], 2.0)
+    lines = re.findall(r"reloaded, (\d+) posts \((\d+) files looked at\)",
+                       site.read_log()[mark:])
+    check(S, "an edit among 60 posts: served, and only its file looked at again",
+          ok and lines and int(lines[-1][0]) >= 60 and int(lines[-1][1]) == 1, lines)
+    check(S, "the other posts are served as they were",
+          all(f"MANY-{i}".encode() in site.get(f"/many-{i:02d}")[2] for i in (0, 33, 59)))
+    bundle = os.path.join(site.posts, "bundled")
+    os.mkdir(bundle)
+    with open(os.path.join(bundle, "index.md"), "w") as f:
+        f.write("---\ntitle: Bundled\nroute: bundled\n---\nBUNDLED-ONE ![x](x.txt)\n")
+    ok = wait_for(lambda: b"BUNDLED-ONE" in site.get("/bundled")[2], 2.0)
+    with open(os.path.join(bundle, "index.md"), "w") as f:
+        f.write("---\ntitle: Bundled\nroute: bundled\n---\nBUNDLED-TWO\n")
+    ok = ok and wait_for(lambda: b"BUNDLED-TWO" in site.get("/bundled")[2], 2.0)
+    check(S, "a bundle made in the posts folder, then edited, is served as it is", ok,
+          site.read_log()[-300:])
+    os.unlink(os.path.join(bundle, "index.md"))
+    os.rmdir(bundle)
+    check(S, "a bundle removed is 404", wait_for(lambda: site.get("/bundled")[0] == 404, 2.0))
+    for i in range(60):
+        os.unlink(os.path.join(site.posts, f"many-{i:02d}.md"))
+    check(S, "sixty posts removed at once are 404",
+          wait_for(lambda: all(site.get(f"/many-{i:02d}")[0] == 404 for i in (0, 30, 59)),
+                   2.0))
+
+
 def broken_edit(site):
     path = site.write_post("steady.md", "---\ntitle: Steady\n---\nGOOD-VERSION\n")
     wait_for(lambda: b"GOOD-VERSION" in site.get("/steady")[2], 1.0)
@@ -244,6 +281,7 @@ def main():
         etag = validators(site)
         edit(site, etag)
         add_remove_rename(site)
+        named_only(site)
         broken_edit(site)
         half_saved(site)
         layouts(site)

@@ -31,7 +31,7 @@ static const char *const posts[] = {
 /* Is data refused by saved_decode() (status in *rc), without a snapshot? */
 static int saved_refused(const struct config *c, const struct buf *data, int *rc)
 {
-	struct site_files f = {(struct post *const *)1, 1, NULL, 0};
+	struct site_files f = {.posts = (struct post *const *)1, .nposts = 1};
 	const char *why = NULL;
 
 	*rc = saved_decode(c, data->data, data->len, &f, &why);
