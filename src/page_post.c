@@ -246,10 +246,11 @@ static int page_post_layout(const struct site *s, const struct post *v, struct c
  * file newer than p: the body is then that version's, and *page_out (when not
  * NULL) the key its whole page goes under. When the file cannot be read or no
  * longer loads, the body last rendered for p's own version (if the cache still
- * has it) keeps serving, with *page_out 0. */
+ * has it) keeps serving, with *page_out 0; when there is none, why is logged, or goes to
+ * untold (when not NULL: the caller may have a whole page to serve instead). */
 static struct cache_entry *page_post_body_fresh(const struct site *s, const struct post *p,
                                                 struct request *rq, struct post **fresh_out,
-                                                uint64_t *page_out)
+                                                uint64_t *page_out, struct buf *untold)
 {
 	const struct config *c = s->config;
 	struct cache_entry *body;
@@ -268,7 +269,10 @@ static struct cache_entry *page_post_body_fresh(const struct site *s, const stru
 		/* Said only when nothing can be served: the rebuild logs a broken post. */
 		if (body == NULL) {
 			rq->gone = r == -2;
-			log_msg(LOG_ERROR, "%s", buf_cstr(&why));
+			if (untold != NULL)
+				buf_add(untold, why.data, why.len);
+			else
+				log_msg(LOG_ERROR, "%s", buf_cstr(&why));
 		}
 		buf_free(&why);
 		return body;
@@ -315,7 +319,7 @@ static struct cache_entry *page_post_body_fresh(const struct site *s, const stru
 
 struct cache_entry *page_post_body(const struct site *s, const struct post *p, struct request *rq)
 {
-	return page_post_body_fresh(s, p, rq, NULL, NULL);
+	return page_post_body_fresh(s, p, rq, NULL, NULL, NULL);
 }
 
 void page_post_summary(const struct post *p, const struct cache_entry *body, struct value *v,
@@ -369,26 +373,32 @@ static struct cache_entry *page_post_render(const struct site *s, const struct p
 	struct cache_entry *body, *page = NULL;
 	struct post *fresh = NULL;
 	const struct post *v = p;
+	struct buf why = {0};
 	uint64_t key;
 
 	rq->gone = 0;
-	body = page_post_body_fresh(s, p, rq, &fresh, &key);
+	body = page_post_body_fresh(s, p, rq, &fresh, &key, &why);
 	if (key == 0 && !rq->gone) {
 		uint64_t last = __atomic_load_n(&p->last_page, __ATOMIC_RELAXED);
 		page = last ? cache_get(last) : NULL;
 		if (page != NULL) {
 			cache_release(body);
+			buf_free(&why);
 			return page;
 		}
 	}
 	if (body == NULL) {
 		/* Deleted: 404 (the new snapshot will not have it). Unreadable or broken
-		 * with nothing rendered before: 503, try again. */
-		if (!rq->gone)
+		 * with nothing rendered before: 503, try again, and said. */
+		if (!rq->gone) {
 			response_header(rs, "Retry-After", "1", 1);
+			log_msg(LOG_ERROR, "%s", buf_cstr(&why));
+		}
+		buf_free(&why);
 		page_error(s, rq, rs, rq->gone ? 404 : 503);
 		return NULL;
 	}
+	buf_free(&why);
 	if (fresh != NULL)
 		v = fresh;
 	if (page_post_layout(s, v, body, NULL, rq, rs) < 0) {

@@ -7,6 +7,7 @@ Env:   BENCH_SECONDS       length of each wrk run (default 10)
        BENCH_SOAK_SECONDS  length of the soak (default 120)
        BENCH_SOAK_WARMUP   seconds of load before the soak's first minute (default 60)
        BENCH_SOAK_CACHE    the soak's cache.size in bytes (default 4 MiB: full within seconds)
+       BENCH_SOAK_EXTRA    configuration lines added to the soak's site ("search: false")
        BENCH_SOAK_WRITE    how the soak rewrites its post: inplace (truncate and write, as
                            most editors save; default) or rename (write aside, then rename)
        BENCH_SCALE         the site sizes of the scale benchmark (default "1000 10000")
@@ -56,6 +57,8 @@ SOAK_CACHE = int(os.environ.get("BENCH_SOAK_CACHE", str(4 << 20)))
 # Seconds of the same load before the soak's first minute: the cache fills and malloc's
 # arenas reach their working size, which is growth but not a leak.
 SOAK_WARMUP = int(os.environ.get("BENCH_SOAK_WARMUP", "60"))
+# Configuration lines added to the soak's site, for an experiment (say "search: false").
+SOAK_EXTRA = os.environ.get("BENCH_SOAK_EXTRA", "").strip() + "\n"
 SCALE = [int(n) for n in os.environ.get("BENCH_SCALE", "1000 10000").split()]
 CORPUS = os.environ.get(
     "BENCH_CORPUS",
@@ -924,7 +927,8 @@ def soak():
     statuses, examples = {}, []
     adds, removes, add_errors, lags, saves = [], [], [], [], []
     samples = []  # (time, worker pid, VmRSS kB)
-    with started(quire_site(workers, config_extra=f"cache:\n  size: {SOAK_CACHE}\n")) as q:
+    with started(quire_site(workers, config_extra=f"cache:\n  size: {SOAK_CACHE}\n"
+                            + SOAK_EXTRA)) as q:
         path = os.path.join(q.posts, SOAK_ROUTE[1:] + ".md")
         begun.append(time.monotonic())
         soak_write(path, soak_text(0, filler))
@@ -1056,6 +1060,9 @@ def soak():
                    "lines of its body saying SOAKv<v>END; soak-add-K.md added and "
                    "soak-add-(K-1).md removed every second, each polled until it answers 200 "
                    "(added) or 404 (removed)")
+    if SOAK_EXTRA.strip():
+        t.notes.append("configuration added (BENCH_SOAK_EXTRA): `"
+                       + SOAK_EXTRA.strip().replace("\n", "` `") + "`")
     t.notes.append("checker: one thread fetching the rewritten post through nginx on new "
                    "connections; complete = title and both markers of one version; stale = "
                    "older than the newest version that was whole on disk 50 ms before the "
