@@ -133,7 +133,7 @@ static void *main_watch_open(void *arg)
  * posts folder is read (an edit made while it is read shows): on a thread of its own
  * while the store is read, as it walks the folder for the bundles' folders, and joined
  * before the scan (and before the sandbox, which comes before any thread). */
-static struct site *main_site(const struct config *c, struct watch **watch)
+static struct site *main_site(const struct config *c, struct watch **watch, int again)
 {
 	struct main_watching m = {c, NULL};
 	struct site_files saved;
@@ -147,6 +147,9 @@ static struct site *main_site(const struct config *c, struct watch **watch)
 		pthread_join(t, NULL);
 	if (watch != NULL)
 		*watch = m.w;
+	/* A post caught half saved may wait for the next look: the watcher's, the next CGI
+	 * request's. */
+	saved.again = again || m.w != NULL;
 	struct site *s = site_load(c, have ? &saved : NULL, NULL, 1);
 
 	if (s != NULL &&
@@ -185,7 +188,7 @@ static int main_worker(int listen_fd, int ready_fd, int start_fd, void *arg)
 	if (main_config(o, &c) < 0)
 		return 1;
 	cache_init((size_t)c.cache_size);
-	site = main_site(&c, &watch);
+	site = main_site(&c, &watch, 0);
 	preview_start(&c);
 	/* Before any thread: Landlock confines only the caller and what it starts. */
 	if (site == NULL || sandbox_apply(&c) < 0)
@@ -296,7 +299,7 @@ static int main_run(const struct config *c, int k, int argc, char **argv)
 	case 2:
 		return check_run(c, argc, argv);
 	default:
-		if ((site = main_site(c, NULL)) == NULL)
+		if ((site = main_site(c, NULL, 0)) == NULL)
 			return 1;
 		rc = k == 3 ? command_routes(site, argc, argv) : export_run(site, argc, argv);
 		site_release(site);
@@ -363,7 +366,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (check || mode == SERVER_CGI) {
-		site = main_site(&config, NULL);
+		site = main_site(&config, NULL, mode == SERVER_CGI);
 		if (site != NULL && check)
 			printf("%s: %zu posts, layouts in %s\n", o.file, site->nlisted,
 			       config.layouts_dir);

@@ -392,7 +392,9 @@ static struct cache_entry *page_post_render(const struct site *s, const struct p
 		 * with nothing rendered before: 503, try again, and said. */
 		if (!rq->gone) {
 			response_header(rs, "Retry-After", "1", 1);
-			log_msg(LOG_ERROR, "%s", buf_cstr(&why));
+			/* (A body that could not be rendered was said already.) */
+			if (why.len > 0)
+				log_msg(LOG_ERROR, "%s", buf_cstr(&why));
 		}
 		buf_free(&why);
 		page_error(s, rq, rs, rq->gone ? 404 : 503);

@@ -432,11 +432,11 @@ static void site_said_add(struct site *s, uint64_t h)
 
 /* Log a line about the file name (st: as it was read, or zero), unless the snapshot
  * before said it of the file as it is now: a CGI process, a reload, says each thing
- * once per change of the file, not on every request or every edit of another post. */
-__attribute__((format(printf, 6, 7))) static void site_say(struct site *s,
-                                                           const struct site_files *before,
-                                                           const char *name, const struct stat *st,
-                                                           int level, const char *fmt, ...)
+ * once per change of the file, not on every request or every edit of another post.
+ * Returns the line's hash in said. */
+__attribute__((format(printf, 6, 7))) static uint64_t
+site_say(struct site *s, const struct site_files *before, const char *name, const struct stat *st,
+         int level, const char *fmt, ...)
 {
 	struct buf line = {0};
 	uint64_t id[4] = {(uint64_t)st->st_ino, (uint64_t)st->st_size, (uint64_t)st->st_mtim.tv_sec,
@@ -453,6 +453,32 @@ __attribute__((format(printf, 6, 7))) static void site_say(struct site *s,
 		log_msg(level, "%s", line.data);
 	site_said_add(s, h);
 	buf_free(&line);
+	return h;
+}
+
+/* The hash of the posts folder's entry that name is in ("NAME/index.md": NAME). */
+static uint64_t site_entry_hash(const char *name)
+{
+	const char *slash = strchr(name, '/');
+
+	return hash_bytes(name, slash ? (size_t)(slash - name) : strlen(name), 0);
+}
+
+static void site_said_keep(struct site *s, const struct site_said *x)
+{
+	if (s->nread_said == s->capread_said) {
+		s->capread_said = s->capread_said ? s->capread_said * 2 : 8;
+		s->read_said = xrealloc(s->read_said, s->capread_said * sizeof(*s->read_said));
+	}
+	s->read_said[s->nread_said++] = *x;
+}
+
+/* h, said of name while its entry was read: kept while the entry is not read again. */
+static void site_said_read(struct site *s, const char *name, uint64_t h)
+{
+	struct site_said x = {site_entry_hash(name), h};
+
+	site_said_keep(s, &x);
 }
 
 /* A post's file as it was read, for site_say(). */
@@ -600,6 +626,8 @@ static void site_names_add(struct site_names *l, char *name, int look)
 static void site_entry(struct site *s, const struct site_files *before, int dfd, const char *dir,
                        const char *entry, int type, struct site_names *l)
 {
+	/* What is skipped is said of its name alone, changed or not: once, not on each save. */
+	static const struct stat none;
 	size_t len = strlen(entry);
 	struct stat st = {0};
 	struct buf bundle = {0};
@@ -614,8 +642,9 @@ static void site_entry(struct site *s, const struct site_files *before, int dfd,
 	if (len < 4 || strcmp(entry + len - 3, ".md") != 0) {
 		/* Gone since the watcher named it: nothing to say. */
 		if (type != DT_UNKNOWN || fstatat(dfd, entry, &st, AT_SYMLINK_NOFOLLOW) == 0)
-			site_say(s, before, entry, &st, LOG_INFO,
-			         "%s/%s: skipped: not a post (*.md)", dir, entry);
+			site_said_read(s, entry,
+			               site_say(s, before, entry, &none, LOG_INFO,
+			                        "%s/%s: skipped: not a post (*.md)", dir, entry));
 		return;
 	}
 	/* The folder's own record of the type saves a stat per post; post_load() checks
@@ -626,8 +655,10 @@ static void site_entry(struct site *s, const struct site_files *before, int dfd,
 		type = S_ISREG(st.st_mode) ? DT_REG : S_ISLNK(st.st_mode) ? DT_LNK : DT_FIFO;
 	}
 	if (type != DT_REG) {
-		site_say(s, before, entry, &st, LOG_WARN, "%s/%s: skipped: %s", dir, entry,
-		         type == DT_LNK ? "a symbolic link" : "not a regular file");
+		site_said_read(s, entry,
+		               site_say(s, before, entry, &none, LOG_WARN, "%s/%s: skipped: %s",
+		                        dir, entry,
+		                        type == DT_LNK ? "a symbolic link" : "not a regular file"));
 		return;
 	}
 	site_names_add(l, xstrndup(entry, len), 1);
@@ -674,16 +705,28 @@ static struct site_name *site_scan(struct site *s, const struct site_files *befo
 		for (size_t i = 0; i < before->nchanged; i++)
 			site_entry(s, before, dfd, dir, before->changed[i], DT_UNKNOWN, &l);
 	} else {
-		DIR *d = fdopendir(dup(dfd));
+		int fd = dup(dfd);
+		DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 		struct dirent *e;
 		if (d == NULL) {
 			log_msg(LOG_ERROR, "%s: cannot read the posts folder: %s", dir,
 			        strerror(errno));
-			return NULL;
+			if (fd >= 0)
+				close(fd);
+			s->unread = 1; /* the next snapshot reads it whole */
+			return xcalloc(1, sizeof(*l.v));
 		}
 		rewinddir(d);
-		while ((e = readdir(d)) != NULL)
+		errno = 0;
+		while ((e = readdir(d)) != NULL) {
 			site_entry(s, before, dfd, dir, e->d_name, e->d_type, &l);
+			errno = 0;
+		}
+		if (errno != 0) {
+			log_msg(LOG_ERROR, "%s: cannot read the posts folder: %s", dir,
+			        strerror(errno));
+			s->unread = 1;
+		}
 		closedir(d);
 	}
 	if (l.n > 1)
@@ -740,9 +783,10 @@ static struct post *site_post(struct site *s, const struct site_files *before, s
 	/* A post that was good and is broken now, just written: most likely a save caught
 	 * half done, whose end comes in a moment. The last good version serves quietly
 	 * meanwhile; a file that stays broken once it has held still is said then. */
-	int quiet = p == NULL && prev != NULL && readable && site_unsettled(s, &st);
+	int quiet =
+	    p == NULL && prev != NULL && readable && before->again && site_unsettled(s, &st);
 	if (p == NULL && !quiet)
-		site_say(s, before, name, &st, level, "%s", why.data);
+		site_said_read(s, name, site_say(s, before, name, &st, level, "%s", why.data));
 	buf_free(&why);
 	/* The last whole page keeps serving while the new version is being written;
 	 * the last body only when the front matter is the same (a page is never one
@@ -754,8 +798,10 @@ static struct post *site_post(struct site *s, const struct site_files *before, s
 	}
 	if (p == NULL && prev != NULL && readable) {
 		if (!quiet)
-			site_say(s, before, name, &st, LOG_WARN,
-			         "%s: the last good version keeps serving", prev->path);
+			site_said_read(s, name,
+			               site_say(s, before, name, &st, LOG_WARN,
+			                        "%s: the last good version keeps serving",
+			                        prev->path));
 		post_ref(prev);
 		return prev;
 	}
@@ -1026,9 +1072,17 @@ struct site *site_load(const struct config *c, const struct site_files *before,
 	free(order);
 	site_aliases(s, before);
 	site_file_table(s, before, dfd);
-	/* What the snapshot before said of the files not looked at again stays said. */
-	for (size_t i = 0; before != NULL && before->changed_only && i < before->nsaid; i++)
-		site_said_add(s, before->said[i]);
+	/* What the reading of the entries not read again said stays said. */
+	for (size_t i = 0; before != NULL && before->changed_only && i < before->nread_said; i++) {
+		const struct site_said *x = &before->read_said[i];
+		int read = 0;
+		for (size_t k = 0; k < before->nchanged && !read; k++)
+			read = site_entry_hash(before->changed[k]) == x->entry;
+		if (!read) {
+			site_said_add(s, x->line);
+			site_said_keep(s, x);
+		}
+	}
 	if (s->nsaid > 1) {
 		qsort(s->said, s->nsaid, sizeof(*s->said), site_said_cmp);
 		size_t k = 1;
@@ -1069,6 +1123,7 @@ void site_release(struct site *s)
 		post_unref(s->posts[i]);
 	free(s->posts);
 	free(s->said);
+	free(s->read_said);
 	free(s->listed);
 	free(s->pages);
 	free(s->places);
@@ -1083,8 +1138,12 @@ void site_release(struct site *s)
 
 struct site_files site_files(const struct site *s)
 {
-	struct site_files f = {
-	    .posts = s->posts, .nposts = s->nposts, .said = s->said, .nsaid = s->nsaid};
+	struct site_files f = {.posts = s->posts,
+	                       .nposts = s->nposts,
+	                       .said = s->said,
+	                       .nsaid = s->nsaid,
+	                       .read_said = s->read_said,
+	                       .nread_said = s->nread_said};
 	return f;
 }
 

@@ -70,6 +70,18 @@ struct site_files {
 	int changed_only;
 	char *const *changed; /* sorted by strcmp */
 	size_t nchanged;
+	/* Another load follows (the watcher's, the next CGI request's): a post caught half
+	 * saved may wait for it to be said broken. */
+	int again;
+	/* What the reading of each entry said (site_entry(), site_post()): kept for the
+	 * entries not looked at again. */
+	const struct site_said *read_said;
+	size_t nread_said;
+};
+
+struct site_said {
+	uint64_t entry; /* hash of the entry's name */
+	uint64_t line;  /* the hash in said */
 };
 
 /* The site as it is at one time (made): posts scheduled for later are in the
@@ -105,6 +117,8 @@ struct site {
 	long long settled_ms; /* when a post caught half saved is looked at again (ms), or 0 */
 	uint64_t *said;       /* what the load said of the files (struct site_files) */
 	size_t nsaid;
+	struct site_said *read_said; /* what reading the entries said, by entry */
+	size_t nread_said, capread_said;
 	struct layouts *layouts;
 	const struct template *index_layout;
 	time_t modified; /* the newest of the configuration, the layouts and the posts */

@@ -61,6 +61,7 @@ struct watch {
 	char **changed;
 	size_t nchanged, capchanged;
 	int all;
+	int unwatched; /* a folder of the posts could not be watched: every snapshot reads all */
 	unsigned rebuilds;
 	/* watch_set_hooks(): NULL for a server's worker. */
 	void (*published)(struct site *s, void *ctx);
@@ -89,9 +90,18 @@ static int watch_add(struct watch *w)
 
 static void watch_sub_add(struct watch *w, int wd, const char *entry)
 {
-	for (size_t i = 0; i < w->nsub; i++)
-		if (w->sub[i] == wd)
-			return;
+	/* A folder renamed or moved keeps its watch: its events name the entry it is in now. */
+	for (size_t i = 0; i < w->nsub; i++) {
+		if (w->sub[i] != wd)
+			continue;
+		if (entry == NULL
+		        ? w->sub_entry[i] != NULL
+		        : w->sub_entry[i] == NULL || strcmp(w->sub_entry[i], entry) != 0) {
+			free(w->sub_entry[i]);
+			w->sub_entry[i] = entry ? xstrndup(entry, strlen(entry)) : NULL;
+		}
+		return;
+	}
 	if (w->nsub == w->capsub) {
 		w->capsub = w->capsub ? w->capsub * 2 : 16;
 		w->sub = xrealloc(w->sub, w->capsub * sizeof(*w->sub));
@@ -151,8 +161,16 @@ static void watch_tree(struct watch *w, const char *path, int self, int depth, i
 
 	if (self) {
 		int wd = inotify_add_watch(w->fd, path, watch_mask | IN_DONT_FOLLOW);
-		if (wd < 0)
+		if (wd < 0) {
+			/* Its events would never come (fs.inotify.max_user_watches): the posts
+			 * folder is read whole from now on. */
+			if (posts && !w->unwatched)
+				log_msg(LOG_WARN,
+				        "%s: cannot watch (%s): each reload reads every post", path,
+				        strerror(errno));
+			w->unwatched |= posts;
 			return;
+		}
 		watch_sub_add(w, wd, entry);
 	}
 	if (depth > FILES_DEPTH || (d = opendir(path)) == NULL)
@@ -180,11 +198,27 @@ static void watch_tree(struct watch *w, const char *path, int self, int depth, i
 
 /* (Re)add the watches of the folders below: folders made since are watched too. With
  * dev: true, the theme's static folder (beside the configuration) too, so that a page
- * reloads when its stylesheet is saved. */
-static void watch_subs(struct watch *w)
+ * reloads when its stylesheet is saved. In the posts folder, only the entries the events
+ * named are walked, unless every one is to be looked at. */
+static void watch_subs(struct watch *w, int all)
 {
+	char sub[PATH_MAX];
+
 	watch_tree(w, w->config->static_dir, 1, 0, 1, 0, NULL);
-	watch_tree(w, w->config->posts_dir, 0, 0, 0, 1, NULL);
+	if (all) {
+		watch_tree(w, w->config->posts_dir, 0, 0, 0, 1, NULL);
+	} else {
+		for (size_t i = 0; i < w->nchanged; i++) {
+			struct stat st;
+			const char *e = w->changed[i];
+			if (e[0] == '.' ||
+			    (size_t)snprintf(sub, sizeof(sub), "%s/%s", w->config->posts_dir, e) >=
+			        sizeof(sub) ||
+			    lstat(sub, &st) < 0 || !S_ISDIR(st.st_mode))
+				continue;
+			watch_tree(w, sub, 1, 1, 0, 1, e);
+		}
+	}
 	if (w->config->dev)
 		watch_tree(w, w->config->theme_dir, 1, 0, 0, 0, NULL);
 }
@@ -260,8 +294,15 @@ static void watch_rebuild(struct watch *w, int layouts)
 
 	struct site_files before = old ? site_files(old) : (struct site_files){0};
 
-	/* Only the entries the events named are looked at again. */
-	if (old != NULL && !old->unread && !w->all && w->rebuilds++ % WATCH_FULL_EVERY != 0) {
+	/* Only the entries the events named are looked at again; all of them when the
+	 * snapshot before did not read the folder, an event may have been lost, a folder is
+	 * not watched, a post caught half saved waits for its second look, and now and then. */
+	int whole = old == NULL || old->unread || w->all || w->unwatched || old->settled_ms != 0 ||
+	            w->rebuilds++ % WATCH_FULL_EVERY == 0;
+	/* Before the scan: what is made in a new folder meanwhile is seen. */
+	watch_subs(w, whole);
+	before.again = 1;
+	if (!whole && !w->unwatched) {
 		if (w->nchanged > 1)
 			qsort(w->changed, w->nchanged, sizeof(*w->changed), watch_str_cmp);
 		before.changed_only = 1;
@@ -354,8 +395,6 @@ static void *watch_loop(void *arg)
 		else if (renew || changed[WATCH_CONFIG])
 			kill(getppid(), SIGHUP);
 		if (!renew && (changed[WATCH_POSTS] || changed[WATCH_LAYOUTS])) {
-			/* Before the scan: what is made in a new folder meanwhile is seen. */
-			watch_subs(w);
 			watch_rebuild(w, changed[WATCH_LAYOUTS]);
 		}
 		memset(changed, 0, sizeof(changed));
@@ -385,7 +424,7 @@ struct watch *watch_open(const struct config *c)
 	for (int i = 0; i < WATCH_TARGETS; i++)
 		w->wd[i] = -1;
 	w->missing = watch_add(w);
-	watch_subs(w);
+	watch_subs(w, 1);
 	return w;
 }
 

@@ -2,6 +2,7 @@
 layouts and configuration, and the supervisor keeping a worker serving."""
 import os
 import re
+import shutil
 import signal
 import time
 
@@ -113,6 +114,63 @@ def named_only(site):
     check(S, "sixty posts removed at once are 404",
           wait_for(lambda: all(site.get(f"/many-{i:02d}")[0] == 404 for i in (0, 30, 59)),
                    2.0))
+
+
+def named_edges(site):
+    """What the watcher names, at its edges: a bundle folder renamed twice then edited; a
+    broken save with another post touched before it held still (still said); a route
+    taken twice, freed and taken again (said again); a file that is not a post saved
+    three times (said once)."""
+    a = os.path.join(site.posts, "edge-a")
+    os.mkdir(a)
+    with open(os.path.join(a, "index.md"), "w") as f:
+        f.write("---\ntitle: Edge\nroute: edge-one\n---\nEDGE\n")
+    wait_for(lambda: site.get("/edge-one")[0] == 200, 2.0)
+    os.rename(a, os.path.join(site.posts, "edge-b"))
+    time.sleep(0.3)
+    c = os.path.join(site.posts, "edge-c")
+    os.rename(os.path.join(site.posts, "edge-b"), c)
+    time.sleep(0.3)
+    with open(os.path.join(c, "index.md"), "w") as f:
+        f.write("---\ntitle: Edge\nroute: edge-two\n---\nEDGE\n")
+    check(S, "a bundle folder renamed twice, then edited: its new route is served",
+          wait_for(lambda: site.get("/edge-two")[0] == 200 and
+                   site.get("/edge-one")[0] == 404, 2.0), site.read_log()[-300:])
+    shutil.rmtree(c)
+
+    path = site.write_post("edge-p.md", "---\ntitle: Edge P\n---\nP\n")
+    wait_for(lambda: site.get("/edge-p")[0] == 200, 2.0)
+    mark = len(site.read_log())
+    with open(path, "w") as f:
+        f.write("---\ntitle: Edge P\ntags: [a,\n")
+    time.sleep(0.3)
+    site.write_post("edge-q.md", "---\ntitle: Edge Q\n---\nQ\n")
+    check(S, "a broken save, another post written before it held still: still said",
+          wait_for(lambda: "edge-p.md: the last good version" in site.read_log()[mark:], 5.0),
+          site.read_log()[mark:][-300:])
+    os.unlink(path)
+    os.unlink(os.path.join(site.posts, "edge-q.md"))
+
+    r1 = site.write_post("edge-r1.md", "---\ntitle: R1\nroute: edge-r\n---\nR1\n")
+    site.write_post("edge-r2.md", "---\ntitle: R2\nroute: edge-r\n---\nR2\n")
+    wait_for(lambda: site.read_log().count("route /edge-r is already taken") >= 1, 2.0)
+    os.rename(r1, r1 + ".away")
+    wait_for(lambda: b"R2" in site.get("/edge-r")[2], 2.0)
+    os.rename(r1 + ".away", r1)
+    check(S, "a route taken twice, freed, then taken again: said again",
+          wait_for(lambda: site.read_log().count("route /edge-r is already taken") >= 2, 2.0),
+          site.read_log()[-300:])
+    os.unlink(r1)
+    os.unlink(os.path.join(site.posts, "edge-r2.md"))
+
+    notes = os.path.join(site.posts, "edge-notes.txt")
+    for i in range(3):
+        with open(notes, "w") as f:
+            f.write(f"notes {i}\n")
+        time.sleep(0.3)
+    said = site.read_log().count("edge-notes.txt: skipped: not a post")
+    check(S, "a file that is not a post, saved three times: said once", said == 1, said)
+    os.unlink(notes)
 
 
 def broken_edit(site):
@@ -282,6 +340,7 @@ def main():
         edit(site, etag)
         add_remove_rename(site)
         named_only(site)
+        named_edges(site)
         broken_edit(site)
         half_saved(site)
         layouts(site)

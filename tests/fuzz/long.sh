@@ -22,6 +22,8 @@ rows=$scratch/rows
 : >"$rows"
 found=0
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+source="commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' with changes')"
 
 for spec in "$@"; do
 	t=${spec%%:*}
@@ -68,8 +70,8 @@ done
 	echo
 	echo "## $started"
 	echo
-	echo "- machine: $(uname -srm), nproc $(nproc); load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "- source: commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' with changes')"
+	echo "- machine: $(uname -srm), nproc $(nproc); load average before the run: $load"
+	echo "- source: $source (when the run began)"
 	echo
 	echo "### Fuzzing: each target up to $runs executions or $secs s (make fuzz)"
 	echo
