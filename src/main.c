@@ -188,7 +188,14 @@ static int main_worker(int listen_fd, int ready_fd, int start_fd, void *arg)
 	if (main_config(o, &c) < 0)
 		return 1;
 	cache_init((size_t)c.cache_size);
-	site = main_site(&c, &watch, 0);
+	/* A spare loads while another worker serves: it starts no thread, not even for a
+	 * moment, before it is told to serve (its one thread says it is a spare). */
+	if (start_fd >= 0) {
+		watch = watch_open(&c);
+		site = main_site(&c, NULL, watch != NULL);
+	} else {
+		site = main_site(&c, &watch, 0);
+	}
 	preview_start(&c);
 	/* Before any thread: Landlock confines only the caller and what it starts. */
 	if (site == NULL || sandbox_apply(&c) < 0)
