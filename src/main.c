@@ -130,15 +130,17 @@ static void *main_watch_open(void *arg)
 
 /* The site, reading again only the posts that changed since the stored snapshot,
  * and storing this one when it differs. With watch, the watcher too, opened before the
- * posts folder is read (an edit made while it is read shows): on a thread of its own
- * while the store is read, as it walks the folder for the bundles' folders, and joined
- * before the scan (and before the sandbox, which comes before any thread). */
-static struct site *main_site(const struct config *c, struct watch **watch, int again)
+ * posts folder is read (an edit made while it is read shows): with parallel, on a thread
+ * of its own while the store is read, as it walks the folder for the bundles' folders,
+ * and joined before the scan (and before the sandbox, which comes before any thread).
+ * again: another load follows (the next CGI request's). */
+static struct site *main_site(const struct config *c, struct watch **watch, int parallel, int again)
 {
 	struct main_watching m = {c, NULL};
 	struct site_files saved;
 	pthread_t t;
-	int threaded = watch != NULL && pthread_create(&t, NULL, main_watch_open, &m) == 0;
+	int threaded =
+	    watch != NULL && parallel && pthread_create(&t, NULL, main_watch_open, &m) == 0;
 
 	if (watch != NULL && !threaded)
 		m.w = watch_open(c);
@@ -190,12 +192,7 @@ static int main_worker(int listen_fd, int ready_fd, int start_fd, void *arg)
 	cache_init((size_t)c.cache_size);
 	/* A spare loads while another worker serves: it starts no thread, not even for a
 	 * moment, before it is told to serve (its one thread says it is a spare). */
-	if (start_fd >= 0) {
-		watch = watch_open(&c);
-		site = main_site(&c, NULL, watch != NULL);
-	} else {
-		site = main_site(&c, &watch, 0);
-	}
+	site = main_site(&c, &watch, start_fd < 0, 0);
 	preview_start(&c);
 	/* Before any thread: Landlock confines only the caller and what it starts. */
 	if (site == NULL || sandbox_apply(&c) < 0)
@@ -306,7 +303,7 @@ static int main_run(const struct config *c, int k, int argc, char **argv)
 	case 2:
 		return check_run(c, argc, argv);
 	default:
-		if ((site = main_site(c, NULL, 0)) == NULL)
+		if ((site = main_site(c, NULL, 0, 0)) == NULL)
 			return 1;
 		rc = k == 3 ? command_routes(site, argc, argv) : export_run(site, argc, argv);
 		site_release(site);
@@ -373,7 +370,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (check || mode == SERVER_CGI) {
-		site = main_site(&config, NULL, mode == SERVER_CGI);
+		site = main_site(&config, NULL, 0, mode == SERVER_CGI);
 		if (site != NULL && check)
 			printf("%s: %zu posts, layouts in %s\n", o.file, site->nlisted,
 			       config.layouts_dir);

@@ -1073,15 +1073,21 @@ struct site *site_load(const struct config *c, const struct site_files *before,
 	site_aliases(s, before);
 	site_file_table(s, before, dfd);
 	/* What the reading of the entries not read again said stays said. */
-	for (size_t i = 0; before != NULL && before->changed_only && i < before->nread_said; i++) {
-		const struct site_said *x = &before->read_said[i];
-		int read = 0;
-		for (size_t k = 0; k < before->nchanged && !read; k++)
-			read = site_entry_hash(before->changed[k]) == x->entry;
-		if (!read) {
-			site_said_add(s, x->line);
-			site_said_keep(s, x);
+	if (before != NULL && before->changed_only && before->nread_said > 0) {
+		uint64_t *read = xcalloc(before->nchanged + 1, sizeof(*read));
+		for (size_t k = 0; k < before->nchanged; k++)
+			read[k] = site_entry_hash(before->changed[k]);
+		for (size_t i = 0; i < before->nread_said; i++) {
+			const struct site_said *x = &before->read_said[i];
+			size_t k = 0;
+			while (k < before->nchanged && read[k] != x->entry)
+				k++;
+			if (k == before->nchanged) {
+				site_said_add(s, x->line);
+				site_said_keep(s, x);
+			}
 		}
+		free(read);
 	}
 	if (s->nsaid > 1) {
 		qsort(s->said, s->nsaid, sizeof(*s->said), site_said_cmp);

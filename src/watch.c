@@ -94,12 +94,8 @@ static void watch_sub_add(struct watch *w, int wd, const char *entry)
 	for (size_t i = 0; i < w->nsub; i++) {
 		if (w->sub[i] != wd)
 			continue;
-		if (entry == NULL
-		        ? w->sub_entry[i] != NULL
-		        : w->sub_entry[i] == NULL || strcmp(w->sub_entry[i], entry) != 0) {
-			free(w->sub_entry[i]);
-			w->sub_entry[i] = entry ? xstrndup(entry, strlen(entry)) : NULL;
-		}
+		free(w->sub_entry[i]);
+		w->sub_entry[i] = entry ? xstrndup(entry, strlen(entry)) : NULL;
 		return;
 	}
 	if (w->nsub == w->capsub) {
@@ -302,6 +298,7 @@ static void watch_rebuild(struct watch *w, int layouts)
 	/* Before the scan: what is made in a new folder meanwhile is seen. */
 	watch_subs(w, whole);
 	before.again = 1;
+	/* (watch_subs() may have just met a folder it cannot watch.) */
 	if (!whole && !w->unwatched) {
 		if (w->nchanged > 1)
 			qsort(w->changed, w->nchanged, sizeof(*w->changed), watch_str_cmp);
